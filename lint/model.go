@@ -1,0 +1,160 @@
+package lint
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Position is a place in a file a person can open and edit. Lines and
+// columns are 1-based and count Unicode code points, as yaml.v3 does; zero
+// means unknown.
+type Position struct {
+	File      string `json:"file"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+}
+
+func (p Position) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(p.Line))
+		if p.Column > 0 {
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(p.Column))
+		}
+	}
+	return b.String()
+}
+
+// Related is a secondary place worth showing next to a finding, such as the
+// values-file line that fed a Helm template.
+type Related struct {
+	Position
+	Message string `json:"message,omitempty"`
+}
+
+// Location is where a rendered node came from: the place to edit, and the
+// other places that contributed to it.
+type Location struct {
+	Primary Position
+	Related []Related
+}
+
+// Locator maps a node of an object's tree back to the source a person edits.
+// Plain files need none (the node's own line and column are right); Helm and
+// kustomize renderers supply one because their trees describe rendered text.
+// field is the node's path in the object, such as
+// "spec.template.spec.volumes[0].hostPath.path".
+type Locator interface {
+	Locate(n *yaml.Node, field string) Location
+}
+
+// ObjectRef identifies a Kubernetes object in reports.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+func (r ObjectRef) String() string {
+	if r.Namespace == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
+// Object is one Kubernetes object as a rule sees it: its identity, the file
+// it came from and its yaml.v3 node tree, which keeps every line and column.
+type Object struct {
+	ObjectRef
+
+	// File is the path as the user gave it, with forward slashes.
+	File string
+	// Node is the object's mapping node.
+	Node *yaml.Node
+	// Locator maps nodes of Node to source positions; nil means the nodes'
+	// own positions in File.
+	Locator Locator
+	// Source describes how the object was produced when it was not read
+	// verbatim from File ("chart datadog with ci/kind-values.yaml"); it is
+	// added to finding messages so a person knows which render to look at.
+	Source string
+}
+
+// Locate returns where n, found at field, should be reported.
+func (o *Object) Locate(n *yaml.Node, field string) Location {
+	if o.Locator != nil {
+		return o.Locator.Locate(n, field)
+	}
+	return Location{Primary: NodePosition(o.File, n)}
+}
+
+// NodePosition is the position of n in file. For a scalar written on one
+// line it also spans the value, so editors and code scanning can underline it.
+func NodePosition(file string, n *yaml.Node) Position {
+	if n == nil {
+		return Position{File: file}
+	}
+	p := Position{File: file, Line: n.Line, Column: n.Column}
+	if n.Kind == yaml.ScalarNode && n.Line > 0 && !strings.Contains(n.Value, "\n") {
+		width := len([]rune(n.Value))
+		switch n.Style {
+		case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+			width += 2
+		case yaml.LiteralStyle, yaml.FoldedStyle:
+			return p
+		}
+		p.EndLine, p.EndColumn = n.Line, n.Column+width
+	}
+	return p
+}
+
+// Finding is one reported problem. Its JSON form is the stable report format
+// other tools parse.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Position
+	Object  ObjectRef `json:"object"`
+	Field   string    `json:"field"`
+	Help    string    `json:"help"`
+	Related []Related `json:"related,omitempty"`
+}
+
+// Fingerprint identifies a finding across edits that move lines: it hashes
+// the rule, the file, the object and the field, never a line number, so code
+// scanning alerts and baselines survive unrelated changes.
+func (f *Finding) Fingerprint() string {
+	h := sha256.New()
+	for _, part := range []string{f.Rule, f.File, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// InputError is an input that could not be read, parsed or rendered. Line is
+// zero when the problem has no single line.
+type InputError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+func (e *InputError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Message)
+}

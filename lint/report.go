@@ -1,0 +1,56 @@
+package lint
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Report is everything a writer needs: the findings, the inputs that failed,
+// and the rules that ran (SARIF lists every rule, not only those that fired).
+type Report struct {
+	Version  string
+	Findings []Finding
+	Errors   []InputError
+	Rules    []*Rule
+}
+
+// Writer renders a report in one output format.
+type Writer interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// WriterOptions are the settings a writer may need beyond the report.
+type WriterOptions struct {
+	// Color turns on ANSI colour in the text format.
+	Color bool
+	// Stderr receives the text format's input errors, which are kept off
+	// standard output so that it holds findings only.
+	Stderr io.Writer
+}
+
+// formats maps each --format name to its writer; new formats register here.
+var formats = map[string]func(WriterOptions) Writer{
+	"text": func(o WriterOptions) Writer { return &TextWriter{Color: o.Color, Stderr: o.Stderr} },
+	"json": func(WriterOptions) Writer { return JSONWriter{} },
+}
+
+// Formats lists the names NewWriter accepts, sorted.
+func Formats() []string {
+	names := make([]string, 0, len(formats))
+	for name := range formats {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// NewWriter returns the writer for a --format name.
+func NewWriter(format string, opts WriterOptions) (Writer, error) {
+	newWriter, ok := formats[format]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
+	}
+	return newWriter(opts), nil
+}

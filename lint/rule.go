@@ -1,0 +1,103 @@
+package lint
+
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Rule is a check plus the documentation that travels with it. The same
+// value feeds diagnostics, `rules --explain`, the SARIF driver and docs/rules,
+// so none of them can drift from the code.
+type Rule struct {
+	ID       string
+	Name     string
+	Severity Severity
+	// Summary is one sentence: what the rule finds.
+	Summary string
+	// Help says what to change; it is plain text, shown by `rules --explain`
+	// and in SARIF help.
+	Help    string
+	HelpURL string
+	Doc     RuleDoc
+	// Tags are SARIF rule tags beyond the ones every rule has.
+	Tags []string
+	// Precision is SARIF's properties.precision: very-high, high, medium, low.
+	Precision string
+	// SecuritySeverity is GitHub's properties.security-severity, a score from
+	// 0.0 to 10.0, set on rules whose finding grants node-level access.
+	SecuritySeverity string
+	Check            func(*Pass)
+}
+
+// RuleDoc is the long-form documentation of a rule.
+type RuleDoc struct {
+	// Rationale says why the finding breaks after the dockershim removal.
+	Rationale string
+	// Before and After are YAML examples: a failing snippet and its fix.
+	Before string
+	After  string
+}
+
+// Pass is what a rule sees when it checks one object: the object, every
+// object of the same input (a file, a chart release, a kustomization build)
+// for cross-object checks, and a way to report.
+type Pass struct {
+	Rule    *Rule
+	Object  *Object
+	Objects []*Object
+
+	findings []Finding
+}
+
+// Diagnostic is what a rule reports; the engine turns it into a Finding by
+// locating its nodes.
+type Diagnostic struct {
+	Node    *yaml.Node
+	Field   string
+	Message string
+	// Severity overrides the rule's default when the evidence warrants it.
+	Severity Severity
+	Related  []RelatedNode
+}
+
+// RelatedNode is a node of the same object worth showing next to the finding.
+type RelatedNode struct {
+	Node    *yaml.Node
+	Field   string
+	Message string
+}
+
+// Reportf reports a finding at node n, found at field, with the rule's default
+// severity.
+func (p *Pass) Reportf(n *yaml.Node, field, format string, args ...any) {
+	p.Report(Diagnostic{Node: n, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Report reports a diagnostic.
+func (p *Pass) Report(d Diagnostic) {
+	severity := d.Severity
+	if severity == 0 {
+		severity = p.Rule.Severity
+	}
+	loc := p.Object.Locate(d.Node, d.Field)
+	related := loc.Related
+	for _, r := range d.Related {
+		rl := p.Object.Locate(r.Node, r.Field)
+		related = append(related, Related{Position: rl.Primary, Message: r.Message})
+	}
+	message := d.Message
+	if p.Object.Source != "" {
+		message += " [" + p.Object.Source + "]"
+	}
+	p.findings = append(p.findings, Finding{
+		Rule:     p.Rule.ID,
+		Severity: severity,
+		Message:  message,
+		Position: loc.Primary,
+		Object:   p.Object.ObjectRef,
+		Field:    d.Field,
+		Help:     p.Rule.HelpURL,
+		Related:  related,
+	})
+}

@@ -1,0 +1,89 @@
+package lint
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// TextWriter prints one line per finding, in the FILE:LINE:COL form editors
+// and terminals turn into links, then a one-line summary.
+type TextWriter struct {
+	Color  bool
+	Stderr io.Writer
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+var severityColors = map[Severity]string{
+	SeverityError:   ansiRed,
+	SeverityWarning: ansiYellow,
+	SeverityNote:    ansiCyan,
+}
+
+func (t *TextWriter) paint(color, s string) string {
+	if !t.Color {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+func (t *TextWriter) Write(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		fmt.Fprintf(bw, "%s: %s %s: %s (%s)\n",
+			t.paint(ansiBold, f.Position.String()),
+			t.paint(severityColors[f.Severity], f.Severity.String()),
+			f.Rule, f.Message, f.Object)
+	}
+	fmt.Fprintln(bw, Summary(r.Findings))
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if t.Stderr != nil {
+		ew := bufio.NewWriter(t.Stderr)
+		for i := range r.Errors {
+			e := &r.Errors[i]
+			pos := Position{File: e.File, Line: e.Line}
+			fmt.Fprintf(ew, "%s: %s: %s\n", pos, t.paint(ansiRed, "error"), e.Message)
+		}
+		return ew.Flush()
+	}
+	return nil
+}
+
+// Summary counts findings by severity and file: "7 findings: 5 errors,
+// 2 warnings in 1 file".
+func Summary(findings []Finding) string {
+	if len(findings) == 0 {
+		return "no findings"
+	}
+	counts := map[Severity]int{}
+	files := map[string]bool{}
+	for i := range findings {
+		counts[findings[i].Severity]++
+		files[findings[i].File] = true
+	}
+	var parts []string
+	for _, s := range []Severity{SeverityError, SeverityWarning, SeverityNote} {
+		if counts[s] > 0 {
+			parts = append(parts, plural(counts[s], s.String()))
+		}
+	}
+	return fmt.Sprintf("%s: %s in %s", plural(len(findings), "finding"), strings.Join(parts, ", "), plural(len(files), "file"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

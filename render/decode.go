@@ -1,0 +1,153 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// Decode reads every YAML or JSON document in data and returns the
+// Kubernetes objects among them, each keeping its node tree so that any field
+// maps to a line and column of file. Documents without apiVersion and kind
+// (values files, CI workflows, compose files) are not objects and are skipped.
+// A List, or any *List kind with items, contributes its items.
+//
+// A syntax error stops decoding at the broken document: yaml.v3 cannot resume
+// after one. The objects before it are still returned, with the error.
+func Decode(file string, data []byte) ([]*lint.Object, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var objects []*lint.Object
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return objects, nil
+		}
+		if err != nil {
+			return objects, syntaxError(file, data, err)
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		objects = appendObjects(objects, file, doc.Content[0])
+	}
+}
+
+func appendObjects(objects []*lint.Object, file string, n *yaml.Node) []*lint.Object {
+	n = lint.Resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return objects
+	}
+	apiVersion, kind := lint.Scalar(lint.Get(n, "apiVersion")), lint.Scalar(lint.Get(n, "kind"))
+	if apiVersion == "" || kind == "" {
+		return objects
+	}
+	if strings.HasSuffix(kind, "List") {
+		if items := lint.Get(n, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			for _, item := range lint.Items(items) {
+				objects = appendObjects(objects, file, item)
+			}
+			return objects
+		}
+	}
+	metadata := lint.Get(n, "metadata")
+	name := lint.Scalar(lint.Get(metadata, "name"))
+	if name == "" {
+		name = lint.Scalar(lint.Get(metadata, "generateName"))
+	}
+	return append(objects, &lint.Object{
+		ObjectRef: lint.ObjectRef{
+			APIVersion: apiVersion,
+			Kind:       kind,
+			Namespace:  lint.Scalar(lint.Get(metadata, "namespace")),
+			Name:       name,
+		},
+		File: file,
+		Node: n,
+	})
+}
+
+var (
+	errorLine     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	unknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+)
+
+// yaml.v3 reports its parser's errors (unlike its scanner's) with a 0-based
+// line: the start of the collection it was parsing or the token where it gave
+// up, one line early. These are the parser's messages.
+var parserErrors = []string{
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected '-' indicator",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"found undefined tag handle",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+}
+
+// syntaxError turns a yaml.v3 error into an InputError with the line a person
+// should look at.
+func syntaxError(file string, data []byte, err error) error {
+	msg := err.Error()
+	if m := errorLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		if slices.Contains(parserErrors, m[2]) {
+			line++
+		}
+		return &lint.InputError{File: file, Line: clampLine(line, data), Message: "invalid YAML: " + m[2]}
+	}
+	line := 0
+	switch m := unknownAnchor.FindStringSubmatch(msg); {
+	case m != nil:
+		line = lineOf(data, bytes.Index(data, []byte("*"+m[1])))
+	case strings.Contains(msg, "control characters are not allowed"):
+		line = lineOf(data, bytes.IndexFunc(data, isForbiddenControl))
+	case strings.Contains(msg, "UTF-8"):
+		line = lineOf(data, invalidUTF8Offset(data))
+	}
+	return &lint.InputError{File: file, Line: line, Message: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func isForbiddenControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r'
+}
+
+func invalidUTF8Offset(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// lineOf is the 1-based line holding byte offset, or 0 for a negative offset.
+func lineOf(data []byte, offset int) int {
+	if offset < 0 {
+		return 0
+	}
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+// clampLine keeps a reported line inside the input: errors at the end of
+// input are reported one line past the last one.
+func clampLine(line int, data []byte) int {
+	lines := bytes.Count(data, []byte("\n"))
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		lines++
+	}
+	return max(1, min(line, lines))
+}

@@ -1,0 +1,50 @@
+package rules
+
+import (
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// evidence is one Docker Engine dependency a detector found. The core rules
+// report each piece of evidence as a finding; the vendor-agent rules cite the
+// same evidence ("mounts /var/run (volume runtime-socket)") to decide their
+// severity, so both always agree on what counts as a Docker dependency.
+type evidence struct {
+	rule     string
+	node     *yaml.Node
+	field    string
+	severity lint.Severity // zero: the rule's default
+	// message is the finding's full message.
+	message string
+	// summary is a short phrase an agent finding quotes, such as
+	// "mounts /var/run (volume runtime-socket)".
+	summary string
+	related []lint.RelatedNode
+}
+
+// detector finds evidence in one object.
+type detector func(obj *lint.Object) []evidence
+
+// reportEvidence builds a rule check from a detector.
+func reportEvidence(detect detector) func(*lint.Pass) {
+	return func(p *lint.Pass) {
+		for _, e := range detect(p.Object) {
+			p.Report(lint.Diagnostic{
+				Node:     e.node,
+				Field:    e.field,
+				Message:  e.message,
+				Severity: e.severity,
+				Related:  e.related,
+			})
+		}
+	}
+}
+
+// dockerEvidence is everything the core rules find in obj.
+func dockerEvidence(obj *lint.Object) []evidence {
+	var all []evidence
+	for _, detect := range coreDetectors {
+		all = append(all, detect(obj)...)
+	}
+	return all
+}
