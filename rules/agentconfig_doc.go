@@ -1,0 +1,154 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// configDoc is an agent's configuration found in an object: text embedded
+// in a string (a ConfigMap data value) or a YAML tree that is part of the
+// object itself (a standalone agent.yaml, a collector resource's spec).
+type configDoc struct {
+	obj *lint.Object
+	// field is where the document sits in the object, such as
+	// `data["agent.yaml"]`; empty for a whole standalone file.
+	field string
+	// text and value are the embedded document and the scalar holding it;
+	// both are unset when tree is part of the object.
+	text  string
+	value *yaml.Node
+	// indent is the column, counted from 0, at which a literal block
+	// scalar's content starts.
+	indent int
+	tree   *yaml.Node
+}
+
+// configDocs lists the configuration documents an object may carry.
+func configDocs(obj *lint.Object) []configDoc {
+	switch {
+	case obj.Kind == "ConfigMap":
+		dataKey, data := lint.GetEntry(obj.Node, "data")
+		var docs []configDoc
+		for k, v := range lint.Entries(data) {
+			if v.Kind != yaml.ScalarNode {
+				continue
+			}
+			docs = append(docs, configDoc{
+				obj:    obj,
+				field:  fieldKey("data", k.Value),
+				text:   v.Value,
+				value:  v,
+				indent: blockIndent(dataKey, k),
+			})
+		}
+		return docs
+	case obj.Kind == "OpenTelemetryCollector" && strings.HasPrefix(obj.APIVersion, "opentelemetry.io/"):
+		specKey, spec := lint.GetEntry(obj.Node, "spec")
+		k, v := lint.GetEntry(spec, "config")
+		switch {
+		case v == nil:
+			return nil
+		case v.Kind == yaml.ScalarNode:
+			return []configDoc{{obj: obj, field: "spec.config", text: v.Value, value: v, indent: blockIndent(specKey, k)}}
+		default:
+			return []configDoc{{obj: obj, field: "spec.config", tree: v}}
+		}
+	case obj.Kind == "" && obj.APIVersion == "":
+		// A document that is not a Kubernetes object: a standalone agent
+		// configuration file.
+		return []configDoc{{obj: obj, tree: obj.Node}}
+	}
+	return nil
+}
+
+// blockIndent estimates where a literal block scalar under key starts its
+// content. The node tree does not keep it, so it assumes the block is
+// indented one step more than key, the step being how far key sits from
+// its parent: the layout nearly every writer, Helm's toYaml and kubectl
+// included, produces.
+func blockIndent(parentKey, key *yaml.Node) int {
+	step := 2
+	if parentKey != nil && key.Column > parentKey.Column {
+		step = key.Column - parentKey.Column
+	}
+	return key.Column - 1 + step
+}
+
+// embeddedPosition maps a line and column inside a block scalar's text
+// (both counted from 1) to the file. A literal block keeps its lines, so
+// embedded line N is N lines below the `|` indicator, shifted right by the
+// block's indentation. Other styles fold or escape lines, so a position
+// inside them cannot be recovered: they report the scalar itself.
+func embeddedPosition(value *yaml.Node, indent, line, column int) (fileLine, fileColumn int) {
+	if value.Style != yaml.LiteralStyle || line <= 0 {
+		return value.Line, value.Column
+	}
+	return value.Line + line, indent + column
+}
+
+// parseYAML parses the document as YAML and returns its root mapping, or nil
+// when it is not a YAML mapping (a Fluent Bit file, a script). needle is a
+// word the document must contain to be worth parsing: it keeps the linter
+// from parsing every ConfigMap value for every rule, but never decides a
+// finding, since comments may contain it too.
+func (d configDoc) parseYAML(needle string) *yaml.Node {
+	if d.tree != nil {
+		return mappingOrNil(d.tree)
+	}
+	if !strings.Contains(d.text, needle) {
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(d.text), &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	return mappingOrNil(doc.Content[0])
+}
+
+func mappingOrNil(n *yaml.Node) *yaml.Node {
+	n = lint.Resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return n
+}
+
+// locate returns a node placed where n, a node of the document, sits in the
+// file: n itself for a tree of the object, a copy moved into the file's
+// coordinates for an embedded document.
+func (d configDoc) locate(n *yaml.Node) *yaml.Node {
+	if d.tree != nil {
+		return n
+	}
+	return d.at(n.Line, n.Column, n)
+}
+
+// at returns a node at a line and column of the embedded text; like is
+// copied for its value and style, so the finding spans the value.
+func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
+	if d.value.Style != yaml.LiteralStyle {
+		return d.value
+	}
+	moved := yaml.Node{Kind: yaml.ScalarNode}
+	if like != nil {
+		moved = *like
+		moved.Content = nil
+	}
+	moved.Line, moved.Column = embeddedPosition(d.value, d.indent, line, column)
+	return &moved
+}
+
+// fieldOf names a path inside the document.
+func (d configDoc) fieldOf(sub string) string {
+	switch {
+	case d.field == "":
+		return sub
+	case sub == "":
+		return d.field
+	case strings.HasPrefix(sub, "["):
+		return d.field + sub
+	}
+	return d.field + "." + sub
+}

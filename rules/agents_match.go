@@ -1,0 +1,299 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// compiledAgent is an Agent with its names and images pre-split, so that
+// checking an object allocates only for the object.
+type compiledAgent struct {
+	Agent
+	names       [][]string
+	nameTokens  map[string]bool
+	images      []imagePattern
+	otherImages []imagePattern
+}
+
+func compileAgent(a Agent) *compiledAgent {
+	c := &compiledAgent{Agent: a, nameTokens: map[string]bool{}}
+	for _, n := range a.Names {
+		toks := tokens(n)
+		c.names = append(c.names, toks)
+		for _, t := range toks {
+			c.nameTokens[t] = true
+		}
+	}
+	for _, img := range a.Images {
+		p := parseImagePattern(img.Repository)
+		p.image = img
+		c.images = append(c.images, p)
+	}
+	for _, img := range a.OtherImages {
+		c.otherImages = append(c.otherImages, parseImagePattern(img))
+	}
+	return c
+}
+
+// tokens splits a name at the separators Kubernetes names and image paths
+// use, so that "falco" matches "falco-exporter" but "falcon-api" does not.
+func tokens(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return r == '-' || r == '_' || r == '.' || r == '/'
+	})
+}
+
+// hasTokenRun reports whether seq appears in toks as consecutive tokens.
+func hasTokenRun(toks, seq []string) bool {
+	for i := 0; i+len(seq) <= len(toks); i++ {
+		if slices.Equal(toks[i:i+len(seq)], seq) {
+			return true
+		}
+	}
+	return false
+}
+
+// imagePattern is an image reference reduced to what identifies a product:
+// an optional registry host and the repository path.
+type imagePattern struct {
+	host  string
+	path  []string
+	image AgentImage
+}
+
+// parseImagePattern splits an image reference. The first component is a
+// registry host when it has a dot or a port, or is localhost, which is how
+// container runtimes tell "gcr.io/datadoghq/agent" from "datadog/agent".
+func parseImagePattern(ref string) imagePattern {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	ref, _, _ = strings.Cut(ref, "@")
+	if slash := strings.LastIndexByte(ref, '/'); strings.LastIndexByte(ref, ':') > slash {
+		ref = ref[:strings.LastIndexByte(ref, ':')]
+	}
+	var p imagePattern
+	if host, rest, ok := strings.Cut(ref, "/"); ok && (strings.ContainsAny(host, ".:") || host == "localhost") {
+		p.host, ref = host, rest
+	}
+	if ref != "" {
+		p.path = strings.Split(ref, "/")
+	}
+	return p
+}
+
+// matches reports whether image is this repository, under any registry and
+// any mirror prefix ("mirror.corp/dockerhub/datadog/agent").
+func (p imagePattern) matches(image imagePattern) bool {
+	if len(p.path) == 0 || len(image.path) < len(p.path) {
+		return false
+	}
+	if p.host != "" && p.host != image.host {
+		return false
+	}
+	return slices.Equal(image.path[len(image.path)-len(p.path):], p.path)
+}
+
+func matchAny(patterns []imagePattern, image imagePattern) (imagePattern, bool) {
+	for _, p := range patterns {
+		if p.matches(image) {
+			return p, true
+		}
+	}
+	return imagePattern{}, false
+}
+
+// agentMatch is why a workload is taken for an agent.
+type agentMatch struct {
+	node  *yaml.Node
+	field string
+	// image is the matched image reference, empty for a name match.
+	image   string
+	pattern imagePattern
+	// name is the matching name and where it was found, for a name match.
+	name, nameField string
+}
+
+// nameSource is a name that may identify an agent.
+type nameSource struct {
+	value string
+	field string
+}
+
+// workloadNames are the names a person or a chart gives an agent: the
+// object's name, its app labels and those of its pod template, and its
+// container names.
+func workloadNames(w *Workload) []nameSource {
+	out := []nameSource{{value: w.Object.Name, field: "metadata.name"}}
+	labelsAt := []string{"metadata"}
+	if tmpl, ok := strings.CutSuffix(w.SpecPath, ".spec"); ok && tmpl != "" {
+		labelsAt = append(labelsAt, tmpl+".metadata")
+	}
+	for _, at := range labelsAt {
+		labels := lint.Path(w.Object.Node, append(strings.Split(at, "."), "labels")...)
+		for _, key := range []string{"app.kubernetes.io/name", "app"} {
+			if v := lint.Scalar(lint.Get(labels, key)); v != "" {
+				out = append(out, nameSource{value: v, field: fieldKey(at+".labels", key)})
+			}
+		}
+	}
+	for _, c := range w.Containers() {
+		if c.Name != "" {
+			out = append(out, nameSource{value: c.Name, field: c.Path + ".name"})
+		}
+	}
+	return out
+}
+
+// match finds the agent in a workload: by image first, the strongest
+// evidence; else by name, unless every image the workload runs is clearly
+// something else (a Helm release prefix: "datadog-kube-state-metrics"
+// runs kube-state-metrics), which yields nothing.
+func (a *compiledAgent) match(w *Workload) (agentMatch, bool) {
+	containers := w.Containers()
+	for _, c := range containers {
+		ref := lint.Scalar(c.Image)
+		if p, ok := matchAny(a.images, parseImagePattern(ref)); ok {
+			return agentMatch{node: c.Image, field: c.Path + ".image", image: ref, pattern: p}, true
+		}
+	}
+	var found *nameSource
+	for _, n := range workloadNames(w) {
+		toks := tokens(n.value)
+		if slices.ContainsFunc(a.names, func(seq []string) bool { return hasTokenRun(toks, seq) }) {
+			found = &n
+			break
+		}
+	}
+	if found == nil {
+		return agentMatch{}, false
+	}
+	if a.runsSomethingElse(containers) {
+		return agentMatch{}, false
+	}
+	nameNode := lint.Path(w.Object.Node, "metadata", "name")
+	return agentMatch{node: nameNode, field: "metadata.name", name: found.value, nameField: found.field}, true
+}
+
+// runsSomethingElse reports whether every container runs an image that is
+// not the agent: another component of the vendor (an operator) or an image
+// whose repository shares no token with the agent's names. Containers
+// without a literal image (a template left unrendered) prove nothing.
+func (a *compiledAgent) runsSomethingElse(containers []Container) bool {
+	seen := false
+	for _, c := range containers {
+		ref := lint.Scalar(c.Image)
+		if ref == "" {
+			continue
+		}
+		seen = true
+		img := parseImagePattern(ref)
+		if _, ok := matchAny(a.otherImages, img); ok {
+			continue
+		}
+		if len(img.path) > 0 && slices.ContainsFunc(tokens(img.path[len(img.path)-1]), func(t string) bool { return a.nameTokens[t] }) {
+			return false
+		}
+	}
+	return seen
+}
+
+// coreRuleIDs are the rules whose evidence makes an agent's Docker
+// dependency certain.
+var coreRuleIDs = map[string]bool{
+	"docker-socket":     true,
+	"docker-host-env":   true,
+	"docker-cli":        true,
+	"docker-data-dir":   true,
+	"dockershim-socket": true,
+}
+
+func (a *compiledAgent) check(p *lint.Pass) {
+	if w := workloadOf(p.Object); w != nil {
+		if m, ok := a.match(w); ok {
+			p.Report(a.diagnostic(p.Object, m))
+		}
+		return
+	}
+	a.checkOperator(p)
+}
+
+// checkOperator notes the agent's operator resources: the DaemonSet the
+// operator creates is not in the repository, so whether it depends on
+// Docker can only be checked against the vendor's guidance.
+func (a *compiledAgent) checkOperator(p *lint.Pass) {
+	group, _, _ := strings.Cut(p.Object.APIVersion, "/")
+	for _, op := range a.Operators {
+		if op.Kind != p.Object.Kind || op.Group != group {
+			continue
+		}
+		p.Report(lint.Diagnostic{
+			Node:     lint.Path(p.Object.Node, "metadata", "name"),
+			Field:    "metadata.name",
+			Severity: lint.SeverityNote,
+			Message: fmt.Sprintf("%s %s makes the %s operator create the agent DaemonSet, which this repository does not show; "+
+				"check that the operator and agent versions support the nodes' container runtime: %s",
+				p.Object.Kind, quote(p.Object.Name), a.Name, a.Link),
+		})
+		return
+	}
+}
+
+func (a *compiledAgent) diagnostic(obj *lint.Object, m agentMatch) lint.Diagnostic {
+	var evidence []evidence
+	for _, e := range dockerEvidence(obj) {
+		if coreRuleIDs[e.rule] && e.summary != "" {
+			evidence = append(evidence, e)
+		}
+	}
+	var b strings.Builder
+	if m.image != "" {
+		fmt.Fprintf(&b, "%s runs %s (image %s)", obj.Kind, a.Name, m.image)
+	} else {
+		fmt.Fprintf(&b, "%s looks like %s (%s %s; its images are not the known agent images)", obj.Kind, a.Name, m.nameField, quote(m.name))
+	}
+	summaries := make([]string, len(evidence))
+	related := make([]lint.RelatedNode, len(evidence))
+	for i, e := range evidence {
+		summaries[i] = e.summary
+		related[i] = lint.RelatedNode{Node: e.node, Field: e.field, Message: e.summary}
+	}
+	if len(evidence) > 0 {
+		b.WriteString(" and ")
+		b.WriteString(joinPhrases(summaries))
+	}
+
+	severity := lint.SeverityNote
+	switch {
+	case a.Status == StatusNoChange:
+		fmt.Fprintf(&b, ": %s", a.Change)
+	case a.Status == StatusUnsupported:
+		severity = lint.SeverityError
+		fmt.Fprintf(&b, ": %s", a.Change)
+	case m.pattern.image.DockerOnly:
+		severity = lint.SeverityError
+		fmt.Fprintf(&b, ": %s. %s", m.pattern.image.Note, a.Change)
+	case len(evidence) > 0:
+		severity = lint.SeverityError
+		fmt.Fprintf(&b, ", which stops working without Docker Engine: %s", a.Change)
+	default:
+		fmt.Fprintf(&b, " without a Docker Engine dependency in this manifest; confirm that the agent version supports the nodes' runtime: %s", a.Link)
+	}
+	return lint.Diagnostic{
+		Node:     m.node,
+		Field:    m.field,
+		Message:  b.String(),
+		Severity: severity,
+		Related:  related,
+	}
+}
+
+// joinPhrases joins "a", "b", "c" as "a, b and c".
+func joinPhrases(phrases []string) string {
+	if len(phrases) <= 1 {
+		return strings.Join(phrases, "")
+	}
+	return strings.Join(phrases[:len(phrases)-1], ", ") + " and " + phrases[len(phrases)-1]
+}

@@ -1,0 +1,167 @@
+package rules
+
+import (
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+)
+
+var dockerCLIRule = &lint.Rule{
+	ID:       dockerCLIID,
+	Name:     "Docker CLI in container commands",
+	Severity: lint.SeverityWarning,
+	Summary:  "A container's command, args, probe or lifecycle hook runs a Docker CLI command that needs Docker Engine.",
+	Help: "Replace the Docker CLI call: `crictl ps`, `crictl logs`, `crictl inspect` and `crictl stats` read the " +
+		"container runtime through its CRI socket, and `kubectl logs`/`kubectl exec` or the Kubernetes API give the " +
+		"same information without node access. If the pod runs its own Docker daemon (a docker-in-docker sidecar), " +
+		"make the sidecar visible in the manifest (a dind image or a dockerd command).",
+	HelpURL: checkDockershimRemoval,
+	Doc: lint.RuleDoc{
+		Rationale: "The Docker CLI is a client of Docker Engine. On nodes that run containerd or CRI-O there is no " +
+			"Docker Engine, so the command fails; where Docker Engine still runs, it no longer sees the pods' containers, " +
+			"so `docker ps` lists nothing of interest.",
+		Before: `containers:
+- name: inventory
+  command: ["sh", "-c", "docker ps --format '{{.Names}}'"]
+`,
+		After: `containers:
+- name: inventory
+  command: ["sh", "-c", "crictl ps -o json"]
+`,
+	},
+	Tags:      []string{"docker", "command"},
+	Precision: "medium",
+	Check:     reportEvidence(detectDockerCLI),
+}
+
+// daemonSubcommands are the Docker CLI commands that call Docker Engine.
+// `docker help`, `docker --version` and `docker context` do not.
+var daemonSubcommands = []string{
+	"attach", "build", "buildx", "commit", "compose", "container", "cp", "create", "diff", "events", "exec",
+	"export", "history", "image", "images", "import", "info", "inspect", "kill", "load", "logs", "network",
+	"node", "pause", "plugin", "port", "ps", "pull", "push", "rename", "restart", "rm", "rmi", "run", "save",
+	"secret", "service", "stack", "start", "stats", "stop", "swarm", "system", "tag", "top", "unpause",
+	"update", "version", "volume", "wait",
+}
+
+// dockerValueFlags are the Docker CLI's global options that take a value
+// as the next word.
+var dockerValueFlags = []string{"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"}
+
+// dockerSubcommand returns the subcommand of a Docker CLI call, given the
+// words after "docker", or "" when there is none.
+func dockerSubcommand(args []string) string {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case slices.Contains(dockerValueFlags, a):
+			i++
+		case strings.HasPrefix(a, "-"):
+		default:
+			return a
+		}
+	}
+	return ""
+}
+
+// maxShellDepth bounds how far `sh -c "bash -c '...'"` is followed.
+const maxShellDepth = 3
+
+// dockerCalls returns the Docker CLI calls ("docker ps") a simple command
+// makes, itself or through a nested shell script.
+func dockerCalls(words []string, depth int) []string {
+	start := commandStart(words)
+	if start >= len(words) {
+		return nil
+	}
+	if path.Base(words[start]) == "docker" {
+		if sub := dockerSubcommand(words[start+1:]); slices.Contains(daemonSubcommands, sub) {
+			return []string{"docker " + sub}
+		}
+		return nil
+	}
+	i := shellScriptIndex(words)
+	if i < 0 || depth >= maxShellDepth {
+		return nil
+	}
+	var calls []string
+	for _, cmd := range shellCommands(words[i]) {
+		calls = append(calls, dockerCalls(cmd, depth+1)...)
+	}
+	return calls
+}
+
+// execHooks are the other places a container runs commands: its probes
+// and lifecycle hooks.
+var execHooks = [][]string{
+	{"livenessProbe", "exec", "command"},
+	{"readinessProbe", "exec", "command"},
+	{"startupProbe", "exec", "command"},
+	{"lifecycle", "postStart", "exec", "command"},
+	{"lifecycle", "preStop", "exec", "command"},
+}
+
+// commandLines lists each command line a container runs, as argv words.
+func commandLines(c Container) [][]argWord {
+	lines := [][]argWord{containerArgv(c)}
+	for _, hook := range execHooks {
+		var argv []argWord
+		field := c.Path + "." + strings.Join(hook, ".")
+		for i, n := range lint.Items(lint.Path(c.Node, hook...)) {
+			argv = append(argv, argWord{value: lint.Scalar(n), node: n, field: index(field, i)})
+		}
+		lines = append(lines, argv)
+	}
+	return lines
+}
+
+func detectDockerCLI(obj *lint.Object) []evidence {
+	w := workloadOf(obj)
+	if w == nil || w.runsDockerDaemon() {
+		return nil
+	}
+	var out []evidence
+	for _, c := range w.Containers() {
+		for _, argv := range commandLines(c) {
+			words := make([]string, len(argv))
+			for i, a := range argv {
+				words[i] = a.value
+			}
+			if start := commandStart(words); start < len(words) && path.Base(words[start]) == "docker" {
+				if calls := dockerCalls(words, 0); len(calls) > 0 {
+					out = append(out, cliEvidence(c, argv[start], calls))
+				}
+				continue
+			}
+			if i := shellScriptIndex(words); i >= 0 {
+				var calls []string
+				for _, cmd := range shellCommands(words[i]) {
+					calls = append(calls, dockerCalls(cmd, 1)...)
+				}
+				if len(calls) > 0 {
+					out = append(out, cliEvidence(c, argv[i], calls))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func cliEvidence(c Container, at argWord, calls []string) evidence {
+	var quoted []string
+	for _, call := range calls {
+		if q := "`" + call + "`"; !slices.Contains(quoted, q) {
+			quoted = append(quoted, q)
+		}
+	}
+	return evidence{
+		rule:  dockerCLIID,
+		node:  at.node,
+		field: at.field,
+		message: "container " + quote(c.Name) + " runs " + strings.Join(quoted, ", ") +
+			", which needs Docker Engine; containerd and CRI-O nodes have none: use crictl or the Kubernetes API instead",
+		summary: "runs " + quoted[0],
+	}
+}

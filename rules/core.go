@@ -1,0 +1,190 @@
+package rules
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// Help links of the core rules; migrationGuide covers the rest.
+const (
+	checkDockershimRemoval = "https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/check-if-dockershim-removal-affects-you/"
+	changeRuntimeGuide     = "https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/change-runtime-containerd/"
+)
+
+// volumeMount is a container's use of a pod volume.
+type volumeMount struct {
+	container Container
+	node      *yaml.Node
+	field     string
+	mountPath string
+	subPath   string
+}
+
+// related is the mount as a node worth showing beside a finding about its
+// volume: the mountPath line tells the reader where the container sees it.
+func (m volumeMount) related() lint.RelatedNode {
+	node, field := m.node, m.field
+	if mp := lint.Get(m.node, "mountPath"); mp != nil {
+		node, field = mp, m.field+".mountPath"
+	}
+	msg := "mounted at " + m.mountPath + " in container " + quote(m.container.Name)
+	if m.subPath != "" {
+		msg += " with subPath " + quote(m.subPath)
+	}
+	return lint.RelatedNode{Node: node, Field: field, Message: msg}
+}
+
+// mountsOf lists every mount of the named volume, across all containers.
+func (w *Workload) mountsOf(volume string) []volumeMount {
+	var out []volumeMount
+	for _, c := range w.Containers() {
+		for j, m := range lint.Items(lint.Get(c.Node, "volumeMounts")) {
+			if lint.Scalar(lint.Get(m, "name")) != volume {
+				continue
+			}
+			out = append(out, volumeMount{
+				container: c,
+				node:      m,
+				field:     index(c.Path+".volumeMounts", j),
+				mountPath: lint.Scalar(lint.Get(m, "mountPath")),
+				subPath:   lint.Scalar(lint.Get(m, "subPath")),
+			})
+		}
+	}
+	return out
+}
+
+// volumeNamed returns the pod volume called name and its field path.
+func (w *Workload) volumeNamed(name string) (*yaml.Node, string) {
+	for i, v := range lint.Items(lint.Get(w.Spec, "volumes")) {
+		if lint.Scalar(lint.Get(v, "name")) == name {
+			return v, index(w.SpecPath+".volumes", i)
+		}
+	}
+	return nil, ""
+}
+
+// dindImage matches images that run their own Docker daemon: the official
+// docker:*-dind tags and the many community "dind" images.
+var dindImage = regexp.MustCompile(`(?i)(^|[/:._-])dind([:._-]|$)|docker-in-docker`)
+
+// runsDockerDaemon reports whether the pod starts its own Docker daemon (a
+// docker-in-docker sidecar). Its Docker CLI and DOCKER_HOST then talk to that
+// daemon, which keeps working whatever runtime the node uses.
+func (w *Workload) runsDockerDaemon() bool {
+	for _, c := range w.Containers() {
+		if dindImage.MatchString(imageRepoTag(lint.Scalar(c.Image))) {
+			return true
+		}
+		for _, cmd := range commandsOf(c) {
+			if isDockerd(cmd) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// imageRepoTag drops an image reference's registry host and digest, so that
+// a registry named "dind.example.com" does not count.
+func imageRepoTag(image string) string {
+	image, _, _ = strings.Cut(image, "@")
+	if host, rest, ok := strings.Cut(image, "/"); ok && strings.ContainsAny(host, ".:") {
+		image = rest
+	}
+	return image
+}
+
+// isDockerd reports whether a simple command starts the Docker daemon,
+// directly or through the dind image's entrypoint script.
+func isDockerd(words []string) bool {
+	name := commandName(words)
+	return name == "dockerd" || name == "dockerd-entrypoint.sh"
+}
+
+// commandsOf is every simple command a container's command and args run:
+// the argv itself, and the commands of shell scripts it passes to `sh -c`.
+func commandsOf(c Container) [][]string {
+	argv := containerArgv(c)
+	words := make([]string, len(argv))
+	for i, a := range argv {
+		words[i] = a.value
+	}
+	out := [][]string{words}
+	if i := shellScriptIndex(words); i >= 0 {
+		out = append(out, shellCommands(words[i])...)
+	}
+	return out
+}
+
+// argWord is one element of a container's command or args.
+type argWord struct {
+	value string
+	node  *yaml.Node
+	field string
+}
+
+// containerArgv joins command and args the way the kubelet does when both
+// are set. A container with args only runs its image's entrypoint, which
+// the manifest does not show, so its args are still returned for the shell
+// and Docker CLI checks to look at.
+func containerArgv(c Container) []argWord {
+	var argv []argWord
+	for _, key := range []string{"command", "args"} {
+		for i, n := range lint.Items(lint.Get(c.Node, key)) {
+			if n.Kind != yaml.ScalarNode {
+				continue
+			}
+			argv = append(argv, argWord{value: n.Value, node: n, field: index(c.Path+"."+key, i)})
+		}
+	}
+	return argv
+}
+
+// fieldKey appends a mapping key to a field path, bracketing keys that
+// would not read as one path element (annotations, ConfigMap file names).
+func fieldKey(parent, key string) string {
+	if plainKey.MatchString(key) {
+		if parent == "" {
+			return key
+		}
+		return parent + "." + key
+	}
+	return parent + "[" + quote(key) + "]"
+}
+
+var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+func quote(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+}
+
+// cleanHostPath normalises a hostPath the way the node resolves it, so that
+// "//var/run//docker.sock" and "/var/run/" compare equal to their clean
+// forms. Windows paths keep their drive and use forward slashes.
+func cleanHostPath(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return ""
+	}
+	p = strings.ReplaceAll(p, `\`, "/")
+	if isDockerPipe(p) {
+		return dockerPipe
+	}
+	return path.Clean(p)
+}
+
+// dockerPipe is the Docker Engine's named pipe on Windows nodes, the
+// counterpart of /var/run/docker.sock.
+const dockerPipe = `\\.\pipe\docker_engine`
+
+// isDockerPipe matches the pipe in either slash direction, as written in
+// hostPath (\\.\pipe\docker_engine) or in a URL (npipe:////./pipe/docker_engine).
+func isDockerPipe(p string) bool {
+	p = strings.ToLower(strings.ReplaceAll(p, `\`, "/"))
+	return strings.HasSuffix(p, "//./pipe/docker_engine")
+}

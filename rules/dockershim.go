@@ -1,0 +1,255 @@
+package rules
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+var dockershimSocketRule = &lint.Rule{
+	ID:       dockershimSocketID,
+	Name:     "dockershim socket referenced",
+	Severity: lint.SeverityError,
+	Summary: "A manifest or configuration names dockershim.sock: a kubeadm criSocket, the kubelet's " +
+		"containerRuntimeEndpoint or --container-runtime-endpoint, a hostPath, an environment value or a command.",
+	Help: "Point it at the container runtime's CRI socket: unix:///run/containerd/containerd.sock for containerd, " +
+		"unix:///var/run/crio/crio.sock for CRI-O, or unix:///var/run/cri-dockerd.sock if the node keeps Docker " +
+		"Engine through cri-dockerd. For a kubeadm node, also update the kubeadm.alpha.kubernetes.io/cri-socket " +
+		"annotation of the Node object.",
+	HelpURL: changeRuntimeGuide,
+	Doc: lint.RuleDoc{
+		Rationale: "dockershim.sock was served by the kubelet's built-in Docker shim, which Kubernetes 1.24 removed. " +
+			"A kubelet or kubeadm configured with it no longer starts or joins, and a workload that mounts or " +
+			"dials it finds nothing there.",
+		Before: `apiVersion: kubeadm.k8s.io/v1beta3
+kind: JoinConfiguration
+nodeRegistration:
+  criSocket: /var/run/dockershim.sock
+`,
+		After: `apiVersion: kubeadm.k8s.io/v1beta3
+kind: JoinConfiguration
+nodeRegistration:
+  criSocket: unix:///run/containerd/containerd.sock
+`,
+	},
+	Tags:      []string{"kubelet", "kubeadm"},
+	Precision: "very-high",
+	Check:     reportEvidence(detectDockershimSocket),
+}
+
+// namesDockershim matches the shim's endpoints: the Unix socket, and the
+// named pipe (npipe:////./pipe/dockershim) kubeadm used on Windows.
+func namesDockershim(s string) bool {
+	s = strings.ToLower(strings.ReplaceAll(s, `\`, "/"))
+	if strings.Contains(s, "dockershim.sock") {
+		return true
+	}
+	_, after, ok := strings.Cut(s, "/pipe/dockershim")
+	return ok && (after == "" || !isWordRune(rune(after[0])))
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || r == '-' || r == '.' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
+}
+
+// runtimeEndpointFlags are the kubelet and crictl flags that take the
+// runtime's socket.
+var runtimeEndpointFlags = []string{"--container-runtime-endpoint", "--runtime-endpoint", "--image-service-endpoint", "--cri-socket"}
+
+// shimHit is one scalar that names the shim, with enough context to say
+// what it is.
+type shimHit struct {
+	node    *yaml.Node
+	field   string
+	subject string
+}
+
+// shimWalker finds scalars naming the shim in a node tree.
+type shimWalker struct {
+	// kind names the object or embedded document in messages.
+	kind string
+	hits []shimHit
+	// seen holds the collections already walked: an alias reaches its
+	// anchor's node again, and a hostile file can make that node its own
+	// ancestor.
+	seen map[*yaml.Node]bool
+}
+
+// skippedFields hold copies or prose, not configuration: a finding there
+// would repeat one made elsewhere or quote documentation.
+var skippedFields = map[string]bool{
+	"status":                 true,
+	"metadata.managedFields": true,
+	`metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`: true,
+}
+
+func (sw *shimWalker) walk(n *yaml.Node, field string) {
+	if n == nil || skippedFields[field] || sw.seen[n] {
+		return
+	}
+	if sw.seen == nil {
+		sw.seen = map[*yaml.Node]bool{}
+	}
+	sw.seen[n] = true
+	switch n.Kind {
+	case yaml.MappingNode:
+		for k, v := range lint.Entries(n) {
+			// A description is prose; a mountPath is where the container
+			// sees a volume whose hostPath is reported itself.
+			if k.Value == "description" || k.Value == "mountPath" {
+				continue
+			}
+			child := fieldKey(field, k.Value)
+			if v.Kind == yaml.ScalarNode {
+				if namesDockershim(v.Value) && !skippedFields[child] {
+					sw.hits = append(sw.hits, shimHit{node: v, field: child, subject: sw.subject(n, k.Value, child)})
+				}
+				continue
+			}
+			sw.walk(v, child)
+		}
+	case yaml.SequenceNode:
+		prev := ""
+		for i, item := range lint.Items(n) {
+			child := index(field, i)
+			if item.Kind != yaml.ScalarNode {
+				sw.walk(item, child)
+				prev = ""
+				continue
+			}
+			if namesDockershim(item.Value) {
+				subject := "argument " + child
+				if flag := flagOf(prev, item.Value); flag != "" {
+					subject = "flag " + flag + " (" + child + ")"
+				}
+				sw.hits = append(sw.hits, shimHit{node: item, field: child, subject: subject})
+			}
+			prev = item.Value
+		}
+	}
+}
+
+// flagOf names the runtime endpoint flag a command-line word sets, in
+// either the --flag=value form or as the value after --flag.
+func flagOf(prev, word string) string {
+	for _, flag := range runtimeEndpointFlags {
+		if prev == flag || strings.Contains(word, flag+"=") {
+			return flag
+		}
+	}
+	return ""
+}
+
+// subject says what the value under key of mapping parent is, in the
+// terms of its owner: a hostPath volume, an environment variable, or a
+// configuration field.
+func (sw *shimWalker) subject(parent *yaml.Node, key, field string) string {
+	switch {
+	case key == "path" && strings.HasSuffix(field, ".hostPath.path"):
+		return "hostPath " + field
+	case key == "value" && lint.Get(parent, "name") != nil:
+		return "environment variable " + lint.Scalar(lint.Get(parent, "name")) + " (" + field + ")"
+	}
+	for _, flag := range runtimeEndpointFlags {
+		if strings.Contains(lint.Scalar(lint.Get(parent, key)), flag+"=") {
+			return "flag " + flag + " (" + field + ")"
+		}
+	}
+	if sw.kind == "" {
+		return field
+	}
+	return sw.kind + " " + field
+}
+
+func detectDockershimSocket(obj *lint.Object) []evidence {
+	sw := &shimWalker{kind: obj.Kind}
+	sw.walk(obj.Node, "")
+	var out []evidence
+	for _, h := range sw.hits {
+		if obj.Kind == "ConfigMap" && strings.HasPrefix(h.field, "data") && strings.Contains(h.node.Value, "\n") {
+			if embedded := embeddedShimHits(obj, h); len(embedded) > 0 {
+				out = append(out, embedded...)
+				continue
+			}
+		}
+		out = append(out, shimEvidence(h.node, h.field, h.subject, h.node.Value))
+	}
+	return out
+}
+
+func shimEvidence(n *yaml.Node, field, subject, value string) evidence {
+	token := value
+	for _, word := range strings.FieldsFunc(value, func(r rune) bool { return strings.ContainsRune(" \t\n=\"',", r) }) {
+		if namesDockershim(word) {
+			token = strings.TrimRight(word, "})];")
+			break
+		}
+	}
+	return evidence{
+		rule:  dockershimSocketID,
+		node:  n,
+		field: field,
+		message: subject + " names the dockershim socket " + token + ", which Kubernetes 1.24 removed; " +
+			"use the container runtime's CRI socket instead (unix:///run/containerd/containerd.sock for containerd, " +
+			"unix:///var/run/crio/crio.sock for CRI-O)",
+		summary: "names " + token,
+	}
+}
+
+// embeddedShimHits reads a ConfigMap value as the configuration files
+// kubeadm stores there (kubeadm-config's ClusterConfiguration,
+// kubelet-config's KubeletConfiguration) and reports each field that names
+// the shim inside the block scalar. It returns nothing when the value is
+// not YAML, so the caller reports the value as a whole.
+//
+// yaml.v3 does not keep a block scalar's indentation, so a literal block
+// (|) is assumed to be indented two spaces past its key, as kubeadm and
+// kubectl write it; lines are exact. Other styles, and objects from
+// renderers whose locators only know their own nodes, are reported at the
+// value with the embedded field in the message.
+func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(h.node.Value)))
+	var hits []shimHit
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil || len(doc.Content) == 0 {
+			return nil
+		}
+		inner := &shimWalker{kind: lint.Scalar(lint.Get(doc.Content[0], "kind"))}
+		inner.walk(doc.Content[0], "")
+		hits = append(hits, inner.hits...)
+	}
+	keyColumn := 0
+	if data := lint.Get(obj.Node, "data"); data != nil {
+		for k, v := range lint.Entries(data) {
+			if v == h.node {
+				keyColumn = k.Column
+			}
+		}
+	}
+	exact := h.node.Style == yaml.LiteralStyle && obj.Locator == nil && keyColumn > 0
+	var out []evidence
+	for _, ih := range hits {
+		subject := "ConfigMap " + h.field + ": " + ih.subject
+		node := h.node
+		if exact {
+			node = &yaml.Node{
+				Kind:   yaml.ScalarNode,
+				Style:  ih.node.Style,
+				Value:  ih.node.Value,
+				Line:   h.node.Line + ih.node.Line,
+				Column: keyColumn + 1 + ih.node.Column,
+			}
+		}
+		out = append(out, shimEvidence(node, h.field+">"+ih.field, subject, ih.node.Value))
+	}
+	return out
+}

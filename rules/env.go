@@ -1,0 +1,211 @@
+package rules
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+var dockerHostEnvRule = &lint.Rule{
+	ID:       dockerHostEnvID,
+	Name:     "Docker Engine endpoint in environment",
+	Severity: lint.SeverityError,
+	Summary:  "A container sets DOCKER_HOST, or an environment variable that names the Docker Engine socket or API port.",
+	Help: "Remove the variable if the tool can work without Docker, or point it at the container runtime's " +
+		"CRI endpoint (unix:///run/containerd/containerd.sock) with a tool version that speaks CRI. " +
+		"A DOCKER_HOST that reaches a Docker daemon the pod runs itself (a docker-in-docker sidecar) keeps " +
+		"working and is reported as a warning.",
+	HelpURL: migrationGuide,
+	Doc: lint.RuleDoc{
+		Rationale: "The variable tells the Docker client, or an agent built on it, to talk to Docker Engine. " +
+			"On nodes that run containerd or CRI-O there is no Docker Engine socket or API port, so every call " +
+			"fails; where Docker Engine still runs, it no longer knows the pods' containers. Access to the node's " +
+			"Docker socket is root on the node.",
+		Before: `env:
+- name: DOCKER_HOST
+  value: unix:///var/run/docker.sock
+`,
+		After: `env:
+- name: CONTAINER_RUNTIME_ENDPOINT
+  value: unix:///run/containerd/containerd.sock
+`,
+	},
+	Tags:             []string{"security", "docker", "env"},
+	Precision:        "high",
+	SecuritySeverity: "8.9",
+	Check:            reportEvidence(detectDockerHostEnv),
+}
+
+// dockerAPIURL matches the Docker Engine API's TCP ports: 2375 plain,
+// 2376 with TLS.
+var dockerAPIURL = regexp.MustCompile(`(?i)^(?:tcp|https?)://([^/?#]*):(2375|2376)(?:[/?#]|$)`)
+
+// endpoint is what an environment value points at.
+type endpoint struct {
+	socket string // a path ending in docker.sock, or the Windows pipe
+	host   string // the host of a Docker API URL
+	text   string // the endpoint as written
+}
+
+// dockerEndpoint finds the Docker Engine endpoint in an environment value:
+// a socket path with or without unix://, the Windows pipe, or a URL with
+// one of the API ports. Values may hold several words ("-H unix:///...").
+func dockerEndpoint(value string) (endpoint, bool) {
+	for _, word := range strings.FieldsFunc(value, func(r rune) bool {
+		return strings.ContainsRune(" \t\n,;=\"'", r)
+	}) {
+		if isDockerPipe(word) {
+			return endpoint{socket: dockerPipe, text: word}, true
+		}
+		if p := strings.TrimPrefix(word, "unix://"); strings.HasPrefix(p, "/") && path.Base(path.Clean(p)) == "docker.sock" {
+			return endpoint{socket: path.Clean(p), text: word}, true
+		}
+		if m := dockerAPIURL.FindStringSubmatch(word); m != nil {
+			return endpoint{host: m[1], text: word}, true
+		}
+	}
+	return endpoint{}, false
+}
+
+func detectDockerHostEnv(obj *lint.Object) []evidence {
+	w := workloadOf(obj)
+	if w == nil {
+		return nil
+	}
+	dind := w.runsDockerDaemon()
+	var out []evidence
+	for _, c := range w.Containers() {
+		envs := lint.Get(c.Node, "env")
+		for j, env := range lint.Items(envs) {
+			field := index(c.Path+".env", j)
+			nameNode := lint.Get(env, "name")
+			name := lint.Scalar(nameNode)
+			valueNode := lint.Get(env, "value")
+			value := lint.Scalar(valueNode)
+			isHost := name == "DOCKER_HOST"
+			who := "container " + quote(c.Name) + " sets " + name
+			ep, found := dockerEndpoint(value)
+			switch {
+			case found:
+			case isHost && value == "" && lint.Get(env, "valueFrom") != nil:
+				out = append(out, evidence{
+					rule:     dockerHostEnvID,
+					node:     nameNode,
+					field:    field + ".name",
+					severity: lint.SeverityWarning,
+					message:  who + " from valueFrom, so the Docker Engine it reaches is not visible here; make sure it is not the node's Docker socket, which containerd and CRI-O nodes do not have",
+					summary:  "sets DOCKER_HOST",
+				})
+				continue
+			case isHost:
+				out = append(out, evidence{
+					rule:     dockerHostEnvID,
+					node:     valueNode,
+					field:    field + ".value",
+					severity: lint.SeverityWarning,
+					message:  who + " to " + quote(value) + "; make sure it reaches a Docker daemon the pod runs itself, not the node's, which containerd and CRI-O nodes do not have",
+					summary:  "sets DOCKER_HOST",
+				})
+				continue
+			default:
+				continue
+			}
+			e := evidence{
+				rule:    dockerHostEnvID,
+				node:    valueNode,
+				field:   field + ".value",
+				summary: "sets " + name,
+			}
+			if !isHost {
+				e.summary += " to " + ep.text
+			}
+			onNode, how, related := endpointOnNode(w, c, ep, envs, dind)
+			if related != nil {
+				e.related = []lint.RelatedNode{*related}
+			}
+			switch {
+			case onNode:
+				e.message = who + " to " + ep.text + ", " + how + "; remove it, or use the container runtime's CRI endpoint " +
+					"(unix:///run/containerd/containerd.sock) with a tool that speaks CRI"
+			case dind:
+				e.severity = lint.SeverityWarning
+				e.message = who + " to " + ep.text + ", " + how + "; the pod runs its own Docker daemon, so make sure this reaches it and not the node"
+			default:
+				e.severity = lint.SeverityWarning
+				e.message = who + " to " + ep.text + ", " + how + "; make sure it reaches a Docker daemon the pod runs itself, not the node's"
+			}
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// endpointOnNode decides whether ep is the node's Docker Engine, and says
+// how in words a finding can quote. A socket path is the node's when a
+// hostPath volume provides it, or when no volume does and the pod runs no
+// daemon of its own (the manifest means the node's socket, and the pod will
+// fail to find it). A TCP endpoint is the node's when it is the node's IP,
+// or localhost in a pod on the host network.
+func endpointOnNode(w *Workload, c Container, ep endpoint, envs *yaml.Node, dind bool) (bool, string, *lint.RelatedNode) {
+	if ep.socket != "" {
+		m := mountFor(c, ep.socket)
+		if m == nil {
+			return !dind, "which names the Docker Engine socket", nil
+		}
+		related := m.related()
+		vol, _ := w.volumeNamed(lint.Scalar(lint.Get(m.node, "name")))
+		if lint.Get(vol, "hostPath") != nil {
+			return true, "the node's Docker Engine socket (hostPath volume " + quote(lint.Scalar(lint.Get(vol, "name"))) + ")", &related
+		}
+		return false, "a Docker socket on pod volume " + quote(lint.Scalar(lint.Get(vol, "name"))), &related
+	}
+	host, _, _ := strings.Cut(ep.host, "@")
+	if ref, ok := strings.CutPrefix(host, "$("); ok {
+		if fieldRefOf(envs, strings.TrimSuffix(ref, ")")) == "status.hostip" {
+			return true, "the Docker Engine API of the node (status.hostIP)", nil
+		}
+	}
+	if host = strings.ToLower(host); host == "localhost" || host == "127.0.0.1" || host == "[::1]" {
+		if lint.Scalar(lint.Get(w.Spec, "hostNetwork")) == "true" {
+			return true, "the Docker Engine API of the node (localhost on the host network)", nil
+		}
+		return false, "the Docker Engine API port of a container in the same pod", nil
+	}
+	return false, "a Docker Engine API port", nil
+}
+
+// fieldRefOf returns, lower-cased, the fieldRef path of the variable called
+// name in envs, which the kubelet substitutes for $(name).
+func fieldRefOf(envs *yaml.Node, name string) string {
+	for _, env := range lint.Items(envs) {
+		if lint.Scalar(lint.Get(env, "name")) == name {
+			return strings.ToLower(lint.Scalar(lint.Path(env, "valueFrom", "fieldRef", "fieldPath")))
+		}
+	}
+	return ""
+}
+
+// mountFor is the container's mount that holds p: the one with the longest
+// mountPath at or above it.
+func mountFor(c Container, p string) *volumeMount {
+	var best *volumeMount
+	for j, m := range lint.Items(lint.Get(c.Node, "volumeMounts")) {
+		mp := cleanHostPath(lint.Scalar(lint.Get(m, "mountPath")))
+		if mp == "" || mp != p && !strings.HasPrefix(p, strings.TrimSuffix(mp, "/")+"/") {
+			continue
+		}
+		if best == nil || len(mp) > len(best.mountPath) {
+			best = &volumeMount{
+				container: c,
+				node:      m,
+				field:     index(c.Path+".volumeMounts", j),
+				mountPath: mp,
+				subPath:   lint.Scalar(lint.Get(m, "subPath")),
+			}
+		}
+	}
+	return best
+}

@@ -1,0 +1,225 @@
+package rules
+
+import (
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// The Docker CLI and dockerd checks read the shell scripts containers pass
+// to `sh -c`. They need the simple commands of a script, not a full shell
+// grammar: a word is the name of a command only in command position, so
+// `echo "run docker ps"` (one quoted argument of echo) and
+// `grep docker /proc/1/cgroup` are not Docker CLI calls, while
+// `for c in $(docker ps -q); do docker inspect "$c"; done` has two. The
+// lexer splits on ; & | newlines and parentheses, removes quotes, and adds
+// the commands of $(...) and `...` substitutions, also inside double quotes.
+// Here-documents are read as commands, which can only add findings for
+// scripts that write Docker commands into files.
+
+// shellCommands splits script into its simple commands, each a list of
+// words with quotes removed.
+func shellCommands(script string) [][]string {
+	l := &shellLexer{src: []rune(script)}
+	l.commands(0)
+	return l.out
+}
+
+type shellLexer struct {
+	src []rune
+	i   int
+	out [][]string
+}
+
+// commands reads commands until end (the closing rune of a substitution,
+// or 0 for the end of the script).
+func (l *shellLexer) commands(end rune) {
+	var cmd []string
+	var word strings.Builder
+	inWord := false
+	endWord := func() {
+		if inWord {
+			cmd = append(cmd, word.String())
+			word.Reset()
+			inWord = false
+		}
+	}
+	endCommand := func() {
+		endWord()
+		if len(cmd) > 0 {
+			l.out = append(l.out, cmd)
+			cmd = nil
+		}
+	}
+	for l.i < len(l.src) {
+		c := l.src[l.i]
+		l.i++
+		switch {
+		case end != 0 && c == end:
+			endCommand()
+			return
+		case c == '\\':
+			if l.i < len(l.src) {
+				if l.src[l.i] != '\n' {
+					word.WriteRune(l.src[l.i])
+					inWord = true
+				}
+				l.i++
+			}
+		case c == '\'':
+			inWord = true
+			for l.i < len(l.src) && l.src[l.i] != '\'' {
+				word.WriteRune(l.src[l.i])
+				l.i++
+			}
+			l.i++
+		case c == '"':
+			inWord = true
+			l.doubleQuoted(&word)
+		case c == '$' || c == '`':
+			inWord = true
+			l.dollar(c, &word)
+		case c == '#' && !inWord:
+			for l.i < len(l.src) && l.src[l.i] != '\n' {
+				l.i++
+			}
+		case strings.ContainsRune(";&|()\n", c):
+			endCommand()
+		case c == ' ' || c == '\t' || c == '\r':
+			endWord()
+		default:
+			word.WriteRune(c)
+			inWord = true
+		}
+	}
+	endCommand()
+}
+
+// doubleQuoted reads a double-quoted string after its opening quote.
+func (l *shellLexer) doubleQuoted(word *strings.Builder) {
+	for l.i < len(l.src) {
+		c := l.src[l.i]
+		l.i++
+		switch c {
+		case '"':
+			return
+		case '\\':
+			if l.i < len(l.src) {
+				word.WriteRune(l.src[l.i])
+				l.i++
+			}
+		case '$', '`':
+			l.dollar(c, word)
+		default:
+			word.WriteRune(c)
+		}
+	}
+}
+
+// dollar reads an expansion after its $ or backquote. A command
+// substitution's commands are added to the output; the word gets a
+// placeholder, since its value is only known when the script runs.
+func (l *shellLexer) dollar(c rune, word *strings.Builder) {
+	switch {
+	case c == '`':
+		l.commands('`')
+		word.WriteString("$(...)")
+	case l.i < len(l.src) && l.src[l.i] == '(':
+		l.i++
+		l.commands(')')
+		word.WriteString("$(...)")
+	case l.i < len(l.src) && l.src[l.i] == '{':
+		start := l.i
+		for l.i < len(l.src) && l.src[l.i] != '}' {
+			l.i++
+		}
+		l.i = min(l.i+1, len(l.src))
+		word.WriteString("$" + string(l.src[start:l.i]))
+	default:
+		word.WriteByte('$')
+	}
+}
+
+// commandPrefixes run the command that follows them, so the name that
+// matters comes after them: `exec docker ps`, `sudo -E docker ps`,
+// `if docker info; then`, `xargs docker rm`. Each lists its options that
+// take the next word as their value.
+var commandPrefixes = map[string][]string{
+	"!": nil, "{": nil, "if": nil, "then": nil, "elif": nil, "else": nil, "while": nil, "until": nil, "do": nil,
+	"exec": {"-a"}, "command": nil, "nohup": nil, "time": nil, "setsid": nil,
+	"sudo":    {"-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U"},
+	"env":     {"-u", "-C", "-S"},
+	"nice":    {"-n"},
+	"timeout": {"-s", "-k"},
+	"watch":   {"-n", "-d"},
+	"xargs":   {"-n", "-I", "-P", "-L", "-d", "-s", "-a", "-E"},
+}
+
+var assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+
+// commandName is the base name of the program a simple command runs, or "".
+func commandName(words []string) string {
+	if i := commandStart(words); i < len(words) {
+		return path.Base(words[i])
+	}
+	return ""
+}
+
+// commandStart is the index of the program's word, past variable
+// assignments, prefixes such as exec and sudo, and their options. The
+// duration of `timeout 10 docker ps` is skipped as well.
+func commandStart(words []string) int {
+	i := 0
+	for i < len(words) {
+		w := words[i]
+		valueOptions, isPrefix := commandPrefixes[w]
+		switch {
+		case assignment.MatchString(w):
+			i++
+		case isPrefix:
+			i++
+			for i < len(words) && strings.HasPrefix(words[i], "-") {
+				if slices.Contains(valueOptions, words[i]) {
+					i++
+				}
+				i++
+			}
+			if w == "timeout" && i < len(words) {
+				i++
+			}
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// shells are the interpreters whose -c option takes a script.
+var shells = []string{"sh", "bash", "ash", "dash", "zsh", "ksh"}
+
+// shellScriptIndex returns the index of the script in a `sh -c SCRIPT`
+// command line, or -1. The option may be combined with others (-ec, -xc).
+func shellScriptIndex(words []string) int {
+	start := commandStart(words)
+	if start >= len(words) || !slices.Contains(shells, path.Base(words[start])) {
+		return -1
+	}
+	for i := start + 1; i < len(words); i++ {
+		w := words[i]
+		if w == "-o" || w == "+o" {
+			i++
+			continue
+		}
+		if !strings.HasPrefix(w, "-") || w == "-" || w == "--" {
+			return -1
+		}
+		if !strings.HasPrefix(w, "--") && strings.Contains(w, "c") {
+			if i+1 < len(words) {
+				return i + 1
+			}
+			return -1
+		}
+	}
+	return -1
+}
