@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -65,34 +66,57 @@ func describeOpenError(err error) string {
 type Options struct {
 	// Stdin is read when a path is "-".
 	Stdin io.Reader
+	// Helm configures the rendering of every chart found.
+	Helm HelmOptions
+	// OnSkip, when set, is told about each path deliberately not linted
+	// that a person may have expected to be: a symlink leading out of the
+	// walked directory, a template outside any chart. These are notices,
+	// not input errors.
+	OnSkip func(Skipped)
 }
 
-// Discover turns the paths a user named into inputs. A file is linted
-// whatever its extension (the user, or pre-commit, chose it); a directory is
-// walked for manifests, skipping hidden directories and node_modules. Paths
-// that cannot be read are returned as errors and the rest still linted.
+// Skipped is a path discovery chose not to lint, and why.
+type Skipped struct {
+	Path   string
+	Reason string
+}
+
+// Discover turns the paths a user named into inputs, each file linted once:
+//
+//   - A directory is walked, skipping hidden directories and node_modules. A
+//     directory with Chart.yaml is rendered as a chart (subcharts only
+//     through their parent) and none of its files is read as YAML; a
+//     kustomization directory is built, and the files it uses are not linted
+//     again on their own; every other .yaml, .yml and .json file is a
+//     manifest.
+//   - A file inside a chart (a template, values.yaml, a helper .tpl,
+//     Chart.yaml) means that chart, however many of its files are named, as
+//     pre-commit names changed files; a .tgz is a packaged chart.
+//   - A file a kustomization uses means every kustomization of the
+//     repository that builds on it.
+//   - Any other file is a manifest, whatever its extension.
+//
+// Paths that cannot be read are returned as errors and the rest still
+// linted. Inputs come in a deterministic order.
 func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
-	var inputs []lint.Input
-	var errs []lint.InputError
+	d := &discovery{opts: opts, seen: map[string]bool{}, repos: map[string][]usedKustomization{}}
 	for _, p := range paths {
 		if p == "-" {
-			inputs = append(inputs, NewReader(StdinName, opts.Stdin))
+			d.inputs = append(d.inputs, NewReader(StdinName, opts.Stdin))
 			continue
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			errs = append(errs, lint.InputError{File: filepath.ToSlash(p), Message: describeStatError(err)})
+			d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(p), Message: describeStatError(err)})
 			continue
 		}
-		if !info.IsDir() {
-			inputs = append(inputs, NewFile(p))
-			continue
+		if info.IsDir() {
+			d.walk(p)
+		} else {
+			d.explicit(p)
 		}
-		found, walkErrs := walk(p)
-		inputs = append(inputs, found...)
-		errs = append(errs, walkErrs...)
 	}
-	return inputs, errs
+	return d.inputs, d.errs
 }
 
 func describeStatError(err error) string {
@@ -102,34 +126,302 @@ func describeStatError(err error) string {
 	return describeOpenError(err)
 }
 
-func walk(root string) ([]lint.Input, []lint.InputError) {
-	var inputs []lint.Input
-	var errs []lint.InputError
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+type discovery struct {
+	opts   Options
+	inputs []lint.Input
+	errs   []lint.InputError
+	// seen holds the absolute paths of charts, kustomizations and files
+	// already added, so each is linted once.
+	seen map[string]bool
+	// repos caches, per search root, the kustomizations found below it.
+	repos map[string][]usedKustomization
+}
+
+// usedKustomization is a kustomization and every file it uses, through its
+// bases and components too.
+type usedKustomization struct {
+	dir  string
+	uses map[string]bool
+}
+
+func (d *discovery) skip(path, reason string) {
+	if d.opts.OnSkip != nil {
+		d.opts.OnSkip(Skipped{Path: filepath.ToSlash(path), Reason: reason})
+	}
+}
+
+// add appends the input made for key (an absolute path and its role) unless
+// an earlier path already led to it.
+func (d *discovery) add(key string, in func() lint.Input) {
+	if d.seen[key] {
+		return
+	}
+	d.seen[key] = true
+	d.inputs = append(d.inputs, in())
+}
+
+func (d *discovery) addChart(path string) {
+	d.add("chart:"+absPath(path), func() lint.Input { return NewChart(path, d.opts.Helm) })
+}
+
+func (d *discovery) addKustomization(dir string) {
+	d.add("kustomization:"+absPath(dir), func() lint.Input { return NewKustomization(dir) })
+}
+
+func (d *discovery) addFile(path string) {
+	d.add("file:"+absPath(path), func() lint.Input { return NewFile(path) })
+}
+
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
+}
+
+// walkEntry is a file or directory found by a walk.
+type walkEntry struct {
+	path  string
+	isDir bool
+}
+
+func (d *discovery) walk(root string) {
+	// A directory inside a chart, such as its templates, stands for the
+	// chart: its files are templates, never plain YAML.
+	if chart := enclosingChart(filepath.Join(absPath(root), "Chart.yaml")); chart != "" {
+		d.addChart(userPath(root, chart))
+		return
+	}
+	entries := d.collect(root)
+	files := map[string]bool{}
+	for _, e := range entries {
+		if !e.isDir {
+			files[e.path] = true
+		}
+	}
+	// Charts: a Chart.yaml makes its directory a chart, and everything
+	// below it, subcharts included, belongs to the outermost one.
+	var charts []string
+	inChart := func(path string) bool {
+		for _, c := range charts {
+			if path == c || strings.HasPrefix(path, c+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	var kustomizations []string
+	for _, e := range entries {
+		if !e.isDir || inChart(e.path) {
+			continue
+		}
+		if files[filepath.Join(e.path, "Chart.yaml")] {
+			charts = append(charts, e.path)
+			d.addChart(e.path)
+			continue
+		}
+		if kustomizationFile(e.path) != "" {
+			kustomizations = append(kustomizations, e.path)
+			d.addKustomization(e.path)
+		}
+	}
+	used := map[string]bool{}
+	for _, dir := range kustomizations {
+		for f := range scanKustomization(absPath(dir)).consumed {
+			used[f] = true
+		}
+	}
+	for _, e := range entries {
+		if e.isDir || inChart(e.path) || used[absPath(e.path)] || slices.Contains(kustomizationNames, filepath.Base(e.path)) {
+			continue
+		}
+		if !manifestExtensions[strings.ToLower(filepath.Ext(e.path))] {
+			continue
+		}
+		if underTemplates(e.path) && isTemplate(e.path) {
+			d.skip(e.path, "a Helm template outside any chart (no Chart.yaml above it) is not YAML and is not linted")
+			continue
+		}
+		d.addFile(e.path)
+	}
+}
+
+// isTemplate reports whether the file at path holds template actions. It
+// is asked only of files in a templates directory, where "{{" means Helm;
+// elsewhere manifests carry "{{" in strings (alerting rules, log formats).
+func isTemplate(path string) bool {
+	data, err := os.ReadFile(path)
+	return err == nil && strings.Contains(string(data), "{{")
+}
+
+// collect lists root's files and directories in lexical order. Symlinked
+// directories are never followed, which rules out loops; a symlinked file
+// is read only when it resolves inside root.
+func (d *discovery) collect(root string) []walkEntry {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		realRoot = root
+	}
+	realRoot = absPath(realRoot)
+	var entries []walkEntry
+	err = filepath.WalkDir(root, func(path string, de fs.DirEntry, err error) error {
 		if err != nil {
-			errs = append(errs, lint.InputError{File: filepath.ToSlash(path), Message: describeOpenError(err)})
-			if d != nil && d.IsDir() {
+			d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(path), Message: describeOpenError(err)})
+			if de != nil && de.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() {
-			if path != root && skipDir(d.Name()) {
+		switch {
+		case de.IsDir():
+			if path != root && skipDir(de.Name()) {
 				return fs.SkipDir
 			}
-			return nil
-		}
-		if d.Type().IsRegular() && manifestExtensions[strings.ToLower(filepath.Ext(path))] {
-			inputs = append(inputs, NewFile(path))
+			entries = append(entries, walkEntry{path: path, isDir: true})
+		case de.Type()&fs.ModeSymlink != 0:
+			d.collectSymlink(path, realRoot, &entries)
+		case de.Type().IsRegular():
+			entries = append(entries, walkEntry{path: path})
 		}
 		return nil
 	})
 	if err != nil {
-		errs = append(errs, lint.InputError{File: filepath.ToSlash(root), Message: err.Error()})
+		d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(root), Message: err.Error()})
 	}
-	return inputs, errs
+	return entries
+}
+
+func (d *discovery) collectSymlink(path, realRoot string, entries *[]walkEntry) {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		d.skip(path, "broken symlink")
+		return
+	}
+	target = absPath(target)
+	if rel, err := filepath.Rel(realRoot, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		d.skip(path, "symlink to "+filepath.ToSlash(target)+", outside the walked directory, not followed")
+		return
+	}
+	if info, err := os.Stat(target); err == nil && info.Mode().IsRegular() {
+		*entries = append(*entries, walkEntry{path: path})
+	}
 }
 
 func skipDir(name string) bool {
 	return strings.HasPrefix(name, ".") || name == "node_modules"
+}
+
+// explicit adds what a file named on the command line stands for.
+func (d *discovery) explicit(path string) {
+	abs := absPath(path)
+	if strings.EqualFold(filepath.Ext(path), ".tgz") {
+		d.addChart(path)
+		return
+	}
+	if chart := enclosingChart(abs); chart != "" {
+		d.addChart(userPath(path, chart))
+		return
+	}
+	if dirs := d.kustomizationsUsing(abs); len(dirs) > 0 {
+		for _, dir := range dirs {
+			d.addKustomization(userPath(path, dir))
+		}
+		return
+	}
+	if strings.EqualFold(filepath.Ext(path), ".tpl") || underTemplates(abs) {
+		d.skip(path, "a Helm template outside any chart is not YAML and is not linted")
+		return
+	}
+	d.addFile(path)
+}
+
+// userPath expresses abs the way the user wrote path: relative to the
+// working directory when path was relative.
+func userPath(path, abs string) string {
+	if filepath.IsAbs(path) {
+		return abs
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return abs
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil {
+		return rel
+	}
+	return abs
+}
+
+// enclosingChart is the outermost chart directory holding file, within
+// its repository, or "". The outermost, because a subchart is rendered
+// through its parent.
+func enclosingChart(file string) string {
+	stop := repositoryRoot(filepath.Dir(file))
+	chart := ""
+	for dir := filepath.Dir(file); ; {
+		if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
+			chart = dir
+		}
+		parent := filepath.Dir(dir)
+		if dir == stop || parent == dir {
+			return chart
+		}
+		dir = parent
+	}
+}
+
+// underTemplates reports whether file lies in a templates directory, where
+// a chart keeps files that are Go templates, not YAML.
+func underTemplates(file string) bool {
+	return slices.Contains(strings.Split(filepath.ToSlash(filepath.Dir(file)), "/"), "templates")
+}
+
+// kustomizationsUsing lists the kustomizations that use file, directly or
+// through a base or component, in lexical order: every one in the
+// repository holding file, or, outside any repository, those in the
+// directories above it.
+func (d *discovery) kustomizationsUsing(file string) []string {
+	var candidates []usedKustomization
+	if repo := repositoryRoot(filepath.Dir(file)); repo != "" {
+		candidates = d.repositoryKustomizations(repo)
+	} else {
+		for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
+			if kustomizationFile(dir) != "" {
+				candidates = append(candidates, usedKustomization{dir: dir, uses: scanKustomization(dir).consumed})
+			}
+			if filepath.Dir(dir) == dir {
+				break
+			}
+		}
+	}
+	var out []string
+	for _, k := range candidates {
+		if k.uses[file] {
+			out = append(out, k.dir)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (d *discovery) repositoryKustomizations(repo string) []usedKustomization {
+	if found, ok := d.repos[repo]; ok {
+		return found
+	}
+	var found []usedKustomization
+	// The search only widens what a named file leads to; a directory it
+	// cannot read is one the user did not name, so it is passed over.
+	_ = filepath.WalkDir(repo, func(path string, de fs.DirEntry, err error) error {
+		if err != nil || !de.IsDir() {
+			return nil
+		}
+		if path != repo && skipDir(de.Name()) {
+			return fs.SkipDir
+		}
+		if kustomizationFile(path) != "" {
+			found = append(found, usedKustomization{dir: path, uses: scanKustomization(path).consumed})
+		}
+		return nil
+	})
+	d.repos[repo] = found
+	return found
 }

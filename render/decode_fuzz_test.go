@@ -1,0 +1,67 @@
+package render
+
+import (
+	"bytes"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// FuzzDecode feeds arbitrary bytes to the decoder: it must never panic, and
+// every position it hands out, for nodes and errors alike, must lie inside
+// the input, because editors and code scanning jump to them.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: x\n",
+		"apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n",
+		"{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": \"j\"}}",
+		"a: &a [*a]\n",
+		"a: {b: [1, 2\n",
+		"\ufeffapiVersion: v1\r\nkind: Pod\r\n",
+		"---\n---\n",
+		"a:\n\tb: 1\n",
+		"x: \xff\x00\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		objects, err := Decode("f.yaml", data)
+		lines := lineLengths(data)
+		if ie, ok := err.(*lint.InputError); ok && ie.Line > len(lines) {
+			t.Fatalf("error line %d outside the input's %d lines: %v", ie.Line, len(lines), err)
+		}
+		for _, obj := range objects {
+			checkPositions(t, obj.Node, lines, 0)
+		}
+	})
+}
+
+// lineLengths returns the length in code points of each line of data, the
+// unit yaml.v3 columns count in.
+func lineLengths(data []byte) []int {
+	var lengths []int
+	for line := range bytes.Lines(data) {
+		lengths = append(lengths, utf8.RuneCount(line))
+	}
+	if len(lengths) == 0 {
+		lengths = append(lengths, 0)
+	}
+	return lengths
+}
+
+func checkPositions(t *testing.T, n *yaml.Node, lines []int, depth int) {
+	if n == nil || depth > 100 || n.Kind == yaml.AliasNode {
+		return
+	}
+	if n.Line < 1 || n.Line > len(lines) {
+		t.Fatalf("node %q at line %d outside the input's %d lines", n.Value, n.Line, len(lines))
+	}
+	if n.Column < 1 || n.Column > lines[n.Line-1]+1 {
+		t.Fatalf("node %q at %d:%d outside its line of %d code points", n.Value, n.Line, n.Column, lines[n.Line-1])
+	}
+	for _, c := range n.Content {
+		checkPositions(t, c, lines, depth+1)
+	}
+}

@@ -1,0 +1,238 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+)
+
+const discoverDir = "../testdata/discover"
+
+// inputNames describes inputs by type and name, so a test can tell a chart
+// from a kustomization from a file.
+func inputNames(inputs []lint.Input) []string {
+	var names []string
+	for _, in := range inputs {
+		kind := "?"
+		switch in.(type) {
+		case *Chart:
+			kind = "chart"
+		case *Kustomization:
+			kind = "kustomization"
+		case File:
+			kind = "file"
+		}
+		names = append(names, kind+" "+in.Name())
+	}
+	return names
+}
+
+func TestDiscoverWalk(t *testing.T) {
+	var skipped []Skipped
+	inputs, errs := Discover([]string{discoverDir}, Options{OnSkip: func(s Skipped) { skipped = append(skipped, s) }})
+	if len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	want := []string{
+		"chart ../testdata/discover/chart",
+		"kustomization ../testdata/discover/kust/base/kustomization.yaml",
+		"kustomization ../testdata/discover/kust/overlay/kustomization.yaml",
+		"file ../testdata/discover/manifests/socket-pod.yaml",
+		"file ../testdata/discover/manifests/values.yaml",
+	}
+	if got := inputNames(inputs); !slices.Equal(got, want) {
+		t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	wantSkipped := []Skipped{{Path: "../testdata/discover/notachart/templates/pod.yaml", Reason: "a Helm template outside any chart (no Chart.yaml above it) is not YAML and is not linted"}}
+	if !slices.Equal(skipped, wantSkipped) {
+		t.Errorf("skipped = %v, want %v", skipped, wantSkipped)
+	}
+
+	e := lint.Engine{Rules: rules.All()}
+	res := e.Run(inputs)
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected input errors: %v", res.Errors)
+	}
+	wants := linttest.ParseWantFiles(t, discoverDir, ".yaml")
+	linttest.Match(t, wants, res.Findings)
+}
+
+func TestDiscoverExplicitFiles(t *testing.T) {
+	tests := []struct {
+		name        string
+		paths       []string
+		want        []string
+		wantSkipped []string
+	}{
+		{
+			name:  "chart files name their chart once",
+			paths: []string{"chart/templates/daemonset.yaml", "chart/values.yaml", "chart/Chart.yaml", "chart/templates/_helpers.tpl"},
+			want:  []string{"chart ../testdata/discover/chart"},
+		},
+		{
+			name:  "subchart file names the parent chart",
+			paths: []string{"chart/charts/sub/templates/configmap.yaml"},
+			want:  []string{"chart ../testdata/discover/chart"},
+		},
+		{
+			name:  "directory inside a chart names the chart",
+			paths: []string{"chart/templates"},
+			want:  []string{"chart ../testdata/discover/chart"},
+		},
+		{
+			name:  "base file names the base and every overlay on it",
+			paths: []string{"kust/base/deployment.yaml"},
+			want: []string{
+				"kustomization ../testdata/discover/kust/base/kustomization.yaml",
+				"kustomization ../testdata/discover/kust/overlay/kustomization.yaml",
+			},
+		},
+		{
+			name:  "patch names its overlay",
+			paths: []string{"kust/overlay/socket.yaml", "kust/overlay/kustomization.yaml"},
+			want:  []string{"kustomization ../testdata/discover/kust/overlay/kustomization.yaml"},
+		},
+		{
+			name:  "any other file is a manifest whatever its extension",
+			paths: []string{"manifests/README.txt", "manifests/README.txt"},
+			want:  []string{"file ../testdata/discover/manifests/README.txt"},
+		},
+		{
+			name:        "template outside a chart is skipped",
+			paths:       []string{"notachart/templates/pod.yaml"},
+			wantSkipped: []string{"../testdata/discover/notachart/templates/pod.yaml"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var paths []string
+			for _, p := range tt.paths {
+				paths = append(paths, filepath.Join(discoverDir, p))
+			}
+			var skipped []string
+			inputs, errs := Discover(paths, Options{OnSkip: func(s Skipped) { skipped = append(skipped, s.Path) }})
+			if len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			if got := inputNames(inputs); !slices.Equal(got, tt.want) {
+				t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if !slices.Equal(skipped, tt.wantSkipped) {
+				t.Errorf("skipped = %v, want %v", skipped, tt.wantSkipped)
+			}
+		})
+	}
+}
+
+func TestDiscoverTgzIsChart(t *testing.T) {
+	dir := t.TempDir()
+	tgz := filepath.Join(dir, "agent-1.0.0.tgz")
+	if err := os.WriteFile(tgz, []byte("not really gzip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	inputs, errs := Discover([]string{tgz}, Options{})
+	if len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	if got, want := inputNames(inputs), []string{"chart " + filepath.ToSlash(tgz)}; !slices.Equal(got, want) {
+		t.Errorf("inputs = %v, want %v", got, want)
+	}
+}
+
+func TestDiscoverSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	outside := filepath.Join(dir, "outside.yaml")
+	manifest := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+	for _, f := range []string{filepath.Join(root, "a.yaml"), outside} {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, manifest, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"inside.yaml":  filepath.Join(root, "a.yaml"),
+		"outside.yaml": outside,
+		"loop":         root,
+		"escape":       dir,
+		"dangling.yml": filepath.Join(dir, "missing.yaml"),
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
+			t.Skipf("symlinks not supported: %v", err)
+		}
+	}
+	var skipped []string
+	inputs, errs := Discover([]string{root}, Options{OnSkip: func(s Skipped) { skipped = append(skipped, filepath.Base(s.Path)+": "+s.Reason) }})
+	if len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	r := filepath.ToSlash(root)
+	if got, want := inputNames(inputs), []string{"file " + r + "/a.yaml", "file " + r + "/inside.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("inputs = %v, want %v", got, want)
+	}
+	wantSkipped := []string{
+		"dangling.yml: broken symlink",
+		"escape: symlink to " + filepath.ToSlash(dir) + ", outside the walked directory, not followed",
+		"outside.yaml: symlink to " + filepath.ToSlash(outside) + ", outside the walked directory, not followed",
+	}
+	if !slices.Equal(skipped, wantSkipped) {
+		t.Errorf("skipped:\n%s\nwant:\n%s", strings.Join(skipped, "\n"), strings.Join(wantSkipped, "\n"))
+	}
+}
+
+func TestDiscoverMissingPathKeepsOthers(t *testing.T) {
+	inputs, errs := Discover([]string{filepath.Join(discoverDir, "nope.yaml"), filepath.Join(discoverDir, "manifests", "socket-pod.yaml")}, Options{})
+	if len(errs) != 1 || errs[0].File != "../testdata/discover/nope.yaml" || errs[0].Message != "no such file or directory" {
+		t.Errorf("errors = %v, want one for nope.yaml", errs)
+	}
+	if got, want := inputNames(inputs), []string{"file ../testdata/discover/manifests/socket-pod.yaml"}; !slices.Equal(got, want) {
+		t.Errorf("inputs = %v, want %v", got, want)
+	}
+}
+
+// TestDiscoverOutsideRepository covers a file named outside any git
+// repository: the kustomizations in the directories above it are the ones
+// searched.
+func TestDiscoverOutsideRepository(t *testing.T) {
+	dir := t.TempDir()
+	if repositoryRoot(dir) != "" {
+		t.Skip("the temporary directory is inside a git repository")
+	}
+	files := map[string]string{
+		"app/kustomization.yaml":      "resources:\n  - base\n",
+		"app/base/kustomization.yaml": "resources:\n  - cm.yaml\n",
+		"app/base/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+		"app/base/unused.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inputs, errs := Discover([]string{filepath.Join(dir, "app", "base", "cm.yaml"), filepath.Join(dir, "app", "base", "unused.yaml")}, Options{})
+	if len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	d := filepath.ToSlash(dir)
+	want := []string{
+		"kustomization " + d + "/app/kustomization.yaml",
+		"kustomization " + d + "/app/base/kustomization.yaml",
+		"file " + d + "/app/base/unused.yaml",
+	}
+	if got := inputNames(inputs); !slices.Equal(got, want) {
+		t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

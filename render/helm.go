@@ -1,0 +1,663 @@
+package render
+
+import (
+	"archive/tar"
+	"cmp"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v3/pkg/strvals"
+	sigsyaml "sigs.k8s.io/yaml"
+)
+
+// HelmOptions are the `helm template` settings a chart is rendered with.
+type HelmOptions struct {
+	// ValuesFiles are -f/--values files (OS paths), merged in order over
+	// the chart's values.yaml.
+	ValuesFiles []string
+	// Set, SetString and SetFile are --set, --set-string and --set-file
+	// arguments, in Helm's syntax.
+	Set, SetString, SetFile []string
+	// ReleaseName defaults to the chart's name.
+	ReleaseName string
+	// Namespace defaults to "default".
+	Namespace string
+	// KubeVersion is --kube-version ("1.29.0"); empty means Helm's default.
+	KubeVersion string
+	// APIVersions are added to the capabilities (--api-versions).
+	APIVersions []string
+	// AllCIValues renders the chart once with its defaults and once more
+	// per ci/*values.yaml file (the chart-testing convention).
+	AllCIValues bool
+}
+
+// Chart is a Helm chart, a directory or a packaged .tgz, linted as the
+// manifests `helm template` would produce, in-process and offline.
+type Chart struct {
+	// Path is the chart as the user gave it, with forward slashes.
+	Path    string
+	osPath  string
+	options HelmOptions
+}
+
+// NewChart returns the input for the chart directory or .tgz at path.
+func NewChart(name string, opts HelmOptions) lint.Input {
+	return &Chart{Path: strings.TrimSuffix(filepath.ToSlash(name), "/"), osPath: name, options: opts}
+}
+
+func (c *Chart) Name() string { return c.Path }
+
+// Load renders the chart and decodes every rendered template but NOTES.txt,
+// hooks and tests included. With AllCIValues, an object that a CI values
+// file renders exactly as an earlier render did is dropped, so that
+// identical objects are not checked twice.
+func (c *Chart) Load() ([]*lint.Object, error) {
+	variants := []string{""}
+	if c.options.AllCIValues {
+		chrt, err := c.load()
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range chrt.Files {
+			if ok, _ := path.Match("ci/*values.yaml", f.Name); ok {
+				variants = append(variants, f.Name)
+			}
+		}
+		slices.Sort(variants[1:])
+	}
+	var objects []*lint.Object
+	var errs []error
+	seen := map[string]bool{}
+	for _, ci := range variants {
+		objs, err := c.render(ci)
+		if err != nil && ci != "" {
+			err = withSource(err, "values "+ci)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, obj := range objs {
+			key, err := objectKey(obj)
+			if err == nil && seen[key] {
+				continue
+			}
+			seen[key] = true
+			objects = append(objects, obj)
+		}
+	}
+	return objects, errors.Join(errs...)
+}
+
+// withSource names the values file a failing render used in each of its
+// input errors, as findings do.
+func withSource(err error, source string) error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, withSource(e, source))
+		}
+		return errors.Join(out...)
+	}
+	var ie *lint.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	tagged := *ie
+	tagged.Message += " [" + source + "]"
+	return &tagged
+}
+
+func objectKey(obj *lint.Object) (string, error) {
+	out, err := yaml.Marshal(obj.Node)
+	return obj.File + "\x00" + obj.ObjectRef.String() + "\x00" + string(out), err
+}
+
+// base is the path chart files are named under: the directory as given, or
+// for a packaged chart the archive followed by its top directory.
+func (c *Chart) base() string {
+	if info, err := os.Stat(c.osPath); err == nil && info.IsDir() {
+		return c.Path
+	}
+	top, err := archiveTopDir(c.osPath)
+	if err != nil || top == "" {
+		return c.Path
+	}
+	return c.Path + "/" + top
+}
+
+func archiveTopDir(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return "", err
+	}
+	hdr, err := tar.NewReader(zr).Next()
+	if err != nil {
+		return "", err
+	}
+	top, _, _ := strings.Cut(strings.TrimPrefix(hdr.Name, "./"), "/")
+	return top, nil
+}
+
+func (c *Chart) load() (*chart.Chart, error) {
+	chrt, err := loader.Load(c.osPath)
+	if err != nil {
+		return nil, &lint.InputError{File: c.Path, Message: "cannot load chart: " + err.Error()}
+	}
+	return chrt, nil
+}
+
+// release is everything one render needs to name and locate its output.
+type release struct {
+	base      string
+	display   map[*chart.File]string // template and raw files -> paths users open
+	marks     markTable
+	original  map[*chart.File][]byte
+	copies    []markedCopy
+	shadowed  map[string]bool        // engine output keys replaced by a marked copy's
+	byKey     map[string]*chart.File // engine output key -> template
+	values    map[string]*chartValues
+	userFiles []valuesSource
+	set       map[string]any
+}
+
+// render renders the chart once, with the CI values file ci when not empty.
+func (c *Chart) render(ci string) ([]*lint.Object, error) {
+	r, chrt, renderVals, err := c.prepare(ci)
+	if err != nil {
+		return nil, err
+	}
+	r.addMarkers(chrt)
+	out, err := engine.Render(chrt, renderVals)
+	if err != nil {
+		// The marked sources have other line numbers: render the
+		// original ones for Helm's own message and position.
+		r.removeMarkers()
+		_, err = engine.Render(chrt, renderVals)
+		return nil, r.renderError(chrt, err)
+	}
+
+	source := ""
+	if ci != "" {
+		source = "values " + ci
+	}
+	var objects []*lint.Object
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(out)) {
+		if path.Base(key) == "NOTES.txt" || r.shadowed[key] {
+			continue
+		}
+		f := r.byKey[key]
+		text, placed := stripMarkers(out[key])
+		if f == nil || strings.TrimSpace(text) == "" {
+			continue
+		}
+		loc := &helmLocator{file: r.display[f], marks: &r.marks, placed: placed, values: r.values[key]}
+		objs, err := Decode(loc.file, []byte(text))
+		if err != nil {
+			errs = append(errs, renderedYAMLError(loc, err, chrt.Name(), source))
+		}
+		for _, obj := range objs {
+			obj.Locator = loc
+			obj.Source = source
+		}
+		objects = append(objects, objs...)
+	}
+	return objects, errors.Join(errs...)
+}
+
+// prepare loads the chart and computes what `helm template` would render
+// it with, without rendering.
+func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, error) {
+	chrt, err := c.load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r := &release{
+		base:     c.base(),
+		display:  map[*chart.File]string{},
+		original: map[*chart.File][]byte{},
+		byKey:    map[string]*chart.File{},
+		values:   map[string]*chartValues{},
+		shadowed: map[string]bool{},
+	}
+	osDir := ""
+	if r.base == c.Path {
+		osDir = c.osPath
+	}
+	r.nameFiles(chrt, r.base, osDir)
+	if err := checkDependencies(chrt, r.display); err != nil {
+		return nil, nil, nil, err
+	}
+
+	vals, err := r.mergeValues(chrt, ci, c.options)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := chartutil.ProcessDependenciesWithMerge(chrt, vals); err != nil {
+		return nil, nil, nil, &lint.InputError{File: c.Path, Message: "chart " + chrt.Name() + ": " + err.Error()}
+	}
+	caps, err := capabilities(c.options)
+	if err != nil {
+		return nil, nil, nil, &lint.InputError{File: c.Path, Message: err.Error()}
+	}
+	if kv := chrt.Metadata.KubeVersion; kv != "" && !chartutil.IsCompatibleRange(kv, caps.KubeVersion.String()) {
+		return nil, nil, nil, &lint.InputError{File: c.Path, Message: fmt.Sprintf("chart %s requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", chrt.Name(), kv, caps.KubeVersion.String())}
+	}
+	opts := chartutil.ReleaseOptions{
+		Name:      cmp.Or(c.options.ReleaseName, chrt.Name()),
+		Namespace: cmp.Or(c.options.Namespace, "default"),
+		Revision:  1,
+		IsInstall: true,
+	}
+	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(chrt, vals, opts, caps, hasRemoteSchemaRef(chrt))
+	if err != nil {
+		return nil, nil, nil, &lint.InputError{File: c.Path, Message: "chart " + chrt.Name() + ": " + err.Error()}
+	}
+	r.index(chrt, nil, nil)
+	return r, chrt, renderVals, nil
+}
+
+// nameFiles records the path a user opens for every template and raw file
+// of chrt and its subcharts. It runs before dependencies are processed,
+// while subcharts still carry their own names rather than aliases; alias
+// copies share the *chart.File values, so the names follow them.
+func (r *release) nameFiles(chrt *chart.Chart, dir, osDir string) {
+	for _, f := range chrt.Templates {
+		r.display[f] = dir + "/" + f.Name
+	}
+	for _, f := range chrt.Raw {
+		r.display[f] = dir + "/" + f.Name
+	}
+	for _, sub := range chrt.Dependencies() {
+		subDir, subOS := subchartDir(dir, osDir, sub.Name())
+		r.nameFiles(sub, subDir, subOS)
+	}
+}
+
+// subchartDir names a subchart inside its parent: charts/<name> when that
+// directory exists (or the parent is itself packaged), else the .tgz in
+// charts/ that holds it.
+func subchartDir(dir, osDir, name string) (string, string) {
+	plain := dir + "/charts/" + name
+	if osDir == "" {
+		return plain, ""
+	}
+	chartsDir := filepath.Join(osDir, "charts")
+	if info, err := os.Stat(filepath.Join(chartsDir, name)); err == nil && info.IsDir() {
+		return plain, filepath.Join(chartsDir, name)
+	}
+	entries, _ := os.ReadDir(chartsDir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), name+"-") && strings.HasSuffix(e.Name(), ".tgz") {
+			top, err := archiveTopDir(filepath.Join(chartsDir, e.Name()))
+			if err == nil && top != "" {
+				return dir + "/charts/" + e.Name() + "/" + top, ""
+			}
+		}
+	}
+	return plain, ""
+}
+
+// checkDependencies reports every dependency declared for chrt but absent
+// from charts/: Helm would fail the same way, and fetching it is not ours
+// to do.
+func checkDependencies(chrt *chart.Chart, display map[*chart.File]string) error {
+	var errs []error
+	for _, dep := range chrt.Metadata.Dependencies {
+		if dep == nil || slices.ContainsFunc(chrt.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
+			continue
+		}
+		file, line := dependencyLine(chrt, display, dep.Name)
+		errs = append(errs, &lint.InputError{
+			File:    file,
+			Line:    line,
+			Message: fmt.Sprintf("chart %s: dependency %q is missing from charts/; run \"helm dependency build\" (charts are never downloaded)", chrt.Name(), dep.Name),
+		})
+	}
+	return errors.Join(errs...)
+}
+
+// dependencyLine finds where a dependency is declared: Chart.yaml, or
+// requirements.yaml for apiVersion v1 charts.
+func dependencyLine(chrt *chart.Chart, display map[*chart.File]string, name string) (string, int) {
+	fallback := ""
+	for _, f := range chrt.Raw {
+		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" {
+			continue
+		}
+		if f.Name == "Chart.yaml" {
+			fallback = display[f]
+		}
+		var doc yaml.Node
+		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
+			continue
+		}
+		for _, d := range lint.Items(lint.Get(doc.Content[0], "dependencies")) {
+			if n := lint.Get(d, "name"); lint.Scalar(n) == name {
+				return display[f], n.Line
+			}
+		}
+	}
+	return fallback, 0
+}
+
+// mergeValues merges the user's values the way `helm template` does: each
+// -f file over the previous (maps merge key by key, anything else is
+// replaced), then --set, --set-string and --set-file in Helm's syntax. It
+// also keeps each file's yaml.v3 tree to locate values later. Files are
+// read from disk only: a URL is refused rather than fetched.
+func (r *release) mergeValues(chrt *chart.Chart, ci string, opts HelmOptions) (map[string]any, error) {
+	base := map[string]any{}
+	var files []parsedValues
+	if ci != "" {
+		for _, f := range chrt.Files {
+			if f.Name == ci {
+				src, err := parseValues(r.base+"/"+ci, f.Data)
+				if err != nil {
+					return nil, err
+				}
+				files = append(files, src)
+			}
+		}
+	}
+	for _, name := range opts.ValuesFiles {
+		file := filepath.ToSlash(name)
+		if strings.Contains(name, "://") {
+			return nil, &lint.InputError{File: file, Message: "remote values files are not fetched"}
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, &lint.InputError{File: file, Message: "cannot read values file: " + describeOpenError(err)}
+		}
+		src, err := parseValues(file, data)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, src)
+	}
+	for _, src := range files {
+		var m map[string]any
+		if err := sigsyaml.Unmarshal(src.data, &m); err != nil {
+			return nil, &lint.InputError{File: src.file, Message: "invalid values file: " + err.Error()}
+		}
+		base = mergeMaps(base, m)
+		r.userFiles = append(r.userFiles, valuesSource{file: src.file, root: src.root})
+	}
+	slices.Reverse(r.userFiles)
+
+	set := map[string]any{}
+	for _, into := range []map[string]any{base, set} {
+		for _, s := range opts.Set {
+			if err := strvals.ParseInto(s, into); err != nil {
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set %s: %v", s, err)}
+			}
+		}
+		for _, s := range opts.SetString {
+			if err := strvals.ParseIntoString(s, into); err != nil {
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set-string %s: %v", s, err)}
+			}
+		}
+		for _, s := range opts.SetFile {
+			err := strvals.ParseIntoFile(s, into, func(rs []rune) (any, error) {
+				data, err := os.ReadFile(string(rs))
+				return string(data), err
+			})
+			if err != nil {
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set-file %s: %v", s, err)}
+			}
+		}
+	}
+	r.set = set
+	return base, nil
+}
+
+type parsedValues struct {
+	file string
+	data []byte
+	root *yaml.Node
+}
+
+func parseValues(file string, data []byte) (parsedValues, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return parsedValues{}, syntaxError(file, data, err)
+	}
+	src := parsedValues{file: file, data: data}
+	if len(doc.Content) > 0 {
+		src.root = doc.Content[0]
+	}
+	return src, nil
+}
+
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := maps.Clone(a)
+	for k, v := range b {
+		if vm, ok := v.(map[string]any); ok {
+			if am, ok := out[k].(map[string]any); ok {
+				out[k] = mergeMaps(am, vm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func capabilities(opts HelmOptions) (*chartutil.Capabilities, error) {
+	caps := chartutil.DefaultCapabilities.Copy()
+	if opts.KubeVersion != "" {
+		kv, err := chartutil.ParseKubeVersion(opts.KubeVersion)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --kube-version %q: %w", opts.KubeVersion, err)
+		}
+		caps.KubeVersion = *kv
+	}
+	caps.APIVersions = append(caps.APIVersions, opts.APIVersions...)
+	return caps, nil
+}
+
+// hasRemoteSchemaRef says whether a values.schema.json in the chart tree
+// refers to a schema by URL. Helm would fetch it; we validate only schemas
+// that need no network, and otherwise skip validation like
+// --skip-schema-validation.
+func hasRemoteSchemaRef(chrt *chart.Chart) bool {
+	if strings.Contains(string(chrt.Schema), `"$ref": "http`) || strings.Contains(string(chrt.Schema), `"$ref":"http`) {
+		return true
+	}
+	return slices.ContainsFunc(chrt.Dependencies(), hasRemoteSchemaRef)
+}
+
+// index walks the chart tree as Helm's engine will render it (after
+// dependencies are processed) and records, for each engine output key, its
+// template and the values that feed it.
+func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
+	chain = append(slices.Clone(chain), c)
+	cv := &chartValues{set: r.set, setPrefix: names}
+	for _, s := range r.userFiles {
+		cv.sources = append(cv.sources, valuesSource{file: s.file, root: s.root, prefix: names})
+	}
+	for i, ch := range chain {
+		for _, f := range ch.Raw {
+			if f.Name != "values.yaml" {
+				continue
+			}
+			if src, err := parseValues(r.display[f], f.Data); err == nil && src.root != nil {
+				cv.sources = append(cv.sources, valuesSource{file: src.file, root: src.root, prefix: names[i:]})
+			}
+		}
+	}
+	for _, t := range c.Templates {
+		key := path.Join(c.ChartFullPath(), t.Name)
+		r.byKey[key] = t
+		r.values[key] = cv
+	}
+	for _, sub := range c.Dependencies() {
+		r.index(sub, chain, append(slices.Clone(names), sub.Name()))
+	}
+}
+
+// markedSuffix names the marked copy of a template that other templates
+// read by name.
+const markedSuffix = "#dockershim-lint"
+
+// fileNames adds to names every word of src that looks like a template's
+// file name. It searches for the extensions rather than matching a regular
+// expression: that was a fifth of the cost of rendering the Datadog chart.
+func fileNames(src string, names map[string]bool) {
+	for _, ext := range []string{".yaml", ".yml", ".tpl", ".json", ".txt"} {
+		for off := 0; ; {
+			i := strings.Index(src[off:], ext)
+			if i < 0 {
+				break
+			}
+			end := off + i + len(ext)
+			start := off + i
+			for start > 0 && isFileNameByte(src[start-1]) {
+				start--
+			}
+			names[src[start:end]] = true
+			off = end
+		}
+	}
+}
+
+func isFileNameByte(c byte) bool {
+	return c == '.' || c == '-' || c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// addMarkers rewrites every top-level template of the charts that will
+// render. Most are rewritten in place. A template whose file name appears
+// in template source may be read by another one, typically
+// `include (print $.Template.BasePath "/configmap.yaml") . | sha256sum` for
+// a checksum annotation; markers there would change the checksum, so it
+// keeps its source and a marked copy renders beside it, costing a second
+// render of that template only. A template that does not parse is left as
+// it is, for Helm to report.
+func (r *release) addMarkers(root *chart.Chart) {
+	named := map[string]bool{}
+	var collect func(c *chart.Chart)
+	collect = func(c *chart.Chart) {
+		for _, t := range c.Templates {
+			fileNames(string(t.Data), named)
+		}
+		for _, sub := range c.Dependencies() {
+			collect(sub)
+		}
+	}
+	collect(root)
+
+	marked := map[*chart.File]string{}
+	var walk func(c *chart.Chart)
+	walk = func(c *chart.Chart) {
+		for _, t := range slices.Clone(c.Templates) {
+			base := path.Base(t.Name)
+			if strings.HasPrefix(base, "_") || base == "NOTES.txt" || strings.EqualFold(c.Metadata.Type, "library") {
+				continue
+			}
+			key := path.Join(c.ChartFullPath(), t.Name)
+			text, done := marked[t]
+			if !done {
+				var err error
+				if text, err = r.marks.rewrite(key, r.display[t], string(t.Data)); err != nil {
+					text = ""
+				}
+				marked[t] = text
+			}
+			switch {
+			case text == "":
+			case named[base]:
+				cp := &chart.File{Name: t.Name + markedSuffix, Data: []byte(text)}
+				c.Templates = append(slices.Clip(c.Templates), cp)
+				r.copies = append(r.copies, markedCopy{chart: c, file: cp})
+				r.byKey[key+markedSuffix] = t
+				r.values[key+markedSuffix] = r.values[key]
+				r.shadowed[key] = true
+			default:
+				if _, saved := r.original[t]; !saved {
+					r.original[t] = t.Data
+					t.Data = []byte(text)
+				}
+			}
+		}
+		for _, sub := range c.Dependencies() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// markedCopy is a marked template added beside its original.
+type markedCopy struct {
+	chart *chart.Chart
+	file  *chart.File
+}
+
+func (r *release) removeMarkers() {
+	for f, data := range r.original {
+		f.Data = data
+	}
+	for _, cp := range r.copies {
+		cp.chart.Templates = slices.DeleteFunc(slices.Clone(cp.chart.Templates), func(f *chart.File) bool { return f == cp.file })
+	}
+	r.original, r.copies = map[*chart.File][]byte{}, nil
+}
+
+// helmPosition finds "name:line" or "name:line:col" in Helm's messages.
+var helmPosition = regexp.MustCompile(`([^\s():]+):(\d+)(?::\d+)?`)
+
+// renderError turns a failed render into an input error at the template
+// position Helm names, keeping Helm's message.
+func (r *release) renderError(chrt *chart.Chart, err error) error {
+	if err == nil {
+		// The marked render failed but the plain one did not: a
+		// marker changed what a template computes.
+		err = errors.New("rendering failed only with position markers; please report this chart")
+	}
+	ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": " + err.Error()}
+	for _, m := range helmPosition.FindAllStringSubmatch(err.Error(), -1) {
+		if f := r.byKey[m[1]]; f != nil {
+			ie.File = r.display[f]
+			ie.Line, _ = strconv.Atoi(m[2])
+			break
+		}
+	}
+	return ie
+}
+
+// renderedYAMLError moves a YAML error in rendered output to the template
+// line that produced the broken line.
+func renderedYAMLError(loc *helmLocator, err error, chartName, source string) error {
+	var ie *lint.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	out := *ie
+	if ie.Line > 0 {
+		out.File, out.Line = loc.renderedLine(ie.Line)
+	}
+	out.Message = "chart " + chartName + " renders " + ie.Message
+	if source != "" {
+		out.Message += " [" + source + "]"
+	}
+	return &out
+}

@@ -1,0 +1,271 @@
+package render
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// helmLocator maps the nodes of one rendered template back to the template
+// and values lines that produced them.
+type helmLocator struct {
+	file   string
+	marks  *markTable
+	placed []placed
+	values *chartValues
+}
+
+// Locate finds the last marker at or before n in the rendered output. After
+// a text marker, output and template agree character for character, so the
+// node's offset from the marker is its offset in the template line. After
+// an action marker the node is (part of) that action's output: the action
+// is the place to edit, with the values-file line as a related position
+// when the rendered value is a literal there, or as the primary one when
+// the action pastes a values subtree wholesale (toYaml .Values.x).
+func (l *helmLocator) Locate(n *yaml.Node, field string) lint.Location {
+	if n == nil || n.Line == 0 {
+		return lint.Location{Primary: lint.Position{File: l.file}}
+	}
+	i := l.markerBefore(n.Line-1, n.Column-1)
+	if i < 0 {
+		return lint.Location{Primary: lint.Position{File: l.file}}
+	}
+	p := l.placed[i]
+	mk := l.marks.marks[p.mark]
+	if mk.kind == markText && p.line == n.Line-1 {
+		loc := lint.Location{Primary: l.textPosition(n, i)}
+		// A value that starts as literal text may continue with an
+		// action ("unix://{{ .Values.socket }}"): relate its values.
+		if l.values != nil && n.Kind == yaml.ScalarNode {
+			end := lint.NodePosition("", n).EndColumn - 1
+			for _, q := range l.placed[i+1:] {
+				if q.line != p.line || (end > 0 && q.column >= end) {
+					break
+				}
+				loc.Related = append(loc.Related, l.values.related(l.marks.marks[q.mark], n)...)
+			}
+		}
+		return loc
+	}
+	action := lint.Position{File: mk.file, Line: mk.line, Column: mk.column}
+	loc := lint.Location{Primary: action}
+	if l.values == nil || n.Kind == yaml.AliasNode {
+		return loc
+	}
+	if mk.toYAML {
+		if vn, file := l.values.block(mk.refs[0], field, n); vn != nil {
+			return lint.Location{
+				Primary: lint.NodePosition(file, vn),
+				Related: []lint.Related{{Position: action, Message: "rendered into the manifest here"}},
+			}
+		}
+	}
+	if n.Kind != yaml.ScalarNode {
+		return loc
+	}
+	loc.Related = l.values.related(mk, n)
+	return loc
+}
+
+// valueFeeds says whether a values scalar plausibly produced a rendered one:
+// verbatim, or spliced into it ("unix://{{ .Values.socket }}"). Short values
+// such as "true" splice into too much to tell.
+func valueFeeds(rendered, value string) bool {
+	return rendered == value || (len(value) >= 4 && strings.Contains(rendered, value))
+}
+
+// markerBefore returns the index of the last marker placed at or before
+// the 0-based line and column, or -1.
+func (l *helmLocator) markerBefore(line, col int) int {
+	i, _ := slices.BinarySearchFunc(l.placed, [2]int{line, col + 1}, func(p placed, t [2]int) int {
+		if p.line != t[0] {
+			return p.line - t[0]
+		}
+		return p.column - t[1]
+	})
+	return i - 1
+}
+
+// textPosition shifts n's rendered position onto the template line of the
+// text marker placed[i]. The span is kept only when no other marker falls
+// inside the node, that is, when the whole value is literal template text.
+func (l *helmLocator) textPosition(n *yaml.Node, i int) lint.Position {
+	p := l.placed[i]
+	mk := l.marks.marks[p.mark]
+	rendered := lint.NodePosition(mk.file, n)
+	pos := lint.Position{File: mk.file, Line: mk.line, Column: mk.column + (n.Column - 1 - p.column)}
+	if rendered.EndLine == rendered.Line && rendered.EndColumn > 0 {
+		end := rendered.EndColumn - 1
+		if i+1 == len(l.placed) || l.placed[i+1].line > p.line || l.placed[i+1].column >= end {
+			pos.EndLine, pos.EndColumn = pos.Line, pos.Column+(rendered.EndColumn-rendered.Column)
+		}
+	}
+	return pos
+}
+
+// renderedLine maps a 1-based line of rendered output to the template
+// position that produced it, for errors in rendered YAML.
+func (l *helmLocator) renderedLine(line int) (string, int) {
+	i := l.markerBefore(line-1, 1<<30)
+	// A line's own first marker says more than one from an earlier line.
+	for j := i; j >= 0 && l.placed[j].line == line-1; j-- {
+		i = j
+	}
+	if i < 0 {
+		return l.file, 0
+	}
+	mk := l.marks.marks[l.placed[i].mark]
+	return mk.file, mk.line
+}
+
+// valuesSource is one values file as a yaml.v3 tree, with the keys under
+// which it holds the values of the chart being located.
+type valuesSource struct {
+	file   string
+	root   *yaml.Node
+	prefix []string
+}
+
+// chartValues finds where a value of one chart (the root chart or a
+// subchart) was set, following Helm's precedence: --set flags (no file),
+// then -f files, last first, then the values.yaml of each chart from the
+// root down to this one, since a parent overrides its subchart's defaults.
+type chartValues struct {
+	set       map[string]any
+	setPrefix []string
+	sources   []valuesSource
+}
+
+// related lists the values-file lines whose scalars the action mk pasted
+// into the rendered scalar n.
+func (cv *chartValues) related(mk mark, n *yaml.Node) []lint.Related {
+	var out []lint.Related
+	for _, ref := range mk.refs {
+		vn, file := cv.lookup(ref)
+		if vn != nil && vn.Kind == yaml.ScalarNode && valueFeeds(n.Value, vn.Value) {
+			out = append(out, lint.Related{
+				Position: lint.NodePosition(file, vn),
+				Message:  "value of ." + strings.Join(append([]string{"Values"}, ref...), "."),
+			})
+		}
+	}
+	return out
+}
+
+// lookup returns the node that set the value at path, and its file; nil
+// when the value was set on the command line or nowhere.
+func (cv *chartValues) lookup(path []string) (*yaml.Node, string) {
+	if cv.fromFlags(path) {
+		return nil, ""
+	}
+	for _, s := range cv.sources {
+		if n := walkValues(s.root, append(slices.Clone(s.prefix), path...)); n != nil && !isNull(n) {
+			return n, s.file
+		}
+	}
+	return nil, ""
+}
+
+// block finds, for n found at field inside the output of toYaml of the
+// values at ref, the values node it was serialised from. A rendered block
+// mirrors its values subtree, so a suffix of field is n's path in that
+// subtree; the longest suffix whose node matches n wins.
+func (cv *chartValues) block(ref []string, field string, n *yaml.Node) (*yaml.Node, string) {
+	if cv.fromFlags(ref) {
+		return nil, ""
+	}
+	segs := splitField(field)
+	for k := range len(segs) + 1 {
+		for _, s := range cv.sources {
+			base := walkValues(s.root, append(slices.Clone(s.prefix), ref...))
+			if base == nil {
+				continue
+			}
+			if vn := walkValues(base, segs[k:]); vn != nil && sameShape(vn, n) {
+				return vn, s.file
+			}
+		}
+	}
+	return nil, ""
+}
+
+func (cv *chartValues) fromFlags(path []string) bool {
+	var cur any = cv.set
+	for _, k := range append(slices.Clone(cv.setPrefix), path...) {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[k]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func sameShape(v, n *yaml.Node) bool {
+	v, n = lint.Resolve(v), lint.Resolve(n)
+	if v.Kind != n.Kind {
+		return false
+	}
+	if v.Kind == yaml.ScalarNode {
+		return v.Value == n.Value
+	}
+	return len(v.Content) == len(n.Content)
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// walkValues follows keys and "[i]" indexes from n.
+func walkValues(n *yaml.Node, path []string) *yaml.Node {
+	for _, seg := range path {
+		n = lint.Resolve(n)
+		if n == nil {
+			return nil
+		}
+		if strings.HasPrefix(seg, "[") && n.Kind == yaml.SequenceNode {
+			i, err := strconv.Atoi(strings.Trim(seg, "[]"))
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[i]
+			continue
+		}
+		n = lint.Get(n, seg)
+	}
+	return lint.Resolve(n)
+}
+
+// splitField splits a field path such as "spec.volumes[0].hostPath.path"
+// into keys and "[i]" indexes.
+func splitField(field string) []string {
+	var segs []string
+	for part := range strings.SplitSeq(field, ".") {
+		for part != "" {
+			i := strings.IndexByte(part, '[')
+			switch {
+			case i < 0:
+				segs = append(segs, part)
+				part = ""
+			case i > 0:
+				segs = append(segs, part[:i])
+				part = part[i:]
+			default:
+				j := strings.IndexByte(part, ']')
+				if j < 0 {
+					segs = append(segs, part)
+					part = ""
+					continue
+				}
+				segs = append(segs, part[:j+1])
+				part = part[j+1:]
+			}
+		}
+	}
+	return segs
+}

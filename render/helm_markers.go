@@ -1,0 +1,300 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"text/template/parse"
+	"unicode/utf8"
+)
+
+// Helm's engine returns only the text a template produced, with no trace of
+// which template line produced which output line. Rather than re-implement
+// the engine, each top-level template is rewritten before rendering so that
+// its output carries invisible markers: one at the start of every literal
+// text segment (the text of one template line) and one before every action.
+// A marker is "\x00<index>\x01", an index into a table of template
+// positions; NUL cannot occur in YAML, so a marker can never be mistaken for
+// chart output, and it is stripped before the output is decoded.
+//
+// Markers go only into top-level template bodies, never into `define` bodies
+// or `_` files: the output of a helper is a value that templates pass to
+// functions (trim, trunc, eq, b64enc), and a marker there would change what
+// Helm renders. A top-level body is written straight to the output, so
+// markers in it are inert. TestMarkersDoNotChangeOutput checks this on every
+// fixture and corpus chart.
+
+const (
+	markStart = '\x00'
+	markEnd   = '\x01'
+)
+
+// markKind says what produced the output following a marker.
+type markKind uint8
+
+const (
+	// markText is literal template text: output and template agree
+	// character for character until the next marker.
+	markText markKind = iota
+	// markAction is the output of an action or a {{template}} call.
+	markAction
+)
+
+// mark is one marker's template position and, for an action, the values
+// paths its pipeline reads.
+type mark struct {
+	kind   markKind
+	file   string // display path of the template
+	line   int
+	column int
+	// refs are the .Values paths the action reads, relative to the chart's
+	// values; toYAML is set when the action serialises a single one of them
+	// wholesale (toYaml .Values.x), so the rendered block mirrors that
+	// values subtree.
+	refs   [][]string
+	toYAML bool
+}
+
+// markTable collects the marks of every template of one chart render.
+type markTable struct {
+	marks []mark
+}
+
+// rewrite returns src with markers inserted, or an error when the template
+// does not parse; Helm will then report the same error with its own message.
+func (mt *markTable) rewrite(name, file, src string) (string, error) {
+	trees := map[string]*parse.Tree{}
+	t := parse.New(name)
+	t.Mode = parse.SkipFuncCheck
+	if _, err := t.Parse(src, "{{", "}}", trees); err != nil {
+		return "", err
+	}
+	m := &marker{table: mt, file: file, src: src, lines: lineStarts(src)}
+	var b strings.Builder
+	if main := trees[name]; main != nil {
+		m.list(main.Root, values{path: nil, known: false})
+		b.WriteString(main.Root.String())
+	}
+	// Define bodies are kept as parsed, without markers; sorting keeps the
+	// rewritten source deterministic.
+	names := make([]string, 0, len(trees))
+	for n := range trees {
+		if n != name {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "{{define %q}}%s{{end}}", n, trees[n].Root.String())
+	}
+	return b.String(), nil
+}
+
+// values is what dot refers to inside the values: a path when dot is
+// .Values or a subtree of it (inside `with .Values.x`), unknown otherwise.
+type values struct {
+	path  []string
+	known bool
+}
+
+type marker struct {
+	table *markTable
+	file  string
+	src   string
+	lines []int
+}
+
+func (m *marker) add(mk mark) *parse.TextNode {
+	mk.file = m.file
+	m.table.marks = append(m.table.marks, mk)
+	text := string(markStart) + strconv.Itoa(len(m.table.marks)-1) + string(markEnd)
+	return &parse.TextNode{NodeType: parse.NodeText, Text: []byte(text)}
+}
+
+// list inserts markers into a node list, recursing into control structures.
+func (m *marker) list(l *parse.ListNode, dot values) {
+	if l == nil {
+		return
+	}
+	out := make([]parse.Node, 0, 2*len(l.Nodes))
+	for _, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			out = append(out, m.text(n)...)
+		case *parse.ActionNode:
+			line, col := m.actionPosition(int(n.Pos))
+			refs, toYAML := pipeRefs(n.Pipe, dot)
+			out = append(out, m.add(mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML}), n)
+		case *parse.TemplateNode:
+			line, col := m.actionPosition(int(n.Pos))
+			out = append(out, m.add(mark{kind: markAction, line: line, column: col}), n)
+		case *parse.IfNode:
+			m.list(n.List, dot)
+			m.list(n.ElseList, dot)
+			out = append(out, n)
+		case *parse.WithNode:
+			inner := values{}
+			if refs, _ := pipeRefs(n.Pipe, dot); len(refs) == 1 && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1 {
+				inner = values{path: refs[0], known: true}
+			}
+			m.list(n.List, inner)
+			m.list(n.ElseList, dot)
+			out = append(out, n)
+		case *parse.RangeNode:
+			// Inside a range, dot is an element whose index the
+			// output does not tell, so values under it stay unknown.
+			m.list(n.List, values{})
+			m.list(n.ElseList, dot)
+			out = append(out, n)
+		default:
+			out = append(out, n)
+		}
+	}
+	l.Nodes = out
+}
+
+// text splits a text node after every newline and puts a marker in front of
+// each non-empty piece, so every output line of literal text starts with
+// the template position it came from.
+func (m *marker) text(n *parse.TextNode) []parse.Node {
+	var out []parse.Node
+	rest := n.Text
+	off := int(n.Pos)
+	for len(rest) > 0 {
+		end := len(rest)
+		if i := strings.IndexByte(string(rest), '\n'); i >= 0 {
+			end = i + 1
+		}
+		line, col := position(m.src, m.lines, off)
+		out = append(out, m.add(mark{kind: markText, line: line, column: col}),
+			&parse.TextNode{NodeType: parse.NodeText, Pos: parse.Pos(off), Text: rest[:end]})
+		rest = rest[end:]
+		off += end
+	}
+	return out
+}
+
+// actionPosition is the position of the "{{" opening the action whose
+// pipeline starts at off; the parser records the pipeline's offset.
+func (m *marker) actionPosition(off int) (line, col int) {
+	if i := strings.LastIndex(m.src[:min(off, len(m.src))], "{{"); i >= 0 {
+		off = i
+	}
+	return position(m.src, m.lines, off)
+}
+
+// lineStarts returns the byte offset of the start of every line of src.
+func lineStarts(src string) []int {
+	starts := []int{0}
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// position converts a byte offset to a 1-based line and a 1-based column
+// counted in code points, as yaml.v3 counts them.
+func position(src string, starts []int, off int) (line, col int) {
+	i, found := slices.BinarySearch(starts, off)
+	if !found {
+		i--
+	}
+	return i + 1, utf8.RuneCountInString(src[starts[i]:off]) + 1
+}
+
+// pipeRefs lists the .Values paths a pipeline reads, and whether it
+// serialises exactly one of them with toYaml.
+func pipeRefs(p *parse.PipeNode, dot values) (refs [][]string, toYAML bool) {
+	if p == nil {
+		return nil, false
+	}
+	for _, c := range p.Cmds {
+		for _, arg := range c.Args {
+			switch a := arg.(type) {
+			case *parse.IdentifierNode:
+				if a.Ident == "toYaml" {
+					toYAML = true
+				}
+			case *parse.PipeNode:
+				sub, _ := pipeRefs(a, dot)
+				refs = append(refs, sub...)
+			default:
+				if r, ok := valuesRef(arg, dot); ok {
+					refs = append(refs, r)
+				}
+			}
+		}
+	}
+	return refs, toYAML && len(refs) == 1
+}
+
+// valuesRef returns the values path an argument reads: .Values.a.b and
+// $.Values.a.b anywhere, and .a.b or . where dot is known to be in values.
+func valuesRef(arg parse.Node, dot values) ([]string, bool) {
+	switch a := arg.(type) {
+	case *parse.FieldNode:
+		if dot.known {
+			return append(slices.Clone(dot.path), a.Ident...), true
+		}
+		if len(a.Ident) > 1 && a.Ident[0] == "Values" {
+			return slices.Clone(a.Ident[1:]), true
+		}
+	case *parse.VariableNode:
+		if len(a.Ident) > 2 && a.Ident[0] == "$" && a.Ident[1] == "Values" {
+			return slices.Clone(a.Ident[2:]), true
+		}
+	case *parse.DotNode:
+		if dot.known {
+			return slices.Clone(dot.path), true
+		}
+	}
+	return nil, false
+}
+
+// placed is a marker found in rendered output: the mark, and where its
+// output starts once markers are stripped (0-based line, column in code
+// points).
+type placed struct {
+	mark   int
+	line   int
+	column int
+}
+
+// stripMarkers removes the markers from rendered output and returns where
+// each was.
+func stripMarkers(out string) (string, []placed) {
+	if strings.IndexByte(out, markStart) < 0 {
+		return out, nil
+	}
+	var b strings.Builder
+	b.Grow(len(out))
+	var found []placed
+	line, col := 0, 0
+	for i := 0; i < len(out); {
+		c := out[i]
+		switch {
+		case c == markStart:
+			if end := strings.IndexByte(out[i:], markEnd); end > 0 {
+				if idx, err := strconv.Atoi(out[i+1 : i+end]); err == nil {
+					found = append(found, placed{mark: idx, line: line, column: col})
+					i += end + 1
+					continue
+				}
+			}
+			// Not one of ours (a value holding NUL): keep it, so the
+			// YAML decoder reports the control character.
+			col++
+		case c == '\n':
+			line++
+			col = 0
+		case utf8.RuneStart(c):
+			col++
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String(), found
+}

@@ -1,0 +1,601 @@
+package render
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/engine"
+)
+
+const chartsDir = "../testdata/charts"
+
+func runCharts(inputs ...lint.Input) lint.Result {
+	e := lint.Engine{Rules: rules.All()}
+	return e.Run(inputs)
+}
+
+// TestHelmFixtures lints each fixture chart with the real rules and matches
+// the findings against the want comments in its templates and values files.
+func TestHelmFixtures(t *testing.T) {
+	tests := []struct {
+		name  string
+		chart string
+		opts  HelmOptions
+		// clean means the render must report nothing, whatever the
+		// want comments say (they describe another render).
+		clean bool
+	}{
+		{name: "values-driven socket path", chart: "socketpath"},
+		{name: "if-guarded volume off by default", chart: "guarded", clean: true},
+		{name: "if-guarded volume switched on by --set", chart: "guarded", opts: HelmOptions{Set: []string{"docker.enabled=true"}}},
+		{name: "toYaml blocks", chart: "toyaml"},
+		{name: "included helper", chart: "include"},
+		{name: "subcharts with conditions", chart: "parent"},
+		{name: "chart defaults only, CI values unused", chart: "civalues"},
+		{name: "default capabilities", chart: "capabilities", clean: true},
+		{
+			name: "--kube-version and --api-versions", chart: "capabilities",
+			opts: HelmOptions{KubeVersion: "v1.19.3", APIVersions: []string{"example.com/v1"}, ReleaseName: "r", Namespace: "ns"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := chartsDir + "/" + tt.chart
+			res := runCharts(NewChart(dir, tt.opts))
+			if len(res.Errors) > 0 {
+				t.Fatalf("unexpected input errors: %v", res.Errors)
+			}
+			var wants []linttest.Want
+			if !tt.clean {
+				wants = linttest.ParseWantFiles(t, dir, ".yaml", ".tpl")
+			}
+			if tt.chart == "civalues" {
+				// Without --all-ci-values the CI file is not used.
+				wants = slices.DeleteFunc(wants, func(w linttest.Want) bool { return w.Rule == "docker-socket" })
+			}
+			linttest.Match(t, wants, res.Findings)
+		})
+	}
+}
+
+// TestHelmArchive lints a packaged chart built from a fixture: findings name
+// the archive, the chart's directory inside it and the template.
+func TestHelmArchive(t *testing.T) {
+	archive := filepath.Join(t.TempDir(), "socketpath-0.1.0.tgz")
+	writeChartArchive(t, chartsDir+"/socketpath", "socketpath", archive)
+	res := runCharts(NewChart(archive, HelmOptions{}))
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected input errors: %v", res.Errors)
+	}
+	var wants []linttest.Want
+	for _, w := range linttest.ParseWantFiles(t, chartsDir+"/socketpath", ".yaml") {
+		w.File = filepath.ToSlash(archive) + "/socketpath/" + strings.TrimPrefix(w.File, chartsDir+"/socketpath/")
+		wants = append(wants, w)
+	}
+	if len(wants) == 0 {
+		t.Fatal("fixture has no want comments")
+	}
+	linttest.Match(t, wants, res.Findings)
+}
+
+// writeChartArchive packages dir the way `helm package` does: a gzipped
+// tar whose entries sit under one directory named after the chart.
+func writeChartArchive(t testing.TB, dir, top, archive string) {
+	t.Helper()
+	f, err := os.Create(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := gzip.NewWriter(f)
+	tw := tar.NewWriter(zw)
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		hdr := &tar.Header{Name: top + "/" + filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		_, err = tw.Write(data)
+		return err
+	})
+	for _, c := range []interface{ Close() error }{tw, zw, f} {
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHelmAllCIValues renders a chart with its defaults and each CI values
+// file: a finding every render has is reported once, plainly; one only a CI
+// file enables is reported once, naming that file.
+func TestHelmAllCIValues(t *testing.T) {
+	dir := chartsDir + "/civalues"
+	res := runCharts(NewChart(dir, HelmOptions{AllCIValues: true}))
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected input errors: %v", res.Errors)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, dir, ".yaml"), res.Findings)
+	tests := []struct {
+		rule       string
+		wantSource string
+	}{
+		{rule: "docker-data-dir", wantSource: ""},
+		{rule: "docker-socket", wantSource: "[values ci/docker-values.yaml]"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, f := range res.Findings {
+			if f.Rule == tt.rule {
+				got = append(got, f.Message)
+			}
+		}
+		if len(got) != 1 {
+			t.Errorf("%s: got %d findings, want 1: %q", tt.rule, len(got), got)
+			continue
+		}
+		if tt.wantSource == "" && strings.Contains(got[0], "[values ") {
+			t.Errorf("%s: message %q names a values file, but the defaults enable it", tt.rule, got[0])
+		}
+		if tt.wantSource != "" && !strings.HasSuffix(got[0], tt.wantSource) {
+			t.Errorf("%s: message %q does not end with %q", tt.rule, got[0], tt.wantSource)
+		}
+	}
+}
+
+// TestHelmPositions pins the primary and related positions the locator
+// gives rendered nodes, for each way a template can produce them.
+func TestHelmPositions(t *testing.T) {
+	override := chartsDir + "/overrides/socket-values.yaml"
+	tests := []struct {
+		name        string
+		chart       string
+		opts        HelmOptions
+		object      string // kind/name
+		field       string
+		wantPrimary string
+		wantRelated []string
+	}{
+		{
+			name: "action reading a values literal", chart: "socketpath", object: "DaemonSet/socketpath-agent",
+			field:       "spec.template.spec.volumes[0].hostPath.path",
+			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+			wantRelated: []string{"../testdata/charts/socketpath/values.yaml:3:15"},
+		},
+		{
+			name: "literal text followed by an action", chart: "socketpath", object: "DaemonSet/socketpath-agent",
+			field:       "spec.template.spec.containers[0].env[0].value",
+			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:19:22",
+			wantRelated: []string{"../testdata/charts/socketpath/values.yaml:3:15"},
+		},
+		{
+			name: "-f file overrides values.yaml", chart: "socketpath", object: "DaemonSet/socketpath-agent",
+			opts:        HelmOptions{ValuesFiles: []string{override}},
+			field:       "spec.template.spec.volumes[0].hostPath.path",
+			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+			wantRelated: []string{"../testdata/charts/overrides/socket-values.yaml:2:15"},
+		},
+		{
+			name: "--set has no file", chart: "socketpath", object: "DaemonSet/socketpath-agent",
+			opts:        HelmOptions{ValuesFiles: []string{override}, Set: []string{"dockerSocket=/var/run/docker.sock"}},
+			field:       "spec.template.spec.volumes[0].hostPath.path",
+			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+		},
+		{
+			name: "literal text with its span", chart: "socketpath", object: "DaemonSet/socketpath-agent",
+			field:       "spec.template.spec.volumes[1].hostPath.path",
+			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:29:19-29:45",
+		},
+		{
+			name: "toYaml of a values list", chart: "toyaml", object: "Deployment/toyaml",
+			field:       "spec.template.spec.volumes[0].hostPath.path",
+			wantPrimary: "../testdata/charts/toyaml/values.yaml:5:13-5:33",
+			wantRelated: []string{"../testdata/charts/toyaml/templates/deployment.yaml:27:9"},
+		},
+		{
+			name: "toYaml of dot inside with", chart: "toyaml", object: "Deployment/toyaml",
+			field:       "spec.template.spec.containers[1].env[0].value",
+			wantPrimary: "../testdata/charts/toyaml/values.yaml:12:14-12:41",
+			wantRelated: []string{"../testdata/charts/toyaml/templates/deployment.yaml:24:13"},
+		},
+		{
+			name: "included helper maps to the include", chart: "include", object: "DaemonSet/include",
+			field:       "spec.template.spec.volumes[0].hostPath.path",
+			wantPrimary: "../testdata/charts/include/templates/daemonset.yaml:18:16",
+		},
+		{
+			name: "line after an if guard", chart: "guarded", object: "DaemonSet/guarded",
+			opts:        HelmOptions{Set: []string{"docker.enabled=true"}},
+			field:       "spec.template.spec.volumes[1].hostPath.path",
+			wantPrimary: "../testdata/charts/guarded/templates/daemonset.yaml:30:19-30:39",
+		},
+		{
+			name: "subchart value set by the parent", chart: "parent", object: "DaemonSet/agent",
+			field:       "spec.template.spec.volumes[0].hostPath.path",
+			wantPrimary: "../testdata/charts/parent/charts/agent/templates/daemonset.yaml:23:19",
+			wantRelated: []string{"../testdata/charts/parent/values.yaml:4:15"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			objects, err := NewChart(chartsDir+"/"+tt.chart, tt.opts).Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			obj := findObject(objects, tt.object)
+			if obj == nil {
+				t.Fatalf("no object %s among %d", tt.object, len(objects))
+			}
+			n := walkValues(obj.Node, splitField(tt.field))
+			if n == nil {
+				t.Fatalf("%s has no field %s", tt.object, tt.field)
+			}
+			loc := obj.Locate(n, tt.field)
+			if got := spanString(loc.Primary); got != tt.wantPrimary {
+				t.Errorf("primary = %s, want %s", got, tt.wantPrimary)
+			}
+			var related []string
+			for _, r := range loc.Related {
+				related = append(related, r.Position.String())
+			}
+			if !slices.Equal(related, tt.wantRelated) {
+				t.Errorf("related = %q, want %q", related, tt.wantRelated)
+			}
+		})
+	}
+}
+
+func findObject(objects []*lint.Object, kindName string) *lint.Object {
+	for _, o := range objects {
+		if o.Kind+"/"+o.Name == kindName {
+			return o
+		}
+	}
+	return nil
+}
+
+// spanString is file:line:col, followed by -endLine:endCol when the
+// position spans a value.
+func spanString(p lint.Position) string {
+	s := p.String()
+	if p.EndLine > 0 {
+		s += "-" + lint.Position{File: "", Line: p.EndLine, Column: p.EndColumn}.String()[1:]
+	}
+	return s
+}
+
+// TestHelmInputErrors checks that a chart that cannot be rendered is an
+// input error naming the file and line to fix, with Helm's message.
+func TestHelmInputErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		chart    string
+		opts     HelmOptions
+		wantFile string
+		wantLine int
+		wantMsg  []string
+	}{
+		{
+			name: "missing dependency", chart: "missingdep",
+			wantFile: "../testdata/charts/missingdep/Chart.yaml", wantLine: 5,
+			wantMsg: []string{`dependency "redis"`, "helm dependency build"},
+		},
+		{
+			name: "failing required", chart: "required",
+			wantFile: "../testdata/charts/required/templates/secret.yaml", wantLine: 6,
+			wantMsg: []string{"chart required", "required/templates/secret.yaml:6:13", "apiKey is required"},
+		},
+		{
+			name: "invalid rendered YAML", chart: "badyaml",
+			wantFile: "../testdata/charts/badyaml/templates/configmap.yaml", wantLine: 9,
+			wantMsg: []string{"chart badyaml renders invalid YAML"},
+		},
+		{
+			name: "failing CI values file", chart: "civalues-broken",
+			opts:     HelmOptions{AllCIValues: true},
+			wantFile: "../testdata/charts/civalues-broken/templates/configmap.yaml", wantLine: 4,
+			wantMsg: []string{"name is required", "[values ci/empty-values.yaml]"},
+		},
+		{
+			name: "broken values file", chart: "socketpath",
+			opts:     HelmOptions{ValuesFiles: []string{chartsDir + "/overrides/broken-values.yaml"}},
+			wantFile: "../testdata/charts/overrides/broken-values.yaml", wantLine: 1,
+			wantMsg: []string{"invalid YAML"},
+		},
+		{
+			name: "missing values file", chart: "socketpath",
+			opts:     HelmOptions{ValuesFiles: []string{chartsDir + "/overrides/nope.yaml"}},
+			wantFile: "../testdata/charts/overrides/nope.yaml",
+			wantMsg:  []string{"no such file"},
+		},
+		{
+			name: "remote values file", chart: "socketpath",
+			opts:     HelmOptions{ValuesFiles: []string{"https://example.com/values.yaml"}},
+			wantFile: "https://example.com/values.yaml",
+			wantMsg:  []string{"not fetched"},
+		},
+		{
+			name: "bad --set", chart: "socketpath",
+			opts:     HelmOptions{Set: []string{"a[=b"}},
+			wantFile: "../testdata/charts/socketpath",
+			wantMsg:  []string{"--set a[=b"},
+		},
+		{
+			name: "bad --kube-version", chart: "socketpath",
+			opts:     HelmOptions{KubeVersion: "one"},
+			wantFile: "../testdata/charts/socketpath",
+			wantMsg:  []string{"invalid --kube-version"},
+		},
+		{
+			name: "not a chart", chart: "overrides",
+			wantFile: "../testdata/charts/overrides",
+			wantMsg:  []string{"cannot load chart", "Chart.yaml"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runCharts(NewChart(chartsDir+"/"+tt.chart, tt.opts))
+			if len(res.Errors) != 1 {
+				t.Fatalf("got errors %v, want one", res.Errors)
+			}
+			got := res.Errors[0]
+			if got.File != tt.wantFile || got.Line != tt.wantLine {
+				t.Errorf("error at %s:%d, want %s:%d (%s)", got.File, got.Line, tt.wantFile, tt.wantLine, got.Message)
+			}
+			for _, want := range tt.wantMsg {
+				if !strings.Contains(got.Message, want) {
+					t.Errorf("message %q does not contain %q", got.Message, want)
+				}
+			}
+		})
+	}
+}
+
+// TestHelmOtherInputsStillLinted: a chart that fails to render does not
+// stop the others.
+func TestHelmOtherInputsStillLinted(t *testing.T) {
+	res := runCharts(NewChart(chartsDir+"/required", HelmOptions{}), NewChart(chartsDir+"/socketpath", HelmOptions{}))
+	if len(res.Errors) != 1 || len(res.Findings) == 0 {
+		t.Fatalf("got %d errors and %d findings, want 1 error and the socketpath findings", len(res.Errors), len(res.Findings))
+	}
+}
+
+// TestMarkersDoNotChangeOutput renders each chart with and without position
+// markers: once stripped, the outputs must be identical, or the markers
+// changed what a template computes.
+func TestMarkersDoNotChangeOutput(t *testing.T) {
+	var cases []corpusChart
+	entries, err := os.ReadDir(chartsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(chartsDir, e.Name(), "Chart.yaml")); err == nil && e.Name() != "missingdep" && e.Name() != "required" {
+			cases = append(cases, corpusChart{name: e.Name(), dir: filepath.Join(chartsDir, e.Name())})
+		}
+	}
+	cases = append(cases, corpusCharts(t)...)
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			r, chrt, vals, err := NewChart(tt.dir, tt.opts).(*Chart).prepare("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := engine.Render(chrt, vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.addMarkers(chrt)
+			if len(r.original)+len(r.copies) == 0 {
+				t.Fatal("no template was marked")
+			}
+			marked, err := engine.Render(chrt, vals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for key, want := range plain {
+				markedKey := key
+				if r.shadowed[key] {
+					markedKey += markedSuffix
+				}
+				got, placed := stripMarkers(marked[markedKey])
+				if got != want {
+					t.Errorf("%s: output differs once markers are stripped", key)
+				}
+				if strings.TrimSpace(want) != "" && !strings.HasSuffix(key, "NOTES.txt") && len(placed) == 0 && !isPartial(key) {
+					t.Errorf("%s: rendered output carries no markers", key)
+				}
+			}
+		})
+	}
+}
+
+func isPartial(key string) bool {
+	return strings.HasPrefix(filepath.Base(key), "_")
+}
+
+type corpusChart struct {
+	name string
+	dir  string
+	opts HelmOptions
+}
+
+// corpusCharts are the vendor charts of ../shared/corpus with the values
+// they need to render (see its README). The 2021 Falco chart is assembled
+// in a temporary directory with its falcosidekick dependency, as `helm
+// dependency build` would.
+func corpusCharts(t testing.TB) []corpusChart {
+	t.Helper()
+	const corpus = "../../shared/corpus"
+	if _, err := os.Stat(corpus); err != nil {
+		t.Log("corpus absent, corpus charts skipped")
+		return nil
+	}
+	falco := filepath.Join(t.TempDir(), "falco")
+	copyTree(t, corpus+"/falco-charts-2021/falco", falco)
+	copyTree(t, corpus+"/falco-charts-2021/falcosidekick", filepath.Join(falco, "charts", "falcosidekick"))
+	return []corpusChart{
+		{name: "datadog", dir: corpus + "/assembled/datadog", opts: HelmOptions{Set: []string{
+			"datadog.apiKey=0123456789abcdef0123456789abcdef",
+			// Otherwise the chart makes up a random token, and
+			// no two renders agree.
+			"clusterAgent.token=abcdefghijklmnopqrstuvwxyz012345",
+		}}},
+		{name: "falco", dir: falco},
+		{name: "signalfx", dir: corpus + "/signalfx-agent/deployments/k8s/helm/signalfx-agent", opts: HelmOptions{Set: []string{"clusterName=x", "signalFxAccessToken=x"}}},
+		{name: "aqua-enforcer", dir: corpus + "/aqua-helm/enforcer", opts: HelmOptions{Set: []string{"enforcerToken=x"}}},
+	}
+}
+
+func copyTree(t testing.TB, from, to string) {
+	t.Helper()
+	err := os.CopyFS(to, os.DirFS(from))
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHelmCorpus lints the vendor charts of the corpus and checks each
+// Docker finding at the template line a person would edit, verified by
+// reading the templates.
+func TestHelmCorpus(t *testing.T) {
+	charts := corpusCharts(t)
+	if len(charts) == 0 {
+		t.Skip("../shared/corpus is absent")
+	}
+	byName := map[string]corpusChart{}
+	for _, c := range charts {
+		byName[c.name] = c
+	}
+	tests := []struct {
+		name  string
+		chart string
+		opts  func(HelmOptions) HelmOptions
+		// want lists "rule file:line:col field" for the Docker
+		// findings; files are relative to the chart.
+		want []string
+	}{
+		{
+			// daemonset.yaml:134 is `path: {{ dir (include
+			// "datadog.dockerOrCriSocketPath" .) }}`, which gives
+			// /var/run with neither socket path set.
+			name: "datadog", chart: "datadog",
+			want: []string{"docker-socket templates/daemonset.yaml:134:17 spec.template.spec.volumes[2].hostPath.path"},
+		},
+		{
+			// daemonset.yaml:186 is `path: {{ .Values.docker.socket }}`
+			// inside `if .Values.docker.enabled`.
+			name: "falco", chart: "falco",
+			want: []string{"docker-socket templates/daemonset.yaml:186:19 spec.template.spec.volumes[0].hostPath.path"},
+		},
+		{
+			name: "falco without docker", chart: "falco",
+			opts: func(o HelmOptions) HelmOptions { o.Set = []string{"docker.enabled=false"}; return o },
+		},
+		{
+			// daemonset.yaml:177 is the ternary between the Windows
+			// pipe and /var/run/docker.sock, under gatherDockerMetrics.
+			name: "signalfx", chart: "signalfx",
+			want: []string{"docker-socket templates/daemonset.yaml:177:17 spec.template.spec.volumes[2].hostPath.path"},
+		},
+		{
+			name: "signalfx without docker metrics", chart: "signalfx",
+			opts: func(o HelmOptions) HelmOptions {
+				o.Set = append(slices.Clone(o.Set), "gatherDockerMetrics=false")
+				return o
+			},
+		},
+		{
+			// enforcer-daemonset.yaml:129 is the literal `path: /var/run`
+			// of the else branch taken when hostRunPath is unset.
+			name: "aqua enforcer", chart: "aqua-enforcer",
+			want: []string{"docker-socket templates/enforcer-daemonset.yaml:129:17-129:25 spec.template.spec.volumes[0].hostPath.path"},
+		},
+	}
+	for _, tt := range tests {
+		c := byName[tt.chart]
+		opts := c.opts
+		if tt.opts != nil {
+			opts = tt.opts(opts)
+		}
+		t.Run(tt.name, func(t *testing.T) {
+			res := runCharts(NewChart(c.dir, opts))
+			if len(res.Errors) > 0 {
+				t.Fatalf("unexpected input errors: %v", res.Errors)
+			}
+			var got []string
+			for _, f := range res.Findings {
+				if strings.HasPrefix(f.Rule, "docker-") || f.Rule == "dockershim-socket" {
+					file := strings.TrimPrefix(f.File, filepath.ToSlash(c.dir)+"/")
+					got = append(got, f.Rule+" "+spanString(lint.Position{File: file, Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn})+" "+f.Field)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("docker findings:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHelmCorpusMissingDependency: the assembled Falco chart declares
+// falcosidekick without vendoring it, so it is an input error, not a
+// download.
+func TestHelmCorpusMissingDependency(t *testing.T) {
+	dir := "../../shared/corpus/assembled/falco2021"
+	if _, err := os.Stat(dir); err != nil {
+		t.Skip("../shared/corpus is absent")
+	}
+	if _, err := os.Stat(dir + "/charts/falcosidekick"); err == nil {
+		t.Skip("the corpus now vendors falcosidekick")
+	}
+	_, err := NewChart(dir, HelmOptions{}).Load()
+	var ie *lint.InputError
+	if !errors.As(err, &ie) || ie.File != dir+"/Chart.yaml" || ie.Line != 21 || !strings.Contains(ie.Message, `"falcosidekick"`) {
+		t.Fatalf("got %v, want the missing falcosidekick at %s/Chart.yaml:21", err, dir)
+	}
+}
+
+// BenchmarkRenderDatadog renders the corpus Datadog chart and locates every
+// node of every object, which is what linting it costs beyond the rules.
+func BenchmarkRenderDatadog(b *testing.B) {
+	dir := "../../shared/corpus/assembled/datadog"
+	if _, err := os.Stat(dir); err != nil {
+		b.Skip("../shared/corpus is absent")
+	}
+	chart := NewChart(dir, HelmOptions{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}})
+	for b.Loop() {
+		objects, err := chart.Load()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, o := range objects {
+			locateAll(o, o.Node)
+		}
+	}
+}
+
+func locateAll(o *lint.Object, n *yaml.Node) {
+	o.Locate(n, "")
+	for _, c := range n.Content {
+		locateAll(o, c)
+	}
+}

@@ -1,0 +1,289 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+)
+
+const (
+	originAnnotation         = "config.kubernetes.io/origin"
+	transformationAnnotation = "alpha.config.kubernetes.io/transformations"
+)
+
+// Kustomization is a kustomization directory, built in-process the way
+// `kustomize build` would, but without plugins, downloads or reads outside
+// the repository. Findings point at the base file or the patch that
+// introduced each field.
+type Kustomization struct {
+	// Dir is the directory as the user named it (an OS path).
+	Dir string
+	// Boundary is a directory no file of the build may lie outside, such
+	// as the repository root; empty means only kustomize's own root-only
+	// load restrictions apply.
+	Boundary string
+}
+
+// NewKustomization returns the input that builds the kustomization in dir.
+// Its build reads nothing outside the repository holding dir.
+func NewKustomization(dir string) *Kustomization {
+	k := &Kustomization{Dir: dir}
+	if abs, err := filepath.Abs(dir); err == nil {
+		k.Boundary = repositoryRoot(abs)
+	}
+	return k
+}
+
+// Name is the kustomization file, which build errors are about.
+func (k *Kustomization) Name() string {
+	if f := kustomizationFile(k.Dir); f != "" {
+		return filepath.ToSlash(f)
+	}
+	return filepath.ToSlash(filepath.Join(k.Dir, kustomizationNames[0]))
+}
+
+func (k *Kustomization) Load() ([]*lint.Object, error) {
+	absDir, err := filepath.Abs(k.Dir)
+	if err != nil {
+		return nil, &lint.InputError{File: k.Name(), Message: err.Error()}
+	}
+	absDir = filepath.Clean(absDir)
+	// Remote references are refused before kustomize sees them, so the
+	// answer is ours and immediate rather than a clone that times out.
+	tree := scanKustomization(absDir)
+	if len(tree.errs) > 0 {
+		return nil, k.relativeErrors(absDir, tree.errs)
+	}
+	if len(tree.specs) == 0 {
+		return nil, &lint.InputError{File: k.Name(), Message: "not a kustomization: no kustomization.yaml, kustomization.yml or Kustomization"}
+	}
+	root := tree.specs[0]
+	for _, spec := range tree.specs[1:] {
+		if spec.root != nil && lint.Get(spec.root, "helmCharts") != nil {
+			return nil, &lint.InputError{File: k.display(absDir, spec.file), Line: lint.Get(spec.root, "helmCharts").Line, Message: "helmCharts in a base or component are not supported; lint the base on its own"}
+		}
+	}
+	served, err := buildKustomizationFile(root)
+	if err != nil {
+		return nil, &lint.InputError{File: k.Name(), Message: err.Error()}
+	}
+	fsys := &boundedFS{
+		FileSystem: filesys.MakeFsOnDisk(),
+		boundary:   k.Boundary,
+		served:     map[string][]byte{root.file: served},
+	}
+	opts := krusty.MakeDefaultOptions()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	opts.PluginConfig = types.DisabledPluginConfig()
+	m, err := krusty.MakeKustomizer(opts).Run(fsys, absDir)
+	if err != nil {
+		return nil, &lint.InputError{File: k.Name(), Message: "kustomize build failed: " + strings.ReplaceAll(err.Error(), absDir, filepath.ToSlash(k.Dir))}
+	}
+
+	b := &kustBuild{absDir: absDir, dir: k.Dir, sources: map[string]*sourceFile{}}
+	source := "kustomization " + filepath.ToSlash(k.Dir)
+	var objects []*lint.Object
+	var errs []error
+	for _, r := range m.Resources() {
+		data, err := r.AsYAML()
+		if err != nil {
+			errs = append(errs, &lint.InputError{File: k.Name(), Message: "cannot read built resource: " + err.Error()})
+			continue
+		}
+		built, err := Decode(k.Name(), data)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, obj := range built {
+			loc := b.newLocator(obj)
+			obj.Locator = loc
+			obj.File = loc.objectFile()
+			obj.Source = source
+			objects = append(objects, obj)
+		}
+	}
+	for _, chart := range root.charts {
+		chartObjects, err := k.renderChart(absDir, chart)
+		objects = append(objects, chartObjects...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return objects, errors.Join(errs...)
+}
+
+// relativeErrors names the files of scan errors the way the user named the
+// kustomization.
+func (k *Kustomization) relativeErrors(absDir string, errs []error) error {
+	out := make([]error, 0, len(errs))
+	for _, err := range errs {
+		var ie *lint.InputError
+		if errors.As(err, &ie) {
+			copied := *ie
+			copied.File = k.display(absDir, filepath.FromSlash(ie.File))
+			err = &copied
+		}
+		out = append(out, err)
+	}
+	return errors.Join(out...)
+}
+
+// display turns an absolute path of the build into the path findings carry:
+// relative to the kustomization directory as the user named it.
+func (k *Kustomization) display(absDir, abs string) string {
+	rel, err := filepath.Rel(absDir, abs)
+	if err != nil {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(filepath.Join(k.Dir, rel))
+}
+
+// buildKustomizationFile is the root kustomization as kustomize is given
+// it: with origin and transformer annotations switched on, so every built
+// object says which file and which patches it came from, and without
+// helmCharts, which dockershim-lint renders itself rather than through the
+// helm binary. The user's file is never written.
+func buildKustomizationFile(k *kustSpec) ([]byte, error) {
+	data, err := os.ReadFile(k.file)
+	if err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 {
+		doc = yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode}}}
+	}
+	root := doc.Content[0]
+	var kept []*yaml.Node
+	metadata := []string{types.OriginAnnotations, types.TransformerAnnotations}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		switch root.Content[i].Value {
+		case "helmCharts", "helmGlobals":
+			continue
+		case "buildMetadata":
+			for _, item := range lint.Items(root.Content[i+1]) {
+				if v := lint.Scalar(item); !slices.Contains(metadata, v) {
+					metadata = append(metadata, v)
+				}
+			}
+			continue
+		}
+		kept = append(kept, root.Content[i], root.Content[i+1])
+	}
+	list := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, v := range metadata {
+		list.Content = append(list.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: v})
+	}
+	kept = append(kept, &yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"}, list)
+	root.Content = kept
+	return yaml.Marshal(&doc)
+}
+
+// repositoryRoot is the nearest directory at or above dir holding .git, or
+// "" when there is none.
+func repositoryRoot(dir string) string {
+	for {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+// boundedFS is the file system a build sees: the disk, read-only, refusing
+// any path outside the boundary, with some files served from memory.
+type boundedFS struct {
+	filesys.FileSystem
+	boundary string
+	served   map[string][]byte
+}
+
+var errReadOnly = errors.New("dockershim-lint never writes during a kustomize build")
+
+func (f *boundedFS) check(path string) error {
+	if f.boundary == "" {
+		return nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(f.boundary, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s is outside the repository %s", path, f.boundary)
+	}
+	return nil
+}
+
+func (f *boundedFS) ReadFile(path string) ([]byte, error) {
+	if data, ok := f.served[filepath.Clean(path)]; ok {
+		return data, nil
+	}
+	if err := f.check(path); err != nil {
+		return nil, err
+	}
+	return f.FileSystem.ReadFile(path)
+}
+
+func (f *boundedFS) Open(path string) (filesys.File, error) {
+	if err := f.check(path); err != nil {
+		return nil, err
+	}
+	return f.FileSystem.Open(path)
+}
+
+func (f *boundedFS) Exists(path string) bool {
+	return f.check(path) == nil && f.FileSystem.Exists(path)
+}
+
+func (f *boundedFS) IsDir(path string) bool {
+	return f.check(path) == nil && f.FileSystem.IsDir(path)
+}
+
+func (f *boundedFS) ReadDir(path string) ([]string, error) {
+	if err := f.check(path); err != nil {
+		return nil, err
+	}
+	return f.FileSystem.ReadDir(path)
+}
+
+func (f *boundedFS) CleanedAbs(path string) (filesys.ConfirmedDir, string, error) {
+	if err := f.check(path); err != nil {
+		return "", "", err
+	}
+	return f.FileSystem.CleanedAbs(path)
+}
+
+func (f *boundedFS) Glob(pattern string) ([]string, error) {
+	if err := f.check(pattern); err != nil {
+		return nil, err
+	}
+	return f.FileSystem.Glob(pattern)
+}
+
+func (f *boundedFS) Walk(path string, fn filepath.WalkFunc) error {
+	if err := f.check(path); err != nil {
+		return err
+	}
+	return f.FileSystem.Walk(path, fn)
+}
+
+func (f *boundedFS) Create(string) (filesys.File, error) { return nil, errReadOnly }
+func (f *boundedFS) Mkdir(string) error                  { return errReadOnly }
+func (f *boundedFS) MkdirAll(string) error               { return errReadOnly }
+func (f *boundedFS) RemoveAll(string) error              { return errReadOnly }
+func (f *boundedFS) WriteFile(string, []byte) error      { return errReadOnly }

@@ -1,0 +1,535 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// kustBuild is one kustomization build's view of its sources, shared by the
+// locators of its objects so each source file is parsed once.
+type kustBuild struct {
+	// absDir is the kustomization directory; origins are relative to it.
+	absDir string
+	// dir is the same directory as the user named it.
+	dir string
+
+	mu      sync.Mutex
+	sources map[string]*sourceFile
+	specs   map[string]*kustSpec
+}
+
+// sourceFile is a file an object or a patch came from.
+type sourceFile struct {
+	display string
+	lines   []string
+	docs    []*yaml.Node
+}
+
+func (b *kustBuild) display(abs string) string {
+	rel, err := filepath.Rel(b.absDir, abs)
+	if err != nil {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(filepath.Join(b.dir, rel))
+}
+
+// abs resolves a path from a kustomize annotation, relative to the build.
+func (b *kustBuild) abs(path string) string {
+	return filepath.Join(b.absDir, filepath.FromSlash(path))
+}
+
+// source parses the file at abs, or returns nil when it cannot be read: the
+// build succeeded, so a file it read and we cannot is a race not worth an
+// error, and the finding falls back to a coarser position.
+func (b *kustBuild) source(abs string) *sourceFile {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if s, ok := b.sources[abs]; ok {
+		return s
+	}
+	var s *sourceFile
+	if data, err := os.ReadFile(abs); err == nil {
+		s = &sourceFile{display: b.display(abs), lines: strings.Split(string(data), "\n")}
+		s.docs = parseDocs(data)
+	}
+	b.sources[abs] = s
+	return s
+}
+
+func (b *kustBuild) spec(abs string) *kustSpec {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.specs == nil {
+		b.specs = map[string]*kustSpec{}
+	}
+	if s, ok := b.specs[abs]; ok {
+		return s
+	}
+	s, _ := readKustomization(filepath.Dir(abs))
+	b.specs[abs] = s
+	return s
+}
+
+// parseDocs returns the root node of every document of data that parses.
+func parseDocs(data []byte) []*yaml.Node {
+	var docs []*yaml.Node
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	for {
+		var doc yaml.Node
+		if dec.Decode(&doc) != nil {
+			return docs
+		}
+		if len(doc.Content) > 0 {
+			docs = append(docs, doc.Content[0])
+		}
+	}
+}
+
+// buildOrigin is the part of kustomize's origin annotations the locator
+// uses: a source path for objects read from files, the kustomization and
+// generator for generated ones.
+type buildOrigin struct {
+	Path         string `yaml:"path"`
+	ConfiguredIn string `yaml:"configuredIn"`
+	ConfiguredBy struct {
+		Kind string `yaml:"kind"`
+		Name string `yaml:"name"`
+	} `yaml:"configuredBy"`
+}
+
+// patchTransformers are the kustomize transformers whose configuration is a
+// kustomization's patches.
+var patchTransformers = []string{"PatchTransformer", "PatchStrategicMergeTransformer", "PatchJson6902Transformer"}
+
+// newLocator reads and strips obj's origin annotations, so rules see the
+// object as the user wrote it, and returns the locator they describe.
+func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
+	l := &kustLocator{b: b, rendered: obj.Node, kind: obj.Kind, name: obj.Name}
+	annotations := lint.Path(obj.Node, "metadata", "annotations")
+	var origin buildOrigin
+	if yaml.Unmarshal([]byte(lint.Scalar(lint.Get(annotations, originAnnotation))), &origin) == nil {
+		if origin.Path != "" {
+			l.origin = b.abs(origin.Path)
+		}
+		if origin.ConfiguredIn != "" {
+			l.configuredIn = b.abs(origin.ConfiguredIn)
+			l.generator = origin.ConfiguredBy.Name
+		}
+	}
+	var transformations []buildOrigin
+	if yaml.Unmarshal([]byte(lint.Scalar(lint.Get(annotations, transformationAnnotation))), &transformations) == nil {
+		for _, t := range transformations {
+			k := b.abs(t.ConfiguredIn)
+			if t.ConfiguredIn != "" && slices.Contains(patchTransformers, t.ConfiguredBy.Kind) && !slices.Contains(l.patchedIn, k) {
+				l.patchedIn = append(l.patchedIn, k)
+			}
+		}
+	}
+	stripAnnotations(obj.Node)
+	return l
+}
+
+// stripAnnotations removes the build's annotations, and the annotations
+// mapping itself when they were all it held.
+func stripAnnotations(obj *yaml.Node) {
+	metadata := lint.Get(obj, "metadata")
+	annotations := lint.Get(metadata, "annotations")
+	if annotations == nil || annotations.Kind != yaml.MappingNode {
+		return
+	}
+	var kept []*yaml.Node
+	for i := 0; i+1 < len(annotations.Content); i += 2 {
+		if k := annotations.Content[i].Value; k != originAnnotation && k != transformationAnnotation {
+			kept = append(kept, annotations.Content[i], annotations.Content[i+1])
+		}
+	}
+	annotations.Content = kept
+	if len(kept) > 0 {
+		return
+	}
+	for i := 0; i+1 < len(metadata.Content); i += 2 {
+		if metadata.Content[i].Value == "annotations" {
+			metadata.Content = slices.Delete(metadata.Content, i, i+2)
+			return
+		}
+	}
+}
+
+// kustLocator maps a built object's fields to the base file or patch that
+// wrote them.
+type kustLocator struct {
+	b        *kustBuild
+	rendered *yaml.Node
+	kind     string
+	// name is the built name, after namePrefix and nameSuffix.
+	name string
+	// origin is the file the object was read from; empty for generated
+	// objects, which have configuredIn (their kustomization) and generator.
+	origin       string
+	configuredIn string
+	generator    string
+	// patchedIn are the kustomization files whose patches touched the
+	// object, in the order they were applied.
+	patchedIn []string
+}
+
+// objectFile is the file an object is said to come from.
+func (l *kustLocator) objectFile() string {
+	switch {
+	case l.origin != "":
+		return l.b.display(l.origin)
+	case l.configuredIn != "":
+		return l.b.display(l.configuredIn)
+	}
+	return l.b.display(filepath.Join(l.b.absDir, kustomizationNames[0]))
+}
+
+// fragment is a YAML tree inside a source file: a document of the file, or
+// a patch written inline in a kustomization, whose node positions are
+// relative to the block holding it.
+type fragment struct {
+	file            string
+	node            *yaml.Node
+	lineOff, colOff int
+	// at, when set, is the position of every node of a fragment whose
+	// text cannot be mapped back line by line (a quoted inline patch).
+	at *yaml.Node
+}
+
+func (f fragment) position(n *yaml.Node) lint.Position {
+	if f.at != nil {
+		return lint.NodePosition(f.file, f.at)
+	}
+	p := lint.NodePosition(f.file, n)
+	if p.Line > 0 {
+		p.Line += f.lineOff
+		p.Column += f.colOff
+	}
+	if p.EndLine > 0 {
+		p.EndLine += f.lineOff
+		p.EndColumn += f.colOff
+	}
+	return p
+}
+
+func (l *kustLocator) Locate(_ *yaml.Node, field string) lint.Location {
+	path := parseFieldPath(field)
+	source, sourceName := l.sourceObject()
+	if pos, ok := l.locateInPatches(path, sourceName); ok {
+		return lint.Location{Primary: pos}
+	}
+	if source.node != nil {
+		n, _ := walkField(source.node, l.rendered, path)
+		return lint.Location{Primary: source.position(n)}
+	}
+	if l.generator != "" {
+		if n := l.generatorEntry(); n != nil {
+			return lint.Location{Primary: lint.NodePosition(l.objectFile(), n)}
+		}
+	}
+	return lint.Location{Primary: lint.Position{File: l.objectFile()}}
+}
+
+// sourceObject finds the object in its origin file. The built name may
+// carry a prefix and a suffix, so the source object is the one of the same
+// kind whose name the built name contains, the longest such name winning.
+func (l *kustLocator) sourceObject() (fragment, string) {
+	if l.origin == "" {
+		return fragment{}, ""
+	}
+	src := l.b.source(l.origin)
+	if src == nil {
+		return fragment{}, ""
+	}
+	var best *lint.Object
+	for _, doc := range src.docs {
+		for _, obj := range appendObjects(nil, src.display, doc) {
+			if obj.Kind != l.kind || !strings.Contains(l.name, obj.Name) {
+				continue
+			}
+			if best == nil || len(obj.Name) > len(best.Name) {
+				best = obj
+			}
+		}
+	}
+	if best == nil {
+		return fragment{}, ""
+	}
+	return fragment{file: src.display, node: best.Node}, best.Name
+}
+
+func (l *kustLocator) generatorEntry() *yaml.Node {
+	spec := l.b.spec(l.configuredIn)
+	if spec == nil {
+		return nil
+	}
+	for _, field := range []string{"configMapGenerator", "secretGenerator"} {
+		for _, gen := range lint.Items(lint.Get(spec.root, field)) {
+			if name := lint.Get(gen, "name"); lint.Scalar(name) == l.generator {
+				return name
+			}
+		}
+	}
+	return nil
+}
+
+// patch is one patch of a kustomization: strategic merge documents or a
+// JSON 6902 operation list.
+type patch struct {
+	target *yaml.Node
+	docs   []fragment
+}
+
+// locateInPatches returns the position in the last applied patch that
+// wrote the field, if any did.
+func (l *kustLocator) locateInPatches(path []pathStep, sourceName string) (lint.Position, bool) {
+	for _, kfile := range slices.Backward(l.patchedIn) {
+		spec := l.b.spec(kfile)
+		if spec == nil {
+			continue
+		}
+		patches := l.patchesOf(spec)
+		for _, p := range slices.Backward(patches) {
+			if p.target != nil && !l.targets(p.target, sourceName) {
+				continue
+			}
+			for _, doc := range slices.Backward(p.docs) {
+				if pos, ok := l.locateInPatch(doc, p.target != nil, path, sourceName); ok {
+					return pos, true
+				}
+			}
+		}
+	}
+	return lint.Position{}, false
+}
+
+func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path []pathStep, sourceName string) (lint.Position, bool) {
+	if doc.node.Kind == yaml.SequenceNode {
+		return l.locateInOps(doc, path)
+	}
+	if !targeted {
+		kind := lint.Scalar(lint.Get(doc.node, "kind"))
+		name := lint.Scalar(lint.Path(doc.node, "metadata", "name"))
+		if kind != "" && kind != l.kind || name != sourceName && name != l.name {
+			return lint.Position{}, false
+		}
+	}
+	n, complete := walkField(doc.node, l.rendered, path)
+	if !complete {
+		return lint.Position{}, false
+	}
+	return doc.position(n), true
+}
+
+// locateInOps finds the JSON 6902 operation that wrote the field: the last
+// add or replace whose path is the field or one of its parents. The field
+// is then looked up inside the operation's value.
+func (l *kustLocator) locateInOps(doc fragment, path []pathStep) (lint.Position, bool) {
+	for _, op := range slices.Backward(doc.node.Content) {
+		if kind := lint.Scalar(lint.Get(op, "op")); kind != "add" && kind != "replace" {
+			continue
+		}
+		ptr := strings.Split(strings.TrimPrefix(lint.Scalar(lint.Get(op, "path")), "/"), "/")
+		if len(ptr) > len(path) || !pointerCovers(ptr, path) {
+			continue
+		}
+		value := lint.Get(op, "value")
+		if value == nil {
+			return doc.position(op), true
+		}
+		renderedAt, _ := walkField(l.rendered, l.rendered, path[:len(ptr)])
+		n, _ := walkField(value, renderedAt, path[len(ptr):])
+		return doc.position(n), true
+	}
+	return lint.Position{}, false
+}
+
+func pointerCovers(ptr []string, path []pathStep) bool {
+	for i, tok := range ptr {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		step := path[i]
+		if step.index < 0 {
+			if tok != step.key {
+				return false
+			}
+			continue
+		}
+		if n, err := strconv.Atoi(tok); tok != "-" && (err != nil || n != step.index) {
+			return false
+		}
+	}
+	return true
+}
+
+// targets reports whether a patch target selects the object. Only kind
+// and name are compared: selectors by label or annotation are taken to
+// match, since a patch is credited only when it holds the field anyway.
+func (l *kustLocator) targets(target *yaml.Node, sourceName string) bool {
+	match := func(pattern, value string) bool {
+		if pattern == "" {
+			return true
+		}
+		re, err := regexp.Compile("^(?:" + pattern + ")$")
+		if err != nil {
+			return pattern == value
+		}
+		return re.MatchString(value)
+	}
+	name := lint.Scalar(lint.Get(target, "name"))
+	return match(lint.Scalar(lint.Get(target, "kind")), l.kind) && (match(name, sourceName) || match(name, l.name))
+}
+
+// patchesOf reads every patch of a kustomization, in the order kustomize
+// applies them.
+func (l *kustLocator) patchesOf(spec *kustSpec) []patch {
+	var out []patch
+	add := func(entry, target *yaml.Node) {
+		p := patch{target: target}
+		if ref := lint.Scalar(lint.Get(entry, "path")); ref != "" {
+			p.docs = l.fileFragments(filepath.Join(spec.dir, filepath.FromSlash(ref)))
+		} else if inline := lint.Get(entry, "patch"); inline != nil {
+			p.docs = l.inlineFragments(spec, inline)
+		}
+		out = append(out, p)
+	}
+	for _, entry := range lint.Items(lint.Get(spec.root, "patchesStrategicMerge")) {
+		if strings.Contains(entry.Value, "\n") {
+			out = append(out, patch{docs: l.inlineFragments(spec, entry)})
+		} else {
+			out = append(out, patch{docs: l.fileFragments(filepath.Join(spec.dir, filepath.FromSlash(entry.Value)))})
+		}
+	}
+	for _, entry := range lint.Items(lint.Get(spec.root, "patchesJson6902")) {
+		add(entry, lint.Get(entry, "target"))
+	}
+	for _, entry := range lint.Items(lint.Get(spec.root, "patches")) {
+		add(entry, lint.Get(entry, "target"))
+	}
+	return out
+}
+
+func (l *kustLocator) fileFragments(abs string) []fragment {
+	src := l.b.source(abs)
+	if src == nil {
+		return nil
+	}
+	out := make([]fragment, 0, len(src.docs))
+	for _, doc := range src.docs {
+		out = append(out, fragment{file: src.display, node: doc})
+	}
+	return out
+}
+
+// inlineFragments parses a patch written inside a kustomization. A block
+// scalar's lines map one to one onto the file's, shifted by the line of
+// its indicator and its indentation; any other style is credited as a whole.
+func (l *kustLocator) inlineFragments(spec *kustSpec, n *yaml.Node) []fragment {
+	display := l.b.display(spec.file)
+	var lineOff, colOff int
+	at := n
+	if n.Style == yaml.LiteralStyle {
+		at = nil
+		lineOff = n.Line
+		src := l.b.source(spec.file)
+		for i := n.Line; src != nil && i < len(src.lines); i++ {
+			if line := src.lines[i]; strings.TrimSpace(line) != "" {
+				colOff = len(line) - len(strings.TrimLeft(line, " "))
+				break
+			}
+		}
+	}
+	var out []fragment
+	for _, doc := range parseDocs([]byte(n.Value)) {
+		out = append(out, fragment{file: display, node: doc, lineOff: lineOff, colOff: colOff, at: at})
+	}
+	return out
+}
+
+// pathStep is one step of a field path: a mapping key, or a sequence index
+// when index is not negative.
+type pathStep struct {
+	key   string
+	index int
+}
+
+// parseFieldPath splits "spec.volumes[0].hostPath.path" into steps.
+func parseFieldPath(field string) []pathStep {
+	var steps []pathStep
+	for part := range strings.SplitSeq(field, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			steps = append(steps, pathStep{key: key, index: -1})
+		}
+		for rest != "" {
+			num, after, _ := strings.Cut(rest, "]")
+			if i, err := strconv.Atoi(num); err == nil {
+				steps = append(steps, pathStep{index: i})
+			}
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return steps
+}
+
+// mergeKeys identify list elements across a base, its patches and the
+// build, as strategic merge does: containers, volumes and env by name,
+// mounts by mountPath, ports by containerPort.
+var mergeKeys = []string{"name", "mountPath", "devicePath", "containerPort"}
+
+// walkField follows path in src, using rendered (the built object at the
+// same place) to turn an index of the built list into the matching element
+// of the source list. It returns the deepest node reached and whether the
+// whole path was.
+func walkField(src, rendered *yaml.Node, path []pathStep) (*yaml.Node, bool) {
+	cur := src
+	for _, step := range path {
+		var next *yaml.Node
+		if step.index < 0 {
+			next, rendered = lint.Get(cur, step.key), lint.Get(rendered, step.key)
+		} else {
+			var item *yaml.Node
+			for i, it := range lint.Items(rendered) {
+				if i == step.index {
+					item = it
+				}
+			}
+			next, rendered = matchItem(cur, item, step.index), item
+		}
+		if next == nil {
+			return cur, false
+		}
+		cur = next
+	}
+	return cur, true
+}
+
+func matchItem(seq, rendered *yaml.Node, index int) *yaml.Node {
+	seq = lint.Resolve(seq)
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, key := range mergeKeys {
+		want := lint.Scalar(lint.Get(rendered, key))
+		if want == "" {
+			continue
+		}
+		for _, item := range lint.Items(seq) {
+			if lint.Scalar(lint.Get(item, key)) == want {
+				return item
+			}
+		}
+		return nil
+	}
+	if index < len(seq.Content) {
+		return lint.Resolve(seq.Content[index])
+	}
+	return nil
+}

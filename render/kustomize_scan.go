@@ -1,0 +1,258 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// kustomizationNames are the file names that make a directory a
+// kustomization, in the order kustomize itself looks for them.
+var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// kustomizationFile returns the kustomization file of dir, or "" when dir is
+// not a kustomization.
+func kustomizationFile(dir string) string {
+	for _, name := range kustomizationNames {
+		p := filepath.Join(dir, name)
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// kustSpec is what dockershim-lint reads from one kustomization file itself,
+// before kustomize sees it: the files and directories it uses, and what it
+// would need to fetch. Paths are absolute.
+type kustSpec struct {
+	file string
+	dir  string
+	root *yaml.Node
+	// files are the local files the kustomization consumes: resources,
+	// patches, generator inputs, replacement sources, plugin configs.
+	files []string
+	// dirs are local bases and components, kustomizations themselves.
+	dirs []string
+	// charts are the helmCharts entries.
+	charts []helmChartRef
+	// errs are problems found without building: remote references, charts
+	// that would need pulling, YAML errors.
+	errs []error
+}
+
+// helmChartRef is one helmCharts entry of a kustomization.
+type helmChartRef struct {
+	// dir is where kustomize would look for the chart on disk.
+	dir string
+	// valuesFiles are the entry's valuesFile and additionalValuesFiles.
+	valuesFiles []string
+	name        string
+	release     string
+	namespace   string
+}
+
+// readKustomization parses the kustomization file of dir. It returns nil and
+// no error when dir has none.
+func readKustomization(dir string) (*kustSpec, error) {
+	file := kustomizationFile(dir)
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, &lint.InputError{File: filepath.ToSlash(file), Message: describeOpenError(err)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxError(filepath.ToSlash(file), data, err)
+	}
+	k := &kustSpec{file: file, dir: dir}
+	if len(doc.Content) == 0 {
+		return k, nil
+	}
+	k.root = doc.Content[0]
+	if k.root.Kind != yaml.MappingNode {
+		return nil, &lint.InputError{File: filepath.ToSlash(file), Line: k.root.Line, Message: "a kustomization must be a YAML mapping"}
+	}
+	for _, field := range []string{"resources", "bases", "components"} {
+		for _, item := range lint.Items(lint.Get(k.root, field)) {
+			k.addResource(item)
+		}
+	}
+	for _, field := range []string{"crds", "configurations", "patchesStrategicMerge", "generators", "transformers", "validators"} {
+		for _, item := range lint.Items(lint.Get(k.root, field)) {
+			// Inline entries (a patch or plugin config written in place)
+			// span lines; only one-line entries name files.
+			if !strings.Contains(lint.Scalar(item), "\n") {
+				k.addFile(item)
+			}
+		}
+	}
+	for _, field := range []string{"patches", "patchesJson6902", "replacements"} {
+		for _, item := range lint.Items(lint.Get(k.root, field)) {
+			k.addFile(lint.Get(item, "path"))
+		}
+	}
+	k.addFile(lint.Path(k.root, "openapi", "path"))
+	for _, field := range []string{"configMapGenerator", "secretGenerator"} {
+		for _, gen := range lint.Items(lint.Get(k.root, field)) {
+			for _, f := range lint.Items(lint.Get(gen, "files")) {
+				k.addGeneratorFile(f)
+			}
+			for _, f := range lint.Items(lint.Get(gen, "envs")) {
+				k.addFile(f)
+			}
+			k.addFile(lint.Get(gen, "env"))
+		}
+	}
+	k.readHelmCharts()
+	return k, nil
+}
+
+func (k *kustSpec) errorf(n *yaml.Node, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	k.errs = append(k.errs, &lint.InputError{File: filepath.ToSlash(k.file), Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+func (k *kustSpec) addResource(n *yaml.Node) {
+	ref := lint.Scalar(n)
+	if ref == "" {
+		return
+	}
+	if isRemote(k.dir, ref) {
+		k.errorf(n, "remote resources are not fetched: %s", ref)
+		return
+	}
+	p := filepath.Join(k.dir, filepath.FromSlash(ref))
+	if info, err := os.Stat(p); err == nil && info.IsDir() {
+		k.dirs = append(k.dirs, p)
+		return
+	}
+	k.files = append(k.files, p)
+}
+
+func (k *kustSpec) addFile(n *yaml.Node) {
+	ref := lint.Scalar(n)
+	if ref == "" {
+		return
+	}
+	if isRemote(k.dir, ref) {
+		k.errorf(n, "remote resources are not fetched: %s", ref)
+		return
+	}
+	k.files = append(k.files, filepath.Join(k.dir, filepath.FromSlash(ref)))
+}
+
+// addGeneratorFile reads a configMapGenerator files entry, "path" or
+// "key=path".
+func (k *kustSpec) addGeneratorFile(n *yaml.Node) {
+	ref := lint.Scalar(n)
+	if _, path, ok := strings.Cut(ref, "="); ok {
+		ref = path
+	}
+	if ref != "" {
+		k.files = append(k.files, filepath.Join(k.dir, filepath.FromSlash(ref)))
+	}
+}
+
+func (k *kustSpec) readHelmCharts() {
+	charts := lint.Get(k.root, "helmCharts")
+	if charts == nil {
+		return
+	}
+	home := lint.Scalar(lint.Path(k.root, "helmGlobals", "chartHome"))
+	if home == "" {
+		home = "charts"
+	}
+	for _, entry := range lint.Items(charts) {
+		name := lint.Scalar(lint.Get(entry, "name"))
+		ref := helmChartRef{
+			dir:       filepath.Join(k.dir, filepath.FromSlash(home), filepath.FromSlash(name)),
+			name:      name,
+			release:   lint.Scalar(lint.Get(entry, "releaseName")),
+			namespace: lint.Scalar(lint.Get(entry, "namespace")),
+		}
+		if v := lint.Scalar(lint.Get(entry, "valuesFile")); v != "" {
+			ref.valuesFiles = append(ref.valuesFiles, filepath.Join(k.dir, filepath.FromSlash(v)))
+		}
+		for _, v := range lint.Items(lint.Get(entry, "additionalValuesFiles")) {
+			ref.valuesFiles = append(ref.valuesFiles, filepath.Join(k.dir, filepath.FromSlash(lint.Scalar(v))))
+		}
+		if _, err := os.Stat(filepath.Join(ref.dir, "Chart.yaml")); err != nil {
+			k.errorf(entry, "helm chart %q is not in %s and would need pulling: charts are not fetched", name, filepath.ToSlash(filepath.Join(home, name)))
+			continue
+		}
+		k.files = append(k.files, ref.valuesFiles...)
+		k.charts = append(k.charts, ref)
+	}
+}
+
+var remoteRef = regexp.MustCompile(`^(?:[a-z][a-z0-9+.-]*://|git::|git@|(?:github\.com|gitlab\.com|bitbucket\.org)/)`)
+
+// isRemote reports whether a resource reference names something kustomize
+// would download: a URL, a git reference, or a host-qualified repository
+// path that is not a local directory.
+func isRemote(dir, ref string) bool {
+	if remoteRef.MatchString(ref) || strings.Contains(ref, "?ref=") || strings.Contains(ref, "?version=") {
+		return true
+	}
+	first, _, hasSlash := strings.Cut(ref, "/")
+	if !hasSlash || !strings.Contains(first, ".") || strings.HasPrefix(first, ".") {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(first)))
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// kustTree is a kustomization with every local base and component below it,
+// read without building.
+type kustTree struct {
+	specs []*kustSpec
+	// consumed holds every file and kustomization file the tree uses.
+	consumed map[string]bool
+	errs     []error
+}
+
+// scanKustomization reads the kustomization in dir and, recursively, its
+// local bases and components. A base seen twice (a cycle, or a diamond) is
+// read once; kustomize reports cycles itself when it builds.
+func scanKustomization(dir string) *kustTree {
+	t := &kustTree{consumed: map[string]bool{}}
+	seen := map[string]bool{}
+	var visit func(dir string)
+	visit = func(dir string) {
+		if seen[dir] {
+			return
+		}
+		seen[dir] = true
+		k, err := readKustomization(dir)
+		if err != nil {
+			t.errs = append(t.errs, err)
+			return
+		}
+		if k == nil {
+			return
+		}
+		t.specs = append(t.specs, k)
+		t.errs = append(t.errs, k.errs...)
+		t.consumed[k.file] = true
+		for _, f := range k.files {
+			t.consumed[f] = true
+		}
+		for _, d := range k.dirs {
+			visit(d)
+		}
+	}
+	visit(filepath.Clean(dir))
+	return t
+}

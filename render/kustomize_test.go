@@ -1,0 +1,223 @@
+package render
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+	"go.yaml.in/yaml/v3"
+)
+
+// socketProbe reports hostPath volumes of /var/run/docker.sock at the path
+// value, under the id of the real rule, so these tests pin what this package
+// owns (where a field of a built object is reported) whatever state the
+// rules package is in.
+var socketProbe = &lint.Rule{
+	ID:       "docker-socket",
+	Severity: lint.SeverityError,
+	Check: func(p *lint.Pass) {
+		spec := lint.Path(p.Object.Node, "spec", "template", "spec")
+		for i, v := range lint.Items(lint.Get(spec, "volumes")) {
+			if path := lint.Path(v, "hostPath", "path"); lint.Scalar(path) == "/var/run/docker.sock" {
+				p.Reportf(path, "spec.template.spec.volumes["+strconv.Itoa(i)+"].hostPath.path", "mounts the Docker socket")
+			}
+		}
+	},
+}
+
+func runKustomization(t *testing.T, rs []*lint.Rule, dir string) lint.Result {
+	t.Helper()
+	e := lint.Engine{Rules: rs}
+	return e.Run([]lint.Input{NewKustomization(dir)})
+}
+
+func TestKustomizationPositions(t *testing.T) {
+	tests := []struct {
+		name string
+		// dir is built; wants are read from every YAML file under fixture.
+		dir, fixture string
+		objectName   string
+	}{
+		{name: "strategic merge patch adds the socket", dir: "smp/overlay", fixture: "smp", objectName: "log-shipper"},
+		{name: "JSON 6902 patch file", dir: "json6902/overlay", fixture: "json6902", objectName: "log-shipper"},
+		{name: "inline JSON 6902 patch", dir: "inline-patch", fixture: "inline-patch", objectName: "log-shipper"},
+		{name: "namePrefix and nameSuffix keep the base position", dir: "prefix/overlay", fixture: "prefix", objectName: "prod-agent-v2"},
+		{name: "base alone", dir: "prefix/base", fixture: "prefix", objectName: "agent"},
+		{name: "component patch", dir: "components/overlay", fixture: "components", objectName: "log-shipper"},
+		{name: "local chart in helmCharts", dir: "helm-local", fixture: "helm-local", objectName: "edge-agent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join("..", "testdata", "kustomize")
+			res := runKustomization(t, rules.All(), filepath.Join(root, tt.dir))
+			if len(res.Errors) > 0 {
+				t.Fatalf("unexpected errors: %v", res.Errors)
+			}
+			linttest.Match(t, linttest.ParseWantFiles(t, filepath.Join(root, tt.fixture), ".yaml"), res.Findings)
+			for _, f := range res.Findings {
+				if f.Object.Name != tt.objectName {
+					t.Errorf("finding names object %q, want the built name %q", f.Object.Name, tt.objectName)
+				}
+				if !strings.Contains(f.Message, "[kustomization ") {
+					t.Errorf("message %q does not say which build it came from", f.Message)
+				}
+				if f.Column == 0 || f.EndColumn <= f.Column {
+					t.Errorf("finding %v has no column span", f.Position)
+				}
+			}
+		})
+	}
+}
+
+// TestKustomizationPatchColumn pins the column, not just the line, inside a
+// patch written inline in kustomization.yaml.
+func TestKustomizationPatchColumn(t *testing.T) {
+	res := runKustomization(t, []*lint.Rule{socketProbe}, filepath.Join("..", "testdata", "kustomize", "inline-patch"))
+	if len(res.Findings) != 1 {
+		t.Fatalf("got %d findings, want 1: %v", len(res.Findings), res.Findings)
+	}
+	got := res.Findings[0].Position
+	want := lint.Position{File: "../testdata/kustomize/inline-patch/kustomization.yaml", Line: 13, Column: 19, EndLine: 13, EndColumn: 39}
+	if got != want {
+		t.Errorf("position = %+v, want %+v", got, want)
+	}
+}
+
+func TestKustomizationStripsBuildAnnotations(t *testing.T) {
+	objects, err := NewKustomization(filepath.Join("..", "testdata", "kustomize", "smp", "overlay")).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(objects) != 1 {
+		t.Fatalf("got %d objects, want 1", len(objects))
+	}
+	out, err := yaml.Marshal(objects[0].Node)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "config.kubernetes.io") || lint.Path(objects[0].Node, "metadata", "annotations") != nil {
+		t.Errorf("build annotations left in the object:\n%s", out)
+	}
+	if got, want := objects[0].File, "../testdata/kustomize/smp/base/daemonset.yaml"; got != want {
+		t.Errorf("File = %q, want %q", got, want)
+	}
+}
+
+func TestKustomizationInputErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		dir  string
+		file string
+		line int
+		msg  string
+	}{
+		{name: "remote resource", dir: "remote", file: "remote/kustomization.yaml", line: 3, msg: "remote resources are not fetched"},
+		{name: "includes itself", dir: "self", file: "self/kustomization.yaml", msg: "cycle detected"},
+		{name: "file outside its root", dir: "outside/app", file: "outside/app/kustomization.yaml", msg: "is not in or below"},
+		{name: "exec plugin", dir: "plugin-exec", file: "plugin-exec/kustomization.yaml", msg: "external plugins disabled"},
+		{name: "container plugin", dir: "plugin-container", file: "plugin-container/kustomization.yaml", msg: "external plugins disabled"},
+		{name: "chart that would need pulling", dir: "helm-pull", file: "helm-pull/kustomization.yaml", line: 2, msg: "charts are not fetched"},
+		{name: "not a kustomization", dir: "smp", file: "smp/kustomization.yaml", msg: "not a kustomization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join("..", "testdata", "kustomize")
+			start := time.Now()
+			objects, err := NewKustomization(filepath.Join(root, tt.dir)).Load()
+			if elapsed := time.Since(start); elapsed > 10*time.Second {
+				t.Errorf("took %v: an input error must be immediate", elapsed)
+			}
+			if len(objects) != 0 {
+				t.Errorf("got %d objects from a failed build", len(objects))
+			}
+			var ie *lint.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %v is not an InputError", err)
+			}
+			if want := "../testdata/kustomize/" + tt.file; ie.File != want || ie.Line != tt.line || !strings.Contains(ie.Message, tt.msg) {
+				t.Errorf("error = %s:%d: %s, want %s:%d: ...%s...", ie.File, ie.Line, ie.Message, want, tt.line, tt.msg)
+			}
+		})
+	}
+}
+
+func TestBoundedFSRefusesOutside(t *testing.T) {
+	dir := t.TempDir()
+	inside := filepath.Join(dir, "repo")
+	if err := os.MkdirAll(inside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fsys := &boundedFS{boundary: inside, served: map[string][]byte{}}
+	for _, path := range []string{dir, filepath.Join(dir, "other", "x.yaml"), filepath.Join(inside, "..", "x.yaml")} {
+		if err := fsys.check(path); err == nil {
+			t.Errorf("check(%s) accepted a path outside %s", path, inside)
+		}
+	}
+	if err := fsys.check(filepath.Join(inside, "a", "..", "b.yaml")); err != nil {
+		t.Errorf("check refused a path inside: %v", err)
+	}
+	if err := fsys.WriteFile(filepath.Join(inside, "x"), nil); err == nil {
+		t.Error("WriteFile succeeded on a read-only build file system")
+	}
+}
+
+func TestParseFieldPath(t *testing.T) {
+	tests := []struct {
+		field string
+		want  []pathStep
+	}{
+		{field: "spec", want: []pathStep{{key: "spec", index: -1}}},
+		{field: "spec.volumes[2].hostPath.path", want: []pathStep{{key: "spec", index: -1}, {key: "volumes", index: -1}, {index: 2}, {key: "hostPath", index: -1}, {key: "path", index: -1}}},
+		{field: "a[0][1]", want: []pathStep{{key: "a", index: -1}, {index: 0}, {index: 1}}},
+	}
+	for _, tt := range tests {
+		if got := parseFieldPath(tt.field); !slices.Equal(got, tt.want) {
+			t.Errorf("parseFieldPath(%q) = %v, want %v", tt.field, got, tt.want)
+		}
+	}
+}
+
+// TestKustomizeCorpus builds the upstream kustomize examples: each must
+// build, or fail with an input error, and none uses Docker.
+func TestKustomizeCorpus(t *testing.T) {
+	root := filepath.Join("..", "..", "shared", "corpus", "kustomize-examples", "examples")
+	if _, err := os.Stat(root); err != nil {
+		t.Skipf("corpus not available: %v", err)
+	}
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() && kustomizationFile(path) != "" {
+			dirs = append(dirs, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) == 0 {
+		t.Fatal("no kustomization found in the corpus")
+	}
+	e := lint.Engine{Rules: rules.All()}
+	for _, dir := range dirs {
+		t.Run(filepath.ToSlash(dir[len(root):]), func(t *testing.T) {
+			res := e.Run([]lint.Input{NewKustomization(dir)})
+			for _, f := range res.Findings {
+				t.Errorf("unexpected finding: %s %s %s", f.Position, f.Rule, f.Message)
+			}
+			for _, ie := range res.Errors {
+				if ie.File == "" || ie.Message == "" {
+					t.Errorf("input error without a file or message: %+v", ie)
+				}
+				t.Logf("input error: %s", ie.Error())
+			}
+		})
+	}
+}

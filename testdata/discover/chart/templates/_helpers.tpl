@@ -1,0 +1,1 @@
+{{- define "shipper.name" -}}{{ .Chart.Name }}{{- end -}}
