@@ -42,8 +42,9 @@ type inputResult struct {
 }
 
 // Run loads and checks every input. Inputs are processed in parallel, but the
-// result does not depend on scheduling: findings are sorted and duplicates
-// (the same base seen alone and through an overlay) are dropped.
+// result does not depend on scheduling: findings and errors are sorted and
+// duplicates (the same base seen alone and through an overlay, a file named
+// twice) are dropped.
 func (e *Engine) Run(inputs []Input) Result {
 	results := make([]inputResult, len(inputs))
 	workers := e.Workers
@@ -75,12 +76,17 @@ func (e *Engine) Run(inputs []Input) Result {
 		out.Errors = append(out.Errors, r.errors...)
 	}
 	SortFindings(out.Findings)
+	// A chart rendered under several values files (--all-ci-values)
+	// reports a finding its renders share once per render, differing
+	// only in the source its message names; the first is kept, the one
+	// without a source when the chart's defaults have it.
 	out.Findings = slices.CompactFunc(out.Findings, func(a, b Finding) bool {
-		return compareFindings(a, b) == 0
+		return compareIgnoringSource(a, b) == 0
 	})
 	slices.SortStableFunc(out.Errors, func(a, b InputError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
 	})
+	out.Errors = slices.Compact(out.Errors)
 	return out
 }
 
@@ -106,9 +112,13 @@ func (e *Engine) runInput(in Input) (res inputResult) {
 // Check runs every rule over every object of one input.
 func (e *Engine) Check(objects []*Object) []Finding {
 	var findings []Finding
+	// One Pass serves every rule and object: rules get a pointer to it, so a
+	// Pass per call escaped to the heap and was most of the engine's own
+	// allocations. Findings are copied out before the next rule runs.
+	var pass Pass
 	for _, obj := range objects {
 		for _, rule := range e.Rules {
-			pass := Pass{Rule: rule, Object: obj, Objects: objects}
+			pass = Pass{Rule: rule, Object: obj, Objects: objects, findings: pass.findings[:0]}
 			rule.Check(&pass)
 			findings = append(findings, pass.findings...)
 		}
@@ -138,6 +148,10 @@ func SortFindings(findings []Finding) {
 }
 
 func compareFindings(a, b Finding) int {
+	return cmp.Or(compareIgnoringSource(a, b), cmp.Compare(a.Message, b.Message))
+}
+
+func compareIgnoringSource(a, b Finding) int {
 	return cmp.Or(
 		cmp.Compare(a.File, b.File),
 		cmp.Compare(a.Line, b.Line),
@@ -147,6 +161,6 @@ func compareFindings(a, b Finding) int {
 		cmp.Compare(a.Object.Namespace, b.Object.Namespace),
 		cmp.Compare(a.Object.Name, b.Object.Name),
 		cmp.Compare(a.Field, b.Field),
-		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.baseMessage(), b.baseMessage()),
 	)
 }

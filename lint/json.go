@@ -6,12 +6,34 @@ import (
 )
 
 // JSONWriter writes the whole report as one JSON object. Its field names are
-// a public interface: add fields, never rename them.
+// a public interface: add fields, never rename them. The report has its own
+// types rather than the model's struct tags so that a change to the model
+// cannot change the format by accident, and so that every documented field
+// is present even when empty (a parser should not have to guess whether a
+// missing namespace means "" or an older version).
 type JSONWriter struct{}
 
+type jsonObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
 type jsonFinding struct {
-	Finding
-	Fingerprint string `json:"fingerprint"`
+	Rule        string     `json:"rule"`
+	Severity    Severity   `json:"severity"`
+	Message     string     `json:"message"`
+	File        string     `json:"file"`
+	Line        int        `json:"line"`
+	Column      int        `json:"column"`
+	EndLine     int        `json:"endLine,omitempty"`
+	EndColumn   int        `json:"endColumn,omitempty"`
+	Object      jsonObject `json:"object"`
+	Field       string     `json:"field"`
+	Help        string     `json:"help"`
+	Related     []Related  `json:"related,omitempty"`
+	Fingerprint string     `json:"fingerprint"`
 }
 
 type jsonReport struct {
@@ -27,7 +49,27 @@ func (JSONWriter) Write(w io.Writer, r *Report) error {
 		Errors:   r.Errors,
 	}
 	for i := range r.Findings {
-		out.Findings[i] = jsonFinding{Finding: r.Findings[i], Fingerprint: r.Findings[i].Fingerprint()}
+		f := &r.Findings[i]
+		out.Findings[i] = jsonFinding{
+			Rule:      f.Rule,
+			Severity:  f.Severity,
+			Message:   f.Message,
+			File:      f.File,
+			Line:      f.Line,
+			Column:    f.Column,
+			EndLine:   f.EndLine,
+			EndColumn: f.EndColumn,
+			Object: jsonObject{
+				APIVersion: f.Object.APIVersion,
+				Kind:       f.Object.Kind,
+				Namespace:  f.Object.Namespace,
+				Name:       f.Object.Name,
+			},
+			Field:       f.Field,
+			Help:        f.Help,
+			Related:     f.Related,
+			Fingerprint: f.Fingerprint(),
+		}
 	}
 	if out.Errors == nil {
 		out.Errors = []InputError{}

@@ -130,6 +130,18 @@ type Finding struct {
 	Field   string    `json:"field"`
 	Help    string    `json:"help"`
 	Related []Related `json:"related,omitempty"`
+
+	// source is the Object.Source that Message ends with, so that the
+	// same finding from two renders of one chart is reported once.
+	source string
+}
+
+// baseMessage is the message without the source Pass.Report appends.
+func (f *Finding) baseMessage() string {
+	if f.source == "" {
+		return f.Message
+	}
+	return strings.TrimSuffix(f.Message, " ["+f.source+"]")
 }
 
 // Fingerprint identifies a finding across edits that move lines: it hashes

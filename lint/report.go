@@ -28,12 +28,23 @@ type WriterOptions struct {
 	// Stderr receives the text format's input errors, which are kept off
 	// standard output so that it holds findings only.
 	Stderr io.Writer
+	// WorkDir is the absolute working directory. SARIF and GitHub
+	// annotations name files relative to it, because GitHub resolves them
+	// against the checkout; it is passed in rather than read by the writers
+	// so their output does not depend on where tests run.
+	WorkDir string
+	// SARIFCategory is --sarif-category, SARIF's automationDetails.id.
+	SARIFCategory string
 }
 
 // formats maps each --format name to its writer; new formats register here.
 var formats = map[string]func(WriterOptions) Writer{
 	"text": func(o WriterOptions) Writer { return &TextWriter{Color: o.Color, Stderr: o.Stderr} },
 	"json": func(WriterOptions) Writer { return JSONWriter{} },
+	"sarif": func(o WriterOptions) Writer {
+		return &SARIFWriter{WorkDir: o.WorkDir, Category: o.SARIFCategory}
+	},
+	"github": func(o WriterOptions) Writer { return &GitHubWriter{WorkDir: o.WorkDir} },
 }
 
 // Formats lists the names NewWriter accepts, sorted.

@@ -99,5 +99,6 @@ func (p *Pass) Report(d Diagnostic) {
 		Field:    d.Field,
 		Help:     p.Rule.HelpURL,
 		Related:  related,
+		source:   p.Object.Source,
 	})
 }

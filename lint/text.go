@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // TextWriter prints one line per finding, in the FILE:LINE:COL form editors
@@ -42,7 +44,7 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "%s: %s %s: %s (%s)\n",
 			t.paint(ansiBold, f.Position.String()),
 			t.paint(severityColors[f.Severity], f.Severity.String()),
-			f.Rule, f.Message, f.Object)
+			f.Rule, oneLine(f.Message), f.Object)
 	}
 	fmt.Fprintln(bw, Summary(r.Findings))
 	if err := bw.Flush(); err != nil {
@@ -53,11 +55,31 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 		for i := range r.Errors {
 			e := &r.Errors[i]
 			pos := Position{File: e.File, Line: e.Line}
-			fmt.Fprintf(ew, "%s: %s: %s\n", pos, t.paint(ansiRed, "error"), e.Message)
+			fmt.Fprintf(ew, "%s: %s: %s\n", pos, t.paint(ansiRed, "error"), oneLine(e.Message))
 		}
 		return ew.Flush()
 	}
 	return nil
+}
+
+// oneLine escapes control characters in text taken from the linted files
+// (a message may quote a multi-line shell script): a newline would break the
+// one-line-per-finding format that editors and grep rely on, and an escape
+// sequence in a manifest must not reach the user's terminal.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Summary counts findings by severity and file: "7 findings: 5 errors,

@@ -1,0 +1,231 @@
+package lint_test
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+)
+
+// fakeInput yields objects parsed from src, then err; a non-nil panicWith
+// makes Load panic instead.
+type fakeInput struct {
+	name      string
+	src       string
+	err       error
+	panicWith any
+}
+
+func (in fakeInput) Name() string { return in.name }
+
+func (in fakeInput) Load() ([]*lint.Object, error) {
+	if in.panicWith != nil {
+		panic(in.panicWith)
+	}
+	var objects []*lint.Object
+	dec := yaml.NewDecoder(strings.NewReader(in.src))
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			break
+		}
+		n := doc.Content[0]
+		objects = append(objects, &lint.Object{
+			ObjectRef: lint.ObjectRef{
+				APIVersion: lint.Scalar(lint.Get(n, "apiVersion")),
+				Kind:       lint.Scalar(lint.Get(n, "kind")),
+				Name:       lint.Scalar(lint.Path(n, "metadata", "name")),
+			},
+			File: in.name,
+			Node: n,
+		})
+	}
+	return objects, in.err
+}
+
+// nameRule reports every object's name; it panics on an object named
+// "panic", standing in for a rule bug.
+var nameRule = &lint.Rule{
+	ID:       "name",
+	Severity: lint.SeverityWarning,
+	Check: func(p *lint.Pass) {
+		name := lint.Path(p.Object.Node, "metadata", "name")
+		if name.Value == "panic" {
+			panic("rule bug")
+		}
+		p.Reportf(name, "metadata.name", "object %s", name.Value)
+	},
+}
+
+// countRule reports, on each object, how many objects its input has: the
+// cross-object view rules get through Pass.Objects.
+var countRule = &lint.Rule{
+	ID:       "count",
+	Severity: lint.SeverityNote,
+	Check: func(p *lint.Pass) {
+		p.Reportf(lint.Get(p.Object.Node, "kind"), "kind", "%d objects", len(p.Objects))
+	},
+}
+
+func pods(names ...string) string {
+	var b strings.Builder
+	for _, n := range names {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n", n)
+	}
+	return b.String()
+}
+
+// brief renders a result compactly: "file:line rule message" per finding and
+// "file:line: message" per error.
+func brief(r lint.Result) []string {
+	var out []string
+	for _, f := range r.Findings {
+		out = append(out, fmt.Sprintf("%s:%d:%d %s %s %s", f.File, f.Line, f.Column, f.Severity, f.Rule, f.Message))
+	}
+	for _, e := range r.Errors {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+func TestEngineRun(t *testing.T) {
+	tests := []struct {
+		name   string
+		rules  []*lint.Rule
+		inputs []lint.Input
+		want   []string
+	}{
+		{
+			name:  "no inputs",
+			rules: []*lint.Rule{nameRule},
+			want:  nil,
+		},
+		{
+			name:  "sorted by file and line whatever the input order",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "b.yaml", src: pods("b1", "b2")},
+				fakeInput{name: "a.yaml", src: pods("a1")},
+			},
+			want: []string{
+				"a.yaml:5:9 warning name object a1",
+				"b.yaml:5:9 warning name object b1",
+				"b.yaml:10:9 warning name object b2",
+			},
+		},
+		{
+			name:  "several rules on one object, ordered by column then rule",
+			rules: []*lint.Rule{nameRule, countRule},
+			inputs: []lint.Input{
+				fakeInput{name: "a.yaml", src: pods("a1", "a2")},
+			},
+			want: []string{
+				"a.yaml:3:7 note count 2 objects",
+				"a.yaml:5:9 warning name object a1",
+				"a.yaml:8:7 note count 2 objects",
+				"a.yaml:10:9 warning name object a2",
+			},
+		},
+		{
+			name:  "the same file given twice is reported once",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "a.yaml", src: pods("a1")},
+				fakeInput{name: "a.yaml", src: pods("a1")},
+			},
+			want: []string{"a.yaml:5:9 warning name object a1"},
+		},
+		{
+			name:  "the same broken file given twice is reported once",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "a.yaml", err: &lint.InputError{File: "a.yaml", Line: 2, Message: "invalid YAML"}},
+				fakeInput{name: "a.yaml", err: &lint.InputError{File: "a.yaml", Line: 2, Message: "invalid YAML"}},
+			},
+			want: []string{"a.yaml:2: invalid YAML"},
+		},
+		{
+			name:  "objects loaded before an error are still checked",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "a.yaml", src: pods("a1"), err: &lint.InputError{File: "a.yaml", Line: 7, Message: "invalid YAML"}},
+			},
+			want: []string{
+				"a.yaml:5:9 warning name object a1",
+				"a.yaml:7: invalid YAML",
+			},
+		},
+		{
+			name:  "joined errors are each reported, plain errors name the input",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "chart", err: errors.Join(
+					&lint.InputError{File: "chart/templates/ds.yaml", Line: 3, Message: "parse error"},
+					errors.New("values.yaml: cannot read"),
+				)},
+			},
+			want: []string{
+				"chart: values.yaml: cannot read",
+				"chart/templates/ds.yaml:3: parse error",
+			},
+		},
+		{
+			name:  "a panicking rule costs only its input",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "a.yaml", src: pods("a1")},
+				fakeInput{name: "b.yaml", src: pods("panic")},
+			},
+			want: []string{
+				"a.yaml:5:9 warning name object a1",
+				"b.yaml: internal error, please report it: rule bug",
+			},
+		},
+		{
+			name:  "a panicking loader costs only its input",
+			rules: []*lint.Rule{nameRule},
+			inputs: []lint.Input{
+				fakeInput{name: "a.yaml", panicWith: "loader bug"},
+				fakeInput{name: "b.yaml", src: pods("b1")},
+			},
+			want: []string{
+				"b.yaml:5:9 warning name object b1",
+				"a.yaml: internal error, please report it: loader bug",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The result must not depend on how many inputs run at once.
+			for _, workers := range []int{1, 2, 8} {
+				e := lint.Engine{Rules: tt.rules, Workers: workers}
+				got := brief(e.Run(tt.inputs))
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("workers=%d:\n got %q\nwant %q", workers, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestEngineCheckPassesObjects(t *testing.T) {
+	objects, err := fakeInput{name: "a.yaml", src: pods("a1", "a2", "a3")}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := lint.Engine{Rules: []*lint.Rule{countRule}}
+	findings := e.Check(objects)
+	if len(findings) != 3 {
+		t.Fatalf("got %d findings, want one per object: %+v", len(findings), findings)
+	}
+	for _, f := range findings {
+		if f.Message != "3 objects" || f.Object.Kind != "Pod" || f.Field != "kind" {
+			t.Errorf("finding %+v, want %q on a Pod's kind", f, "3 objects")
+		}
+	}
+}

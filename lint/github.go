@@ -1,0 +1,102 @@
+package lint
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// GitHubWriter prints GitHub Actions workflow commands, one per finding, so a
+// plain Actions job annotates the pull request without code scanning.
+type GitHubWriter struct {
+	// WorkDir is the absolute working directory: annotations only attach to
+	// a file named relative to the checkout, which is where Actions runs.
+	WorkDir string
+}
+
+var githubCommands = map[Severity]string{
+	SeverityError:   "error",
+	SeverityWarning: "warning",
+	SeverityNote:    "notice",
+}
+
+func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		command, ok := githubCommands[f.Severity]
+		if !ok {
+			command = "warning"
+		}
+		var msg strings.Builder
+		if pos := f.Position; pos.File == stdinName {
+			// An annotation without a file has no place to show its line.
+			msg.WriteString(pos.String() + ": ")
+		}
+		fmt.Fprintf(&msg, "%s (%s)", f.Message, f.Object)
+		for _, rel := range f.Related {
+			p := rel.Position
+			p.File = g.path(p.File)
+			msg.WriteString("\n" + p.String())
+			if rel.Message != "" {
+				msg.WriteString(": " + rel.Message)
+			}
+		}
+		if f.Help != "" {
+			msg.WriteString("\nMigration guide: " + f.Help)
+		}
+		if _, err := bw.WriteString(g.command(command, f.Position, f.Rule, msg.String())); err != nil {
+			return err
+		}
+	}
+	for i := range r.Errors {
+		e := &r.Errors[i]
+		line := g.command("error", Position{File: e.File, Line: e.Line}, "dockershim-lint input error", e.Message)
+		if _, err := bw.WriteString(line); err != nil {
+			return err
+		}
+	}
+	// A plain line, not a command: it shows in the job log.
+	if _, err := bw.WriteString(Summary(r.Findings) + "\n"); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// command is one workflow command line.
+func (g *GitHubWriter) command(command string, p Position, title, message string) string {
+	var props []string
+	add := func(key, value string) {
+		props = append(props, key+"="+escapeGitHubProperty(value))
+	}
+	if p.File != "" && p.File != stdinName {
+		add("file", g.path(p.File))
+	}
+	for _, kv := range []struct {
+		key   string
+		value int
+	}{{"line", p.Line}, {"col", p.Column}, {"endLine", p.EndLine}, {"endColumn", p.EndColumn}} {
+		if kv.value > 0 {
+			add(kv.key, strconv.Itoa(kv.value))
+		}
+	}
+	add("title", title)
+	return "::" + command + " " + strings.Join(props, ",") + "::" + escapeGitHubData(message) + "\n"
+}
+
+func (g *GitHubWriter) path(file string) string {
+	p, _ := repoPath(g.WorkDir, file)
+	return p
+}
+
+// The escaping of the Actions runner's command parser: data ends at the end
+// of the line, properties also at a comma and are split at a colon.
+var (
+	githubDataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	githubPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+)
+
+func escapeGitHubData(s string) string     { return githubDataEscaper.Replace(s) }
+func escapeGitHubProperty(s string) string { return githubPropertyEscaper.Replace(s) }

@@ -1,0 +1,160 @@
+package lint_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+)
+
+// Several test files of this binary want an -update flag and Go refuses one
+// defined twice, so whichever initialises first defines it and all read it by
+// name.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+// golden compares got with testdata/golden/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./lint -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test ./lint -update and review the diff):\n%s", path, got)
+	}
+}
+
+// sampleReport has what the writers must get right: several files and
+// severities, a finding without a namespace, one from standard input, related
+// positions, non-ASCII text, control characters quoted from a manifest, and
+// errors with and without a line. Findings come sorted, as from the engine.
+func sampleReport() *lint.Report {
+	const guide = "https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/migrating-telemetry-and-security-agents/"
+	r := &lint.Report{
+		Version: "v1.2.3",
+		Findings: []lint.Finding{
+			{
+				Rule:     "docker-socket",
+				Severity: lint.SeverityError,
+				Message:  `hostPath volume "dockersock" mounts the Docker Engine socket /var/run/docker.sock`,
+				Position: lint.Position{File: "deploy/agent.yaml", Line: 31, Column: 19, EndLine: 31, EndColumn: 39},
+				Object:   lint.ObjectRef{APIVersion: "apps/v1", Kind: "DaemonSet", Namespace: "monitoring", Name: "node-agent"},
+				Field:    "spec.template.spec.volumes[0].hostPath.path",
+				Help:     guide,
+				Related: []lint.Related{{
+					Position: lint.Position{File: "deploy/agent.yaml", Line: 25, Column: 21},
+					Message:  "mounted here",
+				}},
+			},
+			{
+				Rule:     "docker-host-env",
+				Severity: lint.SeverityWarning,
+				Message:  "DOCKER_HOST points at tcp://dind:2375 — a Docker daemon the pod must run itself",
+				Position: lint.Position{File: "deploy/agent.yaml", Line: 40, Column: 22},
+				Object:   lint.ObjectRef{APIVersion: "apps/v1", Kind: "DaemonSet", Namespace: "monitoring", Name: "node-agent"},
+				Field:    "spec.template.spec.containers[0].env[1].value",
+				Help:     guide,
+			},
+			{
+				Rule:     "docker-cli",
+				Severity: lint.SeverityNote,
+				Message:  "the command runs `docker ps\n\x1b[2Jdocker rm`",
+				Position: lint.Position{File: "jobs/ménage.yaml", Line: 7, Column: 13},
+				Object:   lint.ObjectRef{APIVersion: "v1", Kind: "Pod", Name: "nettoyage"},
+				Field:    "spec.containers[0].args[0]",
+				Help:     guide,
+			},
+			{
+				Rule:     "docker-socket",
+				Severity: lint.SeverityError,
+				Message:  `hostPath volume "sock" mounts the Docker Engine socket /run/docker.sock`,
+				Position: lint.Position{File: "<stdin>", Line: 12, Column: 15},
+				Object:   lint.ObjectRef{APIVersion: "v1", Kind: "Pod", Namespace: "ci", Name: "builder"},
+				Field:    "spec.volumes[0].hostPath.path",
+				Help:     guide,
+			},
+		},
+		Errors: []lint.InputError{
+			{File: "deploy/broken.yaml", Line: 19, Message: "invalid YAML: did not find expected ',' or '}'"},
+			{File: "missing", Message: "no such file or directory"},
+		},
+	}
+	lint.SortFindings(r.Findings)
+	return r
+}
+
+func TestTextWriter(t *testing.T) {
+	tests := []struct {
+		name   string
+		color  bool
+		report *lint.Report
+	}{
+		{name: "plain", report: sampleReport()},
+		{name: "color", color: true, report: sampleReport()},
+		{name: "empty", report: &lint.Report{Version: "v1.2.3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			w := &lint.TextWriter{Color: tt.color, Stderr: &stderr}
+			if err := w.Write(&stdout, tt.report); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "text-"+tt.name+".golden", stdout.Bytes())
+			golden(t, "text-"+tt.name+".stderr.golden", stderr.Bytes())
+		})
+	}
+}
+
+// Without a Stderr the text writer must not lose the report: the errors are
+// the caller's to print.
+func TestTextWriterWithoutStderr(t *testing.T) {
+	var stdout bytes.Buffer
+	w := &lint.TextWriter{}
+	if err := w.Write(&stdout, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "text-plain.golden", stdout.Bytes())
+}
+
+func TestSummary(t *testing.T) {
+	finding := func(file string, s lint.Severity) lint.Finding {
+		return lint.Finding{Severity: s, Position: lint.Position{File: file}}
+	}
+	tests := []struct {
+		name     string
+		findings []lint.Finding
+		want     string
+	}{
+		{name: "none", want: "no findings"},
+		{name: "one", findings: []lint.Finding{finding("a", lint.SeverityError)}, want: "1 finding: 1 error in 1 file"},
+		{
+			name: "mixed",
+			findings: []lint.Finding{
+				finding("a", lint.SeverityNote), finding("a", lint.SeverityError),
+				finding("b", lint.SeverityWarning), finding("b", lint.SeverityError),
+			},
+			want: "4 findings: 2 errors, 1 warning, 1 note in 2 files",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := lint.Summary(tt.findings); got != tt.want {
+				t.Errorf("Summary = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
