@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+)
+
+// The benchmarks lint a generated repository: every file holds a
+// Deployment, a Service and a ConfigMap, and every tenth also a DaemonSet
+// that mounts the Docker socket. BenchmarkDecodeFloor is what the whole lint
+// is measured against: reading and decoding the same files once, on one core.
+// docs/performance.md has the figures and the commands.
+
+const benchFiles = 2000
+
+const benchManifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-%[1]d
+  namespace: team-%[2]d
+  labels:
+    app: web-%[1]d
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web-%[1]d
+  template:
+    metadata:
+      labels:
+        app: web-%[1]d
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:%[1]d
+          args: ["--port=8080", "--log-level=info"]
+          env:
+            - name: CONFIG
+              valueFrom:
+                configMapKeyRef:
+                  name: web-%[1]d
+                  key: config.yaml
+          ports:
+            - containerPort: 8080
+          volumeMounts:
+            - name: cache
+              mountPath: /var/cache/web
+      volumes:
+        - name: cache
+          emptyDir: {}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-%[1]d
+  namespace: team-%[2]d
+spec:
+  selector:
+    app: web-%[1]d
+  ports:
+    - port: 80
+      targetPort: 8080
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-%[1]d
+  namespace: team-%[2]d
+data:
+  config.yaml: |
+    listen: :8080
+    upstreams:
+      - http://api-%[1]d.team-%[2]d.svc:8080
+`
+
+const benchDaemonSet = `---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent-%[1]d
+  namespace: team-%[2]d
+spec:
+  selector:
+    matchLabels:
+      app: agent-%[1]d
+  template:
+    metadata:
+      labels:
+        app: agent-%[1]d
+    spec:
+      containers:
+        - name: agent
+          image: registry.example.com/agent:%[1]d
+          volumeMounts:
+            - name: docker-sock
+              mountPath: /var/run/docker.sock
+      volumes:
+        - name: docker-sock
+          hostPath:
+            path: /var/run/docker.sock
+`
+
+// benchRepo writes n manifest files under a temporary directory, in 20
+// team directories as a real repository would spread them.
+func benchRepo(b *testing.B, n int) (dir string, files []string) {
+	b.Helper()
+	dir = b.TempDir()
+	for i := range n {
+		team := i % 20
+		sub := filepath.Join(dir, fmt.Sprintf("team-%02d", team))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		var buf bytes.Buffer
+		fmt.Fprintf(&buf, benchManifest, i, team)
+		if i%10 == 0 {
+			fmt.Fprintf(&buf, benchDaemonSet, i, team)
+		}
+		path := filepath.Join(sub, fmt.Sprintf("app-%04d.yaml", i))
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, path)
+	}
+	return dir, files
+}
+
+// BenchmarkDecodeFloor reads and decodes every file once into yaml.v3
+// nodes, sequentially: the least any linter that keeps positions must do.
+func BenchmarkDecodeFloor(b *testing.B) {
+	_, files := benchRepo(b, benchFiles)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, path := range files {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			dec := yaml.NewDecoder(bytes.NewReader(data))
+			for {
+				var doc yaml.Node
+				err := dec.Decode(&doc)
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkLint is the whole lint of a repository: discovery, parallel
+// decoding, every rule, sorting. Its peak-heap metric shows that memory
+// follows the findings, not the number of files.
+func BenchmarkLint(b *testing.B) {
+	for _, n := range []int{benchFiles / 4, benchFiles} {
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			benchLint(b, n, 0)
+		})
+	}
+	// One worker separates the rules' cost from the parallelism.
+	b.Run(fmt.Sprintf("files=%d/workers=1", benchFiles), func(b *testing.B) {
+		benchLint(b, benchFiles, 1)
+	})
+}
+
+func benchLint(b *testing.B, n, workers int) {
+	dir, _ := benchRepo(b, n)
+	engine := lint.Engine{Rules: rules.All(), Workers: workers}
+	var peak uint64
+	b.ReportAllocs()
+	for b.Loop() {
+		stop := sampleHeap(&peak)
+		inputs, errs := render.Discover([]string{dir}, render.Options{})
+		result := engine.Run(inputs)
+		stop()
+		if len(errs) > 0 || len(result.Errors) > 0 {
+			b.Fatalf("input errors: %v %v", errs, result.Errors)
+		}
+		// Every tenth file's DaemonSet mounts the socket; nothing else
+		// should be reported, or the benchmark measures the wrong thing.
+		if got, want := len(result.Findings), n/10; got != want {
+			b.Fatalf("got %d findings, want %d", got, want)
+		}
+	}
+	b.ReportMetric(float64(peak), "peak-heap-B")
+}
+
+// sampleHeap records into peak the largest heap (live and not yet collected
+// objects) seen until stop is called. runtime/metrics reads it without
+// stopping the world, so sampling every 200µs barely disturbs the run.
+func sampleHeap(peak *uint64) (stop func()) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !done.Load() {
+			metrics.Read(sample)
+			*peak = max(*peak, sample[0].Value.Uint64())
+			time.Sleep(200 * time.Microsecond)
+		}
+	}()
+	return func() {
+		done.Store(true)
+		wg.Wait()
+	}
+}
+
+// BenchmarkSmallFile is one small file linted end to end through the CLI,
+// after start-up: what a pre-commit hook pays per invocation on top of the
+// process start measured in docs/performance.md.
+func BenchmarkSmallFile(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := run([]string{"lint", socketFile}, nil, io.Discard, io.Discard); code != exitFindings {
+			b.Fatalf("exit code %d, want %d", code, exitFindings)
+		}
+	}
+}

@@ -1,0 +1,384 @@
+// Command dockershim-lint finds Kubernetes workloads that depend on Docker
+// Engine and reports each at the file, line and column to edit.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+)
+
+// version overrides the version read from build information, for release
+// builds made outside the module system:
+//
+//	go build -ldflags "-X main.version=v1.2.3"
+var version string
+
+// Exit codes are part of the CLI contract: CI jobs branch on them.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError is a mistake on the command line: it exits 2 and is printed to
+// standard error, never mixed into the report.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// run is the whole program but for the process exit, so tests can drive it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	code := exitOK
+	lintAction := func(c *cli.Context) error {
+		opts, err := parseOptions(c)
+		if err != nil {
+			return err
+		}
+		code, err = runLint(opts, stdin, stdout, stderr)
+		return err
+	}
+	onUsageError := func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+
+	app := &cli.App{
+		Name:      "dockershim-lint",
+		Usage:     "find Kubernetes workloads that depend on Docker Engine",
+		UsageText: "dockershim-lint [lint] [flags] [PATH...]\ndockershim-lint rules [--format text|json]\ndockershim-lint version",
+		ArgsUsage: "[PATH...]",
+		Version:   buildVersion(),
+		Reader:    stdin,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// Without a command the app lints, so `dockershim-lint .` works like
+		// `dockershim-lint lint .`; it needs the lint flags for that.
+		Flags:        lintFlags(),
+		Action:       lintAction,
+		OnUsageError: onUsageError,
+		// The default handler calls os.Exit; run reports codes instead.
+		ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			{
+				Name:         "lint",
+				Usage:        "lint manifest files, directories, or - for standard input",
+				ArgsUsage:    "[PATH...]",
+				Description:  lintDescription,
+				Flags:        lintFlags(),
+				Action:       lintAction,
+				OnUsageError: onUsageError,
+			},
+			{
+				Name:         "rules",
+				Usage:        "list every rule with its default severity and help link",
+				Flags:        []cli.Flag{formatFlag()},
+				Action:       func(c *cli.Context) error { return listRules(c, stdout) },
+				OnUsageError: onUsageError,
+			},
+			{
+				Name:  "version",
+				Usage: "print the version",
+				Action: func(c *cli.Context) error {
+					_, err := fmt.Fprintf(stdout, "%s version %s\n", c.App.Name, c.App.Version)
+					return err
+				},
+				OnUsageError: onUsageError,
+			},
+		},
+	}
+
+	err := app.RunContext(context.Background(), append([]string{"dockershim-lint"}, args...))
+	if err == nil {
+		return code
+	}
+	fmt.Fprintf(stderr, "dockershim-lint: %v\n", err)
+	if errors.As(err, new(usageError)) {
+		fmt.Fprintln(stderr, "Run 'dockershim-lint help' for usage.")
+	}
+	return exitError
+}
+
+const lintDescription = `Directories are walked for *.yaml, *.yml and *.json files, skipping .git,
+node_modules and hidden directories; a file named on the command line is
+linted whatever its extension. Without PATH the current directory is linted.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on a
+usage error, an unreadable path or input that could not be parsed (findings
+in the inputs that did parse are still reported).`
+
+// formatFlag is shared by lint and rules so both accept the same names.
+func formatFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:    "format",
+		Aliases: []string{"f"},
+		Value:   "text",
+		Usage:   "report `FORMAT`: " + strings.Join(lint.Formats(), ", "),
+	}
+}
+
+// lintFlags builds the lint flags afresh for each command that takes them:
+// urfave/cli records parsing state in the flag values.
+func lintFlags() []cli.Flag {
+	return []cli.Flag{
+		formatFlag(),
+		&cli.StringFlag{
+			Name:    "output",
+			Aliases: []string{"o"},
+			Usage:   "write the report to `FILE` instead of standard output",
+		},
+		&cli.StringFlag{
+			Name:  "fail-on",
+			Value: "warning",
+			Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, note or never",
+		},
+		&cli.StringSliceFlag{
+			Name:  "disable",
+			Usage: "do not run the rules `RULE[,RULE]` (repeatable)",
+		},
+		&cli.StringSliceFlag{
+			Name:  "enable-only",
+			Usage: "run only the rules `RULE[,RULE]` (repeatable)",
+		},
+		&cli.BoolFlag{
+			Name:  "no-color",
+			Usage: "never colour the text output (also when NO_COLOR is set)",
+		},
+		&cli.StringFlag{
+			Name:  "sarif-category",
+			Usage: "SARIF automationDetails.id `NAME`, to tell apart several uploads for one commit",
+		},
+	}
+}
+
+// options is everything the lint command was asked to do.
+type options struct {
+	paths      []string
+	format     string
+	output     string
+	failOn     lint.Severity // zero: never fail on findings
+	disable    []string
+	enableOnly []string
+	noColor    bool
+	// sarifCategory distinguishes this run among the SARIF uploads of one
+	// commit in GitHub code scanning.
+	sarifCategory string
+}
+
+func parseOptions(c *cli.Context) (options, error) {
+	opts := options{
+		paths:      c.Args().Slice(),
+		format:     flagContext(c, "format").String("format"),
+		output:     flagContext(c, "output").String("output"),
+		disable:    flagContext(c, "disable").StringSlice("disable"),
+		enableOnly: flagContext(c, "enable-only").StringSlice("enable-only"),
+		noColor:    flagContext(c, "no-color").Bool("no-color"),
+
+		sarifCategory: flagContext(c, "sarif-category").String("sarif-category"),
+	}
+	if len(opts.paths) == 0 {
+		opts.paths = []string{"."}
+	}
+	// The flag parser stops at the first path, so a flag after it arrives
+	// here as a path; saying so beats "no such file: --format".
+	for _, p := range opts.paths {
+		if len(p) > 1 && strings.HasPrefix(p, "-") {
+			return opts, usagef("flag %s must come before the paths (name a file starting with - as ./%s)", p, p)
+		}
+	}
+	// Checked here, before --output creates or truncates the report file.
+	if !slices.Contains(lint.Formats(), opts.format) {
+		return opts, usagef("unknown format %q (want %s)", opts.format, strings.Join(lint.Formats(), ", "))
+	}
+	if failOn := flagContext(c, "fail-on").String("fail-on"); failOn != "never" {
+		s, err := lint.ParseSeverity(failOn)
+		if err != nil {
+			return opts, usagef("invalid --fail-on %q (want error, warning, note or never)", failOn)
+		}
+		opts.failOn = s
+	}
+	return opts, nil
+}
+
+// flagContext returns the context of the nearest command that set name, so
+// that `dockershim-lint --format json lint .` honours a flag given before
+// the command: urfave/cli would otherwise read the lint command's default.
+func flagContext(c *cli.Context, name string) *cli.Context {
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet(name) {
+			return ctx
+		}
+	}
+	return c
+}
+
+// runLint lints and writes the report, returning the exit code. Only usage
+// errors come back as errors; input errors are part of the report.
+func runLint(opts options, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	selected, err := selectRules(rules.All(), opts.disable, opts.enableOnly)
+	if err != nil {
+		return exitError, err
+	}
+	out := stdout
+	if opts.output != "" {
+		f, err := os.Create(opts.output)
+		if err != nil {
+			return exitError, fmt.Errorf("cannot create report file: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	// SARIF and GitHub annotations name files relative to the checkout;
+	// without a working directory they fall back to absolute URIs.
+	workDir, _ := os.Getwd()
+	writer, err := lint.NewWriter(opts.format, lint.WriterOptions{
+		Color:         useColor(out, opts.noColor, os.Getenv("NO_COLOR")),
+		Stderr:        stderr,
+		WorkDir:       workDir,
+		SARIFCategory: opts.sarifCategory,
+	})
+	if err != nil {
+		return exitError, usageError{err}
+	}
+
+	inputs, inputErrs := render.Discover(opts.paths, render.Options{Stdin: stdin})
+	engine := lint.Engine{Rules: selected}
+	result := engine.Run(inputs)
+	report := &lint.Report{
+		Version:  buildVersion(),
+		Findings: result.Findings,
+		Errors:   append(inputErrs, result.Errors...),
+		Rules:    selected,
+	}
+	if err := writer.Write(out, report); err != nil {
+		return exitError, fmt.Errorf("writing report: %w", err)
+	}
+	if f, ok := out.(*os.File); ok && out != stdout {
+		// A report cut short by a full disk must not pass for a clean one.
+		if err := f.Close(); err != nil {
+			return exitError, fmt.Errorf("writing report: %w", err)
+		}
+	}
+	return exitCode(report, opts.failOn), nil
+}
+
+func exitCode(r *lint.Report, failOn lint.Severity) int {
+	if len(r.Errors) > 0 {
+		return exitError
+	}
+	if failOn != 0 {
+		for i := range r.Findings {
+			if r.Findings[i].Severity >= failOn {
+				return exitFindings
+			}
+		}
+	}
+	return exitOK
+}
+
+// selectRules applies --enable-only, then --disable. An unknown id is an
+// error rather than a no-op: a typo would otherwise silently lint with the
+// rule still on, or with none at all.
+func selectRules(all []*lint.Rule, disable, enableOnly []string) ([]*lint.Rule, error) {
+	known := make(map[string]bool, len(all))
+	for _, r := range all {
+		known[r.ID] = true
+	}
+	check := func(flag string, ids []string) (map[string]bool, error) {
+		set := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			id = strings.TrimSpace(id)
+			if id == "" {
+				continue
+			}
+			if !known[id] {
+				return nil, usagef("unknown rule %q in --%s (see 'dockershim-lint rules')", id, flag)
+			}
+			set[id] = true
+		}
+		return set, nil
+	}
+	off, err := check("disable", disable)
+	if err != nil {
+		return nil, err
+	}
+	only, err := check("enable-only", enableOnly)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(all), func(r *lint.Rule) bool {
+		return off[r.ID] || (len(only) > 0 && !only[r.ID])
+	}), nil
+}
+
+// useColor colours only a terminal: a file, a pipe or a CI log would keep
+// the escape codes as noise. NO_COLOR follows https://no-color.org: any
+// non-empty value turns colour off.
+func useColor(w io.Writer, noColorFlag bool, noColorEnv string) bool {
+	if noColorFlag || noColorEnv != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// buildVersion is the -X override, else the module version from build
+// information with the VCS revision when the version does not already carry
+// it (a build from a checkout reports "(devel)").
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	return versionFromBuildInfo(info)
+}
+
+func versionFromBuildInfo(info *debug.BuildInfo) string {
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var revision string
+	var modified bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if len(revision) > 12 {
+		revision = revision[:12]
+	}
+	if revision == "" || strings.Contains(v, revision) {
+		return v
+	}
+	if modified {
+		revision += "-dirty"
+	}
+	return v + " (" + revision + ")"
+}
