@@ -77,9 +77,9 @@ func (e *Engine) Run(inputs []Input) Result {
 	}
 	SortFindings(out.Findings)
 	// A chart rendered under several values files (--all-ci-values)
-	// reports a finding its renders share once per render, differing
-	// only in the source its message names; the first is kept, the one
-	// without a source when the chart's defaults have it.
+	// reports a finding its renders share once per render, differing only
+	// in Source; the first is kept, the one without a source when the
+	// chart's defaults have it.
 	out.Findings = slices.CompactFunc(out.Findings, func(a, b Finding) bool {
 		return compareIgnoringSource(a, b) == 0
 	})
@@ -148,7 +148,7 @@ func SortFindings(findings []Finding) {
 }
 
 func compareFindings(a, b Finding) int {
-	return cmp.Or(compareIgnoringSource(a, b), cmp.Compare(a.Message, b.Message))
+	return cmp.Or(compareIgnoringSource(a, b), cmp.Compare(a.Source, b.Source))
 }
 
 func compareIgnoringSource(a, b Finding) int {
@@ -161,6 +161,6 @@ func compareIgnoringSource(a, b Finding) int {
 		cmp.Compare(a.Object.Namespace, b.Object.Namespace),
 		cmp.Compare(a.Object.Name, b.Object.Name),
 		cmp.Compare(a.Field, b.Field),
-		cmp.Compare(a.baseMessage(), b.baseMessage()),
+		cmp.Compare(a.Message, b.Message),
 	)
 }

@@ -35,7 +35,7 @@ func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
 			// An annotation without a file has no place to show its line.
 			msg.WriteString(pos.String() + ": ")
 		}
-		fmt.Fprintf(&msg, "%s (%s)", f.Message, f.Object)
+		fmt.Fprintf(&msg, "%s (%s)", f.Text(), f.Object)
 		for _, rel := range f.Related {
 			p := rel.Position
 			p.File = g.path(p.File)

@@ -33,6 +33,7 @@ type jsonFinding struct {
 	Field       string     `json:"field"`
 	Help        string     `json:"help"`
 	Related     []Related  `json:"related,omitempty"`
+	Source      string     `json:"source,omitempty"`
 	Fingerprint string     `json:"fingerprint"`
 }
 
@@ -53,7 +54,7 @@ func (JSONWriter) Write(w io.Writer, r *Report) error {
 		out.Findings[i] = jsonFinding{
 			Rule:      f.Rule,
 			Severity:  f.Severity,
-			Message:   f.Message,
+			Message:   f.Text(),
 			File:      f.File,
 			Line:      f.Line,
 			Column:    f.Column,
@@ -68,6 +69,7 @@ func (JSONWriter) Write(w io.Writer, r *Report) error {
 			Field:       f.Field,
 			Help:        f.Help,
 			Related:     f.Related,
+			Source:      f.Source,
 			Fingerprint: f.Fingerprint(),
 		}
 	}

@@ -130,18 +130,19 @@ type Finding struct {
 	Field   string    `json:"field"`
 	Help    string    `json:"help"`
 	Related []Related `json:"related,omitempty"`
-
-	// source is the Object.Source that Message ends with, so that the
-	// same finding from two renders of one chart is reported once.
-	source string
+	// Source is the Object.Source of the object the finding is about. It
+	// is kept apart from Message so that the same finding from two renders
+	// of one chart (--all-ci-values) compares equal and is reported once.
+	Source string `json:"source,omitempty"`
 }
 
-// baseMessage is the message without the source Pass.Report appends.
-func (f *Finding) baseMessage() string {
-	if f.source == "" {
+// Text is the message as reports show it, naming the render that produced
+// the finding when there was one.
+func (f *Finding) Text() string {
+	if f.Source == "" {
 		return f.Message
 	}
-	return strings.TrimSuffix(f.Message, " ["+f.source+"]")
+	return f.Message + " [" + f.Source + "]"
 }
 
 // Fingerprint identifies a finding across edits that move lines: it hashes

@@ -86,19 +86,15 @@ func (p *Pass) Report(d Diagnostic) {
 		rl := p.Object.Locate(r.Node, r.Field)
 		related = append(related, Related{Position: rl.Primary, Message: r.Message})
 	}
-	message := d.Message
-	if p.Object.Source != "" {
-		message += " [" + p.Object.Source + "]"
-	}
 	p.findings = append(p.findings, Finding{
 		Rule:     p.Rule.ID,
 		Severity: severity,
-		Message:  message,
+		Message:  d.Message,
 		Position: loc.Primary,
 		Object:   p.Object.ObjectRef,
 		Field:    d.Field,
 		Help:     p.Rule.HelpURL,
 		Related:  related,
-		source:   p.Object.Source,
+		Source:   p.Object.Source,
 	})
 }

@@ -253,7 +253,7 @@ func (s *SARIFWriter) result(f *Finding, rules *ruleTable) sarifResult {
 		RuleID:              f.Rule,
 		RuleIndex:           rules.index(f),
 		Level:               sarifLevel(f.Severity),
-		Message:             sarifMessage{Text: f.Message},
+		Message:             sarifMessage{Text: f.Text()},
 		Locations:           []sarifLocation{loc},
 		PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint()},
 	}

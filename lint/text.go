@@ -44,7 +44,7 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "%s: %s %s: %s (%s)\n",
 			t.paint(ansiBold, f.Position.String()),
 			t.paint(severityColors[f.Severity], f.Severity.String()),
-			f.Rule, oneLine(f.Message), f.Object)
+			f.Rule, oneLine(f.Text()), f.Object)
 	}
 	fmt.Fprintln(bw, Summary(r.Findings))
 	if err := bw.Flush(); err != nil {

@@ -66,8 +66,8 @@ func TestKustomizationPositions(t *testing.T) {
 				if f.Object.Name != tt.objectName {
 					t.Errorf("finding names object %q, want the built name %q", f.Object.Name, tt.objectName)
 				}
-				if !strings.Contains(f.Message, "[kustomization ") {
-					t.Errorf("message %q does not say which build it came from", f.Message)
+				if !strings.HasPrefix(f.Source, "kustomization ") {
+					t.Errorf("source %q does not say which build it came from", f.Source)
 				}
 				if f.Column == 0 || f.EndColumn <= f.Column {
 					t.Errorf("finding %v has no column span", f.Position)
