@@ -2,7 +2,6 @@ package lint
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -35,7 +34,7 @@ func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
 			// An annotation without a file has no place to show its line.
 			msg.WriteString(pos.String() + ": ")
 		}
-		fmt.Fprintf(&msg, "%s (%s)", f.Text(), f.Object)
+		msg.WriteString(f.TextWithObject())
 		for _, rel := range f.Related {
 			p := rel.Position
 			p.File = g.path(p.File)

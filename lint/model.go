@@ -67,7 +67,12 @@ type ObjectRef struct {
 }
 
 func (r ObjectRef) String() string {
-	if r.Namespace == "" {
+	switch {
+	case r.Kind == "":
+		// A document that is not a Kubernetes object, such as an agent's
+		// own configuration file, has no identity beyond its file.
+		return ""
+	case r.Namespace == "":
 		return r.Kind + " " + r.Name
 	}
 	return r.Kind + " " + r.Namespace + "/" + r.Name
@@ -143,6 +148,15 @@ func (f *Finding) Text() string {
 		return f.Message
 	}
 	return f.Message + " [" + f.Source + "]"
+}
+
+// TextWithObject is Text followed by the object the finding is about, as the
+// one-line formats print it: "... (DaemonSet monitoring/agent)".
+func (f *Finding) TextWithObject() string {
+	if ref := f.Object.String(); ref != "" {
+		return f.Text() + " (" + ref + ")"
+	}
+	return f.Text()
 }
 
 // Fingerprint identifies a finding across edits that move lines: it hashes

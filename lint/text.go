@@ -41,10 +41,10 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		fmt.Fprintf(bw, "%s: %s %s: %s (%s)\n",
+		fmt.Fprintf(bw, "%s: %s %s: %s\n",
 			t.paint(ansiBold, f.Position.String()),
 			t.paint(severityColors[f.Severity], f.Severity.String()),
-			f.Rule, oneLine(f.Text()), f.Object)
+			f.Rule, oneLine(f.TextWithObject()))
 	}
 	fmt.Fprintln(bw, Summary(r.Findings))
 	if err := bw.Flush(); err != nil {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"regexp"
@@ -16,25 +17,39 @@ import (
 
 // Decode reads every YAML or JSON document in data and returns the
 // Kubernetes objects among them, each keeping its node tree so that any field
-// maps to a line and column of file. Documents without apiVersion and kind
-// (values files, CI workflows, compose files) are not objects and are skipped.
-// A List, or any *List kind with items, contributes its items.
+// maps to a line and column of file. A List, or any *List kind with items,
+// contributes its items. A mapping document without apiVersion and kind (a
+// values file, a CI workflow, an agent's own agent.yaml) is returned as an
+// object with an empty ObjectRef: the rules that read agent configuration
+// files look at it, and every other rule passes over it.
 //
 // A syntax error stops decoding at the broken document: yaml.v3 cannot resume
 // after one. The objects before it are still returned, with the error.
+//
+// A document beyond MaxDepth or MaxExpandedNodes is skipped with an error
+// and the documents after it still decoded; input over MaxFileSize is not
+// decoded at all.
 func Decode(file string, data []byte) ([]*lint.Object, error) {
+	if len(data) > MaxFileSize {
+		return nil, tooLarge(file)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var objects []*lint.Object
+	var limitErr error
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return objects, nil
+			return objects, limitErr
 		}
 		if err != nil {
-			return objects, syntaxError(file, data, err)
+			return objects, errors.Join(limitErr, syntaxError(file, data, err))
 		}
 		if len(doc.Content) == 0 {
+			continue
+		}
+		if err := checkTree(file, doc.Content[0]); err != nil {
+			limitErr = cmp.Or(limitErr, err)
 			continue
 		}
 		objects = appendObjects(objects, file, doc.Content[0])
@@ -48,7 +63,7 @@ func appendObjects(objects []*lint.Object, file string, n *yaml.Node) []*lint.Ob
 	}
 	apiVersion, kind := lint.Scalar(lint.Get(n, "apiVersion")), lint.Scalar(lint.Get(n, "kind"))
 	if apiVersion == "" || kind == "" {
-		return objects
+		return append(objects, &lint.Object{File: file, Node: n})
 	}
 	if strings.HasSuffix(kind, "List") {
 		if items := lint.Get(n, "items"); items != nil && items.Kind == yaml.SequenceNode {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 	"unicode/utf8"
 
@@ -29,7 +30,8 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		objects, err := Decode("f.yaml", data)
 		lines := lineLengths(data)
-		if ie, ok := err.(*lint.InputError); ok && ie.Line > len(lines) {
+		var ie *lint.InputError
+		if errors.As(err, &ie) && ie.Line > len(lines) {
 			t.Fatalf("error line %d outside the input's %d lines: %v", ie.Line, len(lines), err)
 		}
 		for _, obj := range objects {

@@ -115,8 +115,12 @@ func TestDecodeObjects(t *testing.T) {
 			objects: []string{"ConfigMap/one"},
 		},
 		{
-			name: "non-Kubernetes YAML is skipped",
-			src:  "# values.yaml\nimage: nginx\n---\nname: CI\non: [push]\njobs: {}\n---\n- a\n- b\n---\nplain scalar\n",
+			// Mappings without apiVersion and kind come back without an
+			// identity, for the rules that read agent configuration files;
+			// sequences and scalars are not documents any rule reads.
+			name:    "non-Kubernetes YAML has no identity",
+			src:     "# values.yaml\nimage: nginx\n---\nname: CI\non: [push]\njobs: {}\n---\n- a\n- b\n---\nplain scalar\n",
+			objects: []string{"/", "/"},
 		},
 		{
 			name:    "empty documents are skipped",

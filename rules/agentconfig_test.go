@@ -9,6 +9,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/render"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -125,9 +126,7 @@ func position(line, column int) string {
 }
 
 // TestStandaloneAgentConfig lints Smart Agent config files that are not
-// Kubernetes objects. The plain-file decoder skips such documents today,
-// so the object is built the way it would hand one over: the document's
-// mapping, with no apiVersion or kind.
+// Kubernetes objects, decoded as the CLI decodes any file.
 func TestStandaloneAgentConfig(t *testing.T) {
 	files, err := filepath.Glob("../testdata/agentconfig/standalone/*.yaml")
 	if err != nil || len(files) == 0 {
@@ -139,13 +138,12 @@ func TestStandaloneAgentConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var doc yaml.Node
-			if err := yaml.Unmarshal(src, &doc); err != nil {
+			name := filepath.ToSlash(path)
+			objects, err := render.Decode(name, src)
+			if err != nil {
 				t.Fatal(err)
 			}
-			name := filepath.ToSlash(path)
-			obj := &lint.Object{File: name, Node: doc.Content[0]}
-			findings := (&lint.Engine{Rules: vendorRules()}).Check([]*lint.Object{obj})
+			findings := (&lint.Engine{Rules: All()}).Check(objects)
 			linttest.Match(t, linttest.ParseWants(name, src), findings)
 		})
 	}

@@ -28,6 +28,11 @@ type detector func(obj *lint.Object) []evidence
 // reportEvidence builds a rule check from a detector.
 func reportEvidence(detect detector) func(*lint.Pass) {
 	return func(p *lint.Pass) {
+		if p.Object.Kind == "" {
+			// A document that is not a Kubernetes object, such as a CI
+			// workflow that mentions docker.sock, deploys nothing.
+			return
+		}
 		for _, e := range detect(p.Object) {
 			p.Report(lint.Diagnostic{
 				Node:     e.node,

@@ -28,6 +28,9 @@ var podSpecPaths = [][]string{
 // workloadOf returns the workload view of obj, or nil when obj runs no pods.
 func workloadOf(obj *lint.Object) *Workload {
 	switch obj.Kind {
+	case "":
+		// Not a Kubernetes object (see render.Decode): nothing runs it.
+		return nil
 	case "Pod":
 		return newWorkload(obj, []string{"spec"})
 	case "PodTemplate":
