@@ -28,17 +28,27 @@ type Engine struct {
 	// Workers bounds how many inputs are loaded and checked at once; zero
 	// means GOMAXPROCS.
 	Workers int
+	// Known is every rule an ignore directive may name, enabled or not, so
+	// that a directive naming a rule disabled in this run is neither unused
+	// nor unknown; nil means Rules.
+	Known []*Rule
 }
 
 // Result is everything an engine run found, in a deterministic order.
 type Result struct {
 	Findings []Finding
 	Errors   []InputError
+	// Suppressed are the findings an ignore comment or annotation covers,
+	// each with its Suppressions. Text, JSON and the exit code leave them
+	// out; SARIF reports them as dismissed.
+	Suppressed []Finding
 }
 
 type inputResult struct {
-	findings []Finding
-	errors   []InputError
+	findings    []Finding
+	errors      []InputError
+	directives  []Directive
+	annotations []annotationIgnore
 }
 
 // Run loads and checks every input. Inputs are processed in parallel, but the
@@ -71,18 +81,12 @@ func (e *Engine) Run(inputs []Input) Result {
 	wg.Wait()
 
 	var out Result
+	out.Findings, out.Suppressed = e.applyIgnores(results)
 	for _, r := range results {
-		out.Findings = append(out.Findings, r.findings...)
 		out.Errors = append(out.Errors, r.errors...)
 	}
-	SortFindings(out.Findings)
-	// A chart rendered under several values files (--all-ci-values)
-	// reports a finding its renders share once per render, differing only
-	// in Source; the first is kept, the one without a source when the
-	// chart's defaults have it.
-	out.Findings = slices.CompactFunc(out.Findings, func(a, b Finding) bool {
-		return compareIgnoringSource(a, b) == 0
-	})
+	out.Findings = sortAndCompact(out.Findings)
+	out.Suppressed = sortAndCompact(out.Suppressed)
 	slices.SortStableFunc(out.Errors, func(a, b InputError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
 	})
@@ -105,11 +109,28 @@ func (e *Engine) runInput(in Input) (res inputResult) {
 	if err != nil {
 		res.errors = flattenErrors(in.Name(), err)
 	}
-	res.findings = e.Check(objects)
+	if ds, ok := in.(DirectiveSource); ok {
+		res.directives = ds.Directives()
+	}
+	var findings []Finding
+	var annotations []annotationIgnore
+	var pass Pass
+	for _, obj := range objects {
+		start := len(findings)
+		findings = e.checkObject(&pass, obj, objects, findings)
+		// An annotation is about its own object, so it is applied here,
+		// where the object's findings are known.
+		if ann, ok := objectIgnore(obj); ok {
+			suppressByAnnotation(&ann, findings[start:])
+			annotations = append(annotations, ann)
+		}
+	}
+	res.findings, res.annotations = findings, annotations
 	return res
 }
 
-// Check runs every rule over every object of one input.
+// Check runs every rule over every object of one input. It applies no
+// ignore directives: those need every input, which only Run has.
 func (e *Engine) Check(objects []*Object) []Finding {
 	var findings []Finding
 	// One Pass serves every rule and object: rules get a pointer to it, so a
@@ -117,11 +138,21 @@ func (e *Engine) Check(objects []*Object) []Finding {
 	// allocations. Findings are copied out before the next rule runs.
 	var pass Pass
 	for _, obj := range objects {
-		for _, rule := range e.Rules {
-			pass = Pass{Rule: rule, Object: obj, Objects: objects, findings: pass.findings[:0]}
-			rule.Check(&pass)
-			findings = append(findings, pass.findings...)
+		findings = e.checkObject(&pass, obj, objects, findings)
+	}
+	return findings
+}
+
+func (e *Engine) checkObject(pass *Pass, obj *Object, objects []*Object, findings []Finding) []Finding {
+	for _, rule := range e.Rules {
+		// Rules without a Check, such as unused-ignore, are reported by
+		// the engine itself once every input is checked.
+		if rule.Check == nil {
+			continue
 		}
+		*pass = Pass{Rule: rule, Object: obj, Objects: objects, findings: pass.findings[:0]}
+		rule.Check(pass)
+		findings = append(findings, pass.findings...)
 	}
 	return findings
 }
@@ -139,6 +170,17 @@ func flattenErrors(name string, err error) []InputError {
 		return []InputError{*ie}
 	}
 	return []InputError{{File: name, Message: err.Error()}}
+}
+
+// sortAndCompact sorts findings and drops repeats. A chart rendered under
+// several values files (--all-ci-values) reports a finding its renders share
+// once per render, differing only in Source; the first is kept, the one
+// without a source when the chart's defaults have it.
+func sortAndCompact(findings []Finding) []Finding {
+	SortFindings(findings)
+	return slices.CompactFunc(findings, func(a, b Finding) bool {
+		return compareIgnoringSource(a, b) == 0
+	})
 }
 
 // SortFindings orders findings the way every report shows them: by file,

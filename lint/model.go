@@ -139,6 +139,10 @@ type Finding struct {
 	// is kept apart from Message so that the same finding from two renders
 	// of one chart (--all-ci-values) compares equal and is reported once.
 	Source string `json:"source,omitempty"`
+	// Suppressions are the ignore comments and annotations that cover the
+	// finding. Only SARIF shows them; a suppressed finding is left out of
+	// every other format.
+	Suppressions []Suppression `json:"-"`
 }
 
 // Text is the message as reports show it, naming the render that produced

@@ -14,6 +14,9 @@ type Report struct {
 	Findings []Finding
 	Errors   []InputError
 	Rules    []*Rule
+	// Suppressed are findings an ignore directive covers. Only SARIF
+	// writes them, marked as suppressed with the directive's reason.
+	Suppressed []Finding
 }
 
 // Writer renders a report in one output format.

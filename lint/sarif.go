@@ -129,13 +129,20 @@ type sarifNotification struct {
 }
 
 type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifMessage       `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+type sarifSuppression struct {
+	Kind          string         `json:"kind"`
+	Justification string         `json:"justification,omitempty"`
+	Location      *sarifLocation `json:"location,omitempty"`
 }
 
 type sarifLocation struct {
@@ -171,9 +178,17 @@ type sarifLogicalLocation struct {
 
 func (s *SARIFWriter) Write(w io.Writer, r *Report) error {
 	rules := newRuleTable(r.Rules)
-	results := make([]sarifResult, len(r.Findings))
-	for i := range r.Findings {
-		results[i] = s.result(&r.Findings[i], rules)
+	// Suppressed findings stay in the log, in file order among the others,
+	// so that code scanning shows them as dismissed with their reason
+	// rather than as fixed.
+	findings := r.Findings
+	if len(r.Suppressed) > 0 {
+		findings = slices.Concat(r.Findings, r.Suppressed)
+		SortFindings(findings)
+	}
+	results := make([]sarifResult, len(findings))
+	for i := range findings {
+		results[i] = s.result(&findings[i], rules)
 	}
 
 	inv := sarifInvocation{ExecutionSuccessful: len(r.Errors) == 0}
@@ -216,7 +231,7 @@ func (s *SARIFWriter) Write(w io.Writer, r *Report) error {
 
 	maxResults := cmp.Or(s.maxResults, githubMaxResults)
 	maxCompressed := cmp.Or(s.maxCompressed, githubMaxCompressedBytes)
-	order := severityOrder(r.Findings)
+	order := severityOrder(findings)
 	keep := min(len(results), maxResults)
 	for {
 		run.Results = keptResults(results, order, keep)
@@ -245,9 +260,10 @@ func (s *SARIFWriter) Write(w io.Writer, r *Report) error {
 }
 
 func (s *SARIFWriter) result(f *Finding, rules *ruleTable) sarifResult {
-	loc := sarifLocation{
-		PhysicalLocation: s.resultPhysical(f.Position),
-		LogicalLocations: []sarifLogicalLocation{logicalLocation(f.Object)},
+	loc := sarifLocation{PhysicalLocation: s.resultPhysical(f.Position)}
+	// An ignore comment, unlike an annotation, belongs to no object.
+	if f.Object.Kind != "" {
+		loc.LogicalLocations = []sarifLogicalLocation{logicalLocation(f.Object)}
 	}
 	res := sarifResult{
 		RuleID:              f.Rule,
@@ -265,6 +281,13 @@ func (s *SARIFWriter) result(f *Finding, rules *ruleTable) sarifResult {
 			rl.Message = &sarifMessage{Text: rel.Message}
 		}
 		res.RelatedLocations = append(res.RelatedLocations, rl)
+	}
+	for _, sup := range f.Suppressions {
+		res.Suppressions = append(res.Suppressions, sarifSuppression{
+			Kind:          sup.Kind,
+			Justification: sup.Justification,
+			Location:      &sarifLocation{PhysicalLocation: s.physical(sup.Position)},
+		})
 	}
 	return res
 }
@@ -512,14 +535,19 @@ func ruleHelp(r *Rule) (text, md string) {
 }
 
 // severityOrder lists finding indexes most severe first, in report order
-// within a severity: the results kept when GitHub's limits bite.
+// within a severity, suppressed findings after all others: the results kept
+// when GitHub's limits bite.
 func severityOrder(findings []Finding) []int {
 	order := make([]int, len(findings))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return cmp.Compare(findings[b].Severity, findings[a].Severity)
+		fa, fb := &findings[a], &findings[b]
+		return cmp.Or(
+			cmp.Compare(min(len(fa.Suppressions), 1), min(len(fb.Suppressions), 1)),
+			cmp.Compare(fb.Severity, fa.Severity),
+		)
 	})
 	return order
 }

@@ -1,0 +1,386 @@
+package lint_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+)
+
+func TestParseDirectives(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []lint.Directive
+	}{
+		{
+			name: "no keyword",
+			src:  "apiVersion: v1\n# an ordinary comment\n",
+		},
+		{
+			name: "own line, several rules",
+			src:  "a: 1\n  # dockershim-lint:ignore docker-socket,docker-cli -- still on Docker\nb: 2\n",
+			want: []lint.Directive{{
+				Position: lint.Position{File: "f.yaml", Line: 2, Column: 3},
+				Rules:    []string{"docker-socket", "docker-cli"}, Reason: "still on Docker",
+			}},
+		},
+		{
+			name: "trailing, spaces between rules, CRLF",
+			src:  "path: /var/run/docker.sock #dockershim-lint:ignore docker-socket  docker-cli --  why \r\n",
+			want: []lint.Directive{{
+				Position: lint.Position{File: "f.yaml", Line: 1, Column: 28},
+				Rules:    []string{"docker-socket", "docker-cli"}, Reason: "why", Trailing: true,
+			}},
+		},
+		{
+			name: "columns count code points",
+			src:  "name: \"cœur\" # dockershim-lint:ignore docker-cli -- r\n",
+			want: []lint.Directive{{
+				Position: lint.Position{File: "f.yaml", Line: 1, Column: 14},
+				Rules:    []string{"docker-cli"}, Reason: "r", Trailing: true,
+			}},
+		},
+		{
+			name: "no reason",
+			src:  "# dockershim-lint:ignore docker-socket\n# dockershim-lint:ignore docker-socket --\n",
+			want: []lint.Directive{
+				{Position: lint.Position{File: "f.yaml", Line: 1, Column: 1}, Rules: []string{"docker-socket"}, Problem: "gives no reason after --, so it suppresses nothing"},
+				{Position: lint.Position{File: "f.yaml", Line: 2, Column: 1}, Rules: []string{"docker-socket"}, Problem: "gives no reason after --, so it suppresses nothing"},
+			},
+		},
+		{
+			name: "no rule",
+			src:  "# dockershim-lint:ignore -- because\n",
+			want: []lint.Directive{{Position: lint.Position{File: "f.yaml", Line: 1, Column: 1}, Reason: "because", Problem: "names no rule"}},
+		},
+		{
+			name: "the keyword inside a value is not a comment",
+			src:  "note: \"write dockershim-lint:ignore RULE -- why\"\nurl: a#dockershim-lint:ignore x -- y\n",
+		},
+		{
+			name: "the reason may hold dashes and hashes",
+			src:  "# dockershim-lint:ignore docker-cli -- see #123 -- and PR 7\n",
+			want: []lint.Directive{{
+				Position: lint.Position{File: "f.yaml", Line: 1, Column: 1},
+				Rules:    []string{"docker-cli"}, Reason: "see #123 -- and PR 7",
+			}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := lint.ParseDirectives("f.yaml", []byte(tt.src))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// commentedInput is a file whose ignore comments come from its source, as
+// render's inputs report them.
+type commentedInput struct{ fakeInput }
+
+func (in commentedInput) Directives() []lint.Directive {
+	return lint.ParseDirectives(in.name, []byte(in.src))
+}
+
+// commentsOnly is an input that reads a file with ignore comments but no
+// objects, such as a values file read by a chart.
+type commentsOnly struct{ name, src string }
+
+func (in commentsOnly) Name() string                  { return in.name }
+func (in commentsOnly) Load() ([]*lint.Object, error) { return nil, nil }
+func (in commentsOnly) Directives() []lint.Directive {
+	return lint.ParseDirectives(in.name, []byte(in.src))
+}
+
+// pod is a Pod named name whose metadata.name is on line 5, after the
+// given metadata lines (starting at line 4).
+func pod(name string, metadata ...string) string {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Pod\nmetadata:\n")
+	for _, m := range metadata {
+		b.WriteString("  " + m + "\n")
+	}
+	b.WriteString("  name: " + name + "\n")
+	return b.String()
+}
+
+// briefIgnores is brief plus one "suppressed file:line rule (reason)" line
+// per suppressed finding.
+func briefIgnores(r lint.Result) []string {
+	out := brief(r)
+	for _, f := range r.Suppressed {
+		var reasons []string
+		for _, s := range f.Suppressions {
+			reasons = append(reasons, fmt.Sprintf("%s@%d %s", s.Kind, s.Position.Line, s.Justification))
+		}
+		out = append(out, fmt.Sprintf("suppressed %s:%d %s (%s)", f.File, f.Line, f.Rule, strings.Join(reasons, "; ")))
+	}
+	return out
+}
+
+func TestEngineIgnores(t *testing.T) {
+	withIgnores := append([]*lint.Rule{nameRule, countRule}, lint.SuppressionRules()...)
+	tests := []struct {
+		name   string
+		rules  []*lint.Rule
+		known  []*lint.Rule
+		inputs []lint.Input
+		want   []string
+	}{
+		{
+			name:   "a comment on the line above suppresses",
+			rules:  withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: pod("a", "# dockershim-lint:ignore name -- generated")}}},
+			want: []string{
+				"a.yaml:2:7 note count 1 objects",
+				"suppressed a.yaml:5 name (inSource@4 generated)",
+			},
+		},
+		{
+			name:   "a trailing comment suppresses its own line",
+			rules:  withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: "apiVersion: v1\nkind: Pod # dockershim-lint:ignore count -- one is enough\nmetadata:\n  name: a\n"}}},
+			want: []string{
+				"a.yaml:4:9 warning name object a",
+				"suppressed a.yaml:2 count (inSource@2 one is enough)",
+			},
+		},
+		{
+			name:   "a trailing comment does not reach the next line",
+			rules:  withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: "apiVersion: v1\nkind: Pod\nmetadata: # dockershim-lint:ignore name -- r\n  name: a\n"}}},
+			want: []string{
+				"a.yaml:2:7 note count 1 objects",
+				"a.yaml:3:11 note unused-ignore ignore comment for name suppresses nothing: no name finding on this line; remove it",
+				"a.yaml:4:9 warning name object a",
+			},
+		},
+		{
+			name:  "an annotation covers its object only, and an unused one is reported at its line",
+			rules: withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: pod("a", "annotations:", `  dockershim-lint.io/ignore: "name, count -- fixture"`) +
+				"---\n" + pod("b", "annotations:", `  dockershim-lint.io/ignore: "name -- b is generated, count -- too"`)}}},
+			want: []string{
+				"a.yaml:9:7 note count 2 objects",
+				"suppressed a.yaml:2 count (inSource@5 fixture)",
+				"suppressed a.yaml:6 name (inSource@5 fixture)",
+				"suppressed a.yaml:13 name (inSource@12 b is generated, count -- too)",
+			},
+		},
+		{
+			name:  "usage is global: a comment read by one input covers another's finding",
+			rules: withIgnores,
+			inputs: []lint.Input{
+				commentsOnly{name: "values.yaml", src: "a: 1\nb: 2\nc: 3\n# dockershim-lint:ignore name -- set by the chart\n"},
+				fakeInput{name: "values.yaml", src: pod("v", "labels: {}")},
+			},
+			want: []string{
+				"values.yaml:2:7 note count 1 objects",
+				"suppressed values.yaml:5 name (inSource@4 set by the chart)",
+			},
+		},
+		{
+			name:   "malformed and unknown directives suppress nothing",
+			rules:  withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: pod("a", "# dockershim-lint:ignore name") + "---\n" + pod("b", "# dockershim-lint:ignore names, name -- typo")}}},
+			want: []string{
+				"a.yaml:2:7 note count 2 objects",
+				"a.yaml:4:3 warning invalid-ignore ignore comment gives no reason after --, so it suppresses nothing; write # dockershim-lint:ignore RULE[,RULE] -- reason",
+				"a.yaml:5:9 warning name object a",
+				"a.yaml:8:7 note count 2 objects",
+				`a.yaml:10:3 warning invalid-ignore ignore comment names unknown rule "names" (see 'dockershim-lint rules')`,
+				"suppressed a.yaml:11 name (inSource@10 typo)",
+			},
+		},
+		{
+			name:   "a rule disabled in this run is neither unused nor unknown",
+			rules:  []*lint.Rule{countRule, lint.SuppressionRules()[0], lint.SuppressionRules()[1]},
+			known:  withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: pod("a", "# dockershim-lint:ignore name -- generated")}}},
+			want:   []string{"a.yaml:2:7 note count 1 objects"},
+		},
+		{
+			name:   "unused-ignore and invalid-ignore can be disabled",
+			rules:  []*lint.Rule{nameRule},
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: pod("a", "# dockershim-lint:ignore count -- r", "# dockershim-lint:ignore name")}}},
+			want:   []string{"a.yaml:6:9 warning name object a"},
+		},
+		{
+			name:  "an input that failed proves no comment unused",
+			rules: withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{
+				name: "a.yaml", src: "# dockershim-lint:ignore name -- r\n",
+				err: &lint.InputError{File: "a.yaml", Line: 2, Message: "invalid YAML"},
+			}}},
+			want: []string{"a.yaml:2: invalid YAML"},
+		},
+		{
+			name:  "the same comment seen by two inputs is reported once",
+			rules: withIgnores,
+			inputs: []lint.Input{
+				commentsOnly{name: "base.yaml", src: "# dockershim-lint:ignore count -- r\n"},
+				commentsOnly{name: "base.yaml", src: "# dockershim-lint:ignore count -- r\n"},
+			},
+			want: []string{"base.yaml:1:1 note unused-ignore ignore comment for count suppresses nothing: no count finding on the next line; remove it or move it above the finding"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, workers := range []int{1, 4} {
+				e := lint.Engine{Rules: tt.rules, Known: tt.known, Workers: workers}
+				got := briefIgnores(e.Run(tt.inputs))
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("workers=%d:\n got %q\nwant %q", workers, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestEngineCheckSkipsRulesWithoutCheck(t *testing.T) {
+	objects, err := fakeInput{name: "a.yaml", src: pods("a1")}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := lint.Engine{Rules: append([]*lint.Rule{countRule}, lint.SuppressionRules()...)}
+	if got := e.Check(objects); len(got) != 1 || got[0].Rule != "count" {
+		t.Errorf("got %+v, want the one count finding", got)
+	}
+}
+
+// TestSuppressFixtures lints testdata/suppress as the CLI does: reported
+// findings must match the want comments, and suppressed ones the table.
+func TestSuppressFixtures(t *testing.T) {
+	const dir = "../testdata/suppress"
+	inputs, errs := render.Discover([]string{dir}, render.Options{})
+	if len(errs) > 0 {
+		t.Fatalf("discovery errors: %v", errs)
+	}
+	engine := lint.Engine{Rules: rules.All()}
+	res := engine.Run(inputs)
+	if len(res.Errors) > 0 {
+		t.Fatalf("input errors: %v", res.Errors)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, dir, ".yaml"), res.Findings)
+
+	type suppressed struct {
+		file   string
+		line   int
+		rule   string
+		reason string
+	}
+	want := []suppressed{
+		{file: "chart/templates/daemonset.yaml", line: 20, rule: "docker-host-env", reason: "the agent reads a remote daemon"},
+		// The finding is on the template line; the comment on the values
+		// line it relates to covers it.
+		{file: "chart/templates/daemonset.yaml", line: 28, rule: "docker-host-env", reason: "the sidecar reads a remote daemon"},
+		{file: "chart/values.yaml", line: 7, rule: "docker-socket", reason: "build nodes keep Docker until Q3"},
+		// Once from the base alone, once through the overlay.
+		{file: "kustomize/base/daemonset.yaml", line: 25, rule: "docker-data-dir", reason: "nodes are migrated in the overlay's cluster first"},
+		{file: "kustomize/base/daemonset.yaml", line: 25, rule: "docker-data-dir", reason: "nodes are migrated in the overlay's cluster first"},
+		{file: "kustomize/overlay/mount-socket.yaml", line: 17, rule: "docker-socket", reason: "the shipper reads container labels"},
+		{file: "manifests/pods.yaml", line: 14, rule: "docker-socket", reason: "CI nodes keep Docker until Q3"},
+		{file: "manifests/pods.yaml", line: 27, rule: "docker-host-env", reason: "talks to a remote build daemon"},
+		{file: "manifests/pods.yaml", line: 42, rule: "docker-socket", reason: "image builder pool, still on Docker"},
+		{file: "manifests/pods.yaml", line: 45, rule: "docker-data-dir", reason: "image builder pool, still on Docker"},
+		{file: "manifests/pods.yaml", line: 77, rule: "docker-cli", reason: "one of two is used # want: unused-ignore"},
+	}
+	var got []suppressed
+	for _, f := range res.Suppressed {
+		if len(f.Suppressions) != 1 || f.Suppressions[0].Kind != "inSource" {
+			t.Errorf("%s:%d %s: suppressions %+v, want one inSource", f.File, f.Line, f.Rule, f.Suppressions)
+			continue
+		}
+		got = append(got, suppressed{
+			file: strings.TrimPrefix(f.File, dir+"/"), line: f.Line, rule: f.Rule,
+			reason: f.Suppressions[0].Justification,
+		})
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("suppressed findings:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// The golden tests of package lint share one -update flag; the first test
+// file initialised defines it.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+// documented is r with the documentation GitHub requires of every rule in a
+// SARIF log.
+func documented(r *lint.Rule, name, summary string) *lint.Rule {
+	d := *r
+	d.Name, d.Summary, d.Help = name, summary, "Nothing to change: a test rule."
+	d.HelpURL = "https://example.com/rules/" + r.ID
+	return &d
+}
+
+// TestSARIFSuppressedGolden pins how suppressed findings reach SARIF: kept,
+// in file order, with an inSource suppression carrying the reason and the
+// directive's location, and still valid SARIF 2.1.0.
+func TestSARIFSuppressedGolden(t *testing.T) {
+	src := pod("a", "annotations:", `  dockershim-lint.io/ignore: "count -- one object per file is expected"`) +
+		"---\n" + pod("b", "# dockershim-lint:ignore name -- b is generated by the operator") +
+		"---\n" + pod("c", "# dockershim-lint:ignore name")
+	e := lint.Engine{Rules: append([]*lint.Rule{
+		documented(nameRule, "Object name", "Reports every object's name."),
+		documented(countRule, "Object count", "Reports how many objects a file has."),
+	}, lint.SuppressionRules()...)}
+	res := e.Run([]lint.Input{commentedInput{fakeInput{name: "deploy/pods.yaml", src: src}}})
+	w := &lint.SARIFWriter{WorkDir: "/work/repo"}
+	var buf bytes.Buffer
+	err := w.Write(&buf, &lint.Report{
+		Version: "v1.2.3", Findings: res.Findings, Suppressed: res.Suppressed, Errors: res.Errors, Rules: e.Rules,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "sarif", "suppressed.sarif")
+	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./lint -update to create it)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("output differs from %s (run go test ./lint -update and review the diff):\n%s", golden, buf.Bytes())
+	}
+
+	const schemaPath = "../../shared/sarif/sarif-schema-2.1.0.json"
+	if _, err := os.Stat(schemaPath); err != nil {
+		t.Skipf("SARIF schema not available: %v", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	schema, err := c.Compile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Errorf("not valid SARIF 2.1.0: %v", err)
+	}
+}
