@@ -1,0 +1,647 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+	"helm.sh/helm/v3/pkg/strvals"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/rules"
+)
+
+// configName is the file looked for in the working directory and the
+// directories above it, up to the repository root.
+const configName = ".dockershim-lint.yaml"
+
+// config is a loaded configuration file. Paths in it are resolved against
+// dir, so a file checked into a repository means the same from any working
+// directory.
+type config struct {
+	// dir is the absolute directory of the file.
+	dir      string
+	disable  []string
+	severity map[string]lint.Severity
+	// failOn is meaningful only when failOnSet; zero means never.
+	failOn    lint.Severity
+	failOnSet bool
+	ignore    []glob
+	// charts maps a chart's absolute path to its Helm options.
+	charts map[string]render.HelmOptions
+	// agents are the rules made from the file's vendor agents.
+	agents []*lint.Rule
+}
+
+// configFile is the file's schema. Values whose errors are found only after
+// decoding (rule ids, globs, paths) keep their line.
+type configFile struct {
+	Disable  []at[string]             `yaml:"disable"`
+	Severity map[at[string]]string    `yaml:"severity"`
+	FailOn   *at[string]              `yaml:"fail-on"`
+	Ignore   []at[string]             `yaml:"ignore"`
+	Charts   map[at[string]]chartFile `yaml:"charts"`
+	// Agents are decoded by the strict decoder itself, so an unknown agent
+	// field is an error too; their lines come from the node tree.
+	Agents []rules.Agent `yaml:"agents"`
+}
+
+type chartFile struct {
+	Values      []at[string] `yaml:"values"`
+	Set         []at[string] `yaml:"set"`
+	SetString   []at[string] `yaml:"set-string"`
+	ReleaseName string       `yaml:"release-name"`
+	Namespace   string       `yaml:"namespace"`
+	AllCIValues bool         `yaml:"all-ci-values"`
+}
+
+// at is a scalar with the line it was written on.
+type at[T any] struct {
+	value T
+	line  int
+}
+
+func (a *at[T]) UnmarshalYAML(n *yaml.Node) error {
+	a.line = n.Line
+	return n.Decode(&a.value)
+}
+
+// configError is a mistake in the config file, at a line when one is known.
+type configError struct {
+	file string
+	line int
+	msg  string
+}
+
+func (e *configError) Error() string {
+	if e.line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg)
+	}
+	return e.file + ": " + e.msg
+}
+
+// findConfig looks for configName in wd and, inside a repository, in each
+// directory above it up to the repository root. Outside a repository only
+// wd is searched: a file in a home or temporary directory above an
+// unrelated checkout must not change how it is linted.
+func findConfig(wd string) (string, error) {
+	top := wd
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			top = dir
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		candidate := filepath.Join(dir, configName)
+		info, err := os.Stat(candidate)
+		switch {
+		case err == nil && !info.IsDir():
+			return candidate, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return "", usagef("config file %s: %v", candidate, err)
+		}
+		if dir == top || filepath.Dir(dir) == dir {
+			return "", nil
+		}
+	}
+}
+
+// loadConfig reads the config file at name, as --config named it or
+// findConfig found it. all is every built-in rule, against which the
+// file's rule ids are checked.
+func loadConfig(name string, all []*lint.Rule) (*config, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, usagef("config file %s: %v", filepath.ToSlash(name), err)
+	}
+	dir, err := filepath.Abs(filepath.Dir(name))
+	if err != nil {
+		return nil, usagef("config file %s: %v", filepath.ToSlash(name), err)
+	}
+	cfg, err := parseConfig(filepath.ToSlash(name), dir, data, all)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cfg, nil
+}
+
+// parseConfig decodes and checks a config file. Every error is a
+// *configError naming file and a line within data; several are joined, so
+// that one run shows every mistake.
+func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, error) {
+	if err := checkText(file, data); err != nil {
+		return nil, err
+	}
+	var raw configFile
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlErrors(file, data, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		line := extra.Line
+		if err != nil {
+			return nil, yamlErrors(file, data, err)
+		}
+		return nil, &configError{file: file, line: line, msg: "a config file holds one YAML document"}
+	}
+
+	cfg := &config{dir: dir, severity: map[string]lint.Severity{}, charts: map[string]render.HelmOptions{}}
+	var errs []error
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &configError{file: file, line: clampLine(data, line), msg: fmt.Sprintf(format, args...)})
+	}
+
+	cfg.agents = agentRules(raw.Agents, all, agentLines(data), fail)
+	known := map[string]bool{}
+	for _, r := range slices.Concat(all, cfg.agents) {
+		known[r.ID] = true
+	}
+
+	for _, id := range raw.Disable {
+		if !known[id.value] {
+			fail(id.line, "disable: unknown rule %q (see 'dockershim-lint rules')", id.value)
+			continue
+		}
+		cfg.disable = append(cfg.disable, id.value)
+	}
+	for _, id := range sortedKeys(raw.Severity) {
+		s, err := lint.ParseSeverity(raw.Severity[id])
+		switch {
+		case !known[id.value]:
+			fail(id.line, "severity: unknown rule %q (see 'dockershim-lint rules')", id.value)
+		case err != nil:
+			fail(id.line, "severity of %s: %v", id.value, err)
+		default:
+			cfg.severity[id.value] = s
+		}
+	}
+	if raw.FailOn != nil {
+		cfg.failOnSet = true
+		if raw.FailOn.value != "never" {
+			s, err := lint.ParseSeverity(raw.FailOn.value)
+			if err != nil {
+				fail(raw.FailOn.line, "fail-on %q: want error, warning, note or never", raw.FailOn.value)
+			}
+			cfg.failOn = s
+		}
+	}
+	for _, p := range raw.Ignore {
+		g, err := compileGlob(p.value)
+		if err != nil {
+			fail(p.line, "ignore: %v", err)
+			continue
+		}
+		cfg.ignore = append(cfg.ignore, g)
+	}
+	for _, key := range sortedKeys(raw.Charts) {
+		opts, err := cfg.chartOptions(key.value, raw.Charts[key])
+		if err != nil {
+			var ce *configError
+			if errors.As(err, &ce) {
+				fail(ce.line, "%s", ce.msg)
+			} else {
+				fail(key.line, "charts: %s: %v", key.value, err)
+			}
+			continue
+		}
+		cfg.charts[filepath.Join(dir, filepath.FromSlash(key.value))] = opts
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// agentRules turns the file's agents into rules. An id may not be taken by
+// a built-in rule, agent or not: findings would become ambiguous.
+func agentRules(agents []rules.Agent, all []*lint.Rule, lines []int, fail func(int, string, ...any)) []*lint.Rule {
+	if len(agents) == 0 {
+		return nil
+	}
+	taken := map[string]bool{}
+	for _, r := range all {
+		taken[r.ID] = true
+	}
+	lineOf := func(i int) int {
+		if i < len(lines) {
+			return lines[i]
+		}
+		return 0
+	}
+	ok := true
+	for i := range agents {
+		line := lineOf(i)
+		if err := agents[i].Validate(); err != nil {
+			fail(line, "agents: %v", err)
+			ok = false
+		}
+		if taken[agents[i].ID] {
+			fail(line, "agents: id %q is already a rule", agents[i].ID)
+			ok = false
+		}
+		taken[agents[i].ID] = true
+	}
+	if !ok {
+		return nil
+	}
+	builtin := rules.BuiltinAgents()
+	made, err := rules.AgentRules(append(builtin, agents...))
+	if err != nil {
+		// Validated above; an error here is one the checks missed, and
+		// belongs to the list as a whole.
+		fail(lineOf(0), "agents: %v", err)
+		return nil
+	}
+	return made[len(builtin):]
+}
+
+// chartOptions resolves one chart's entry against the config directory.
+func (c *config) chartOptions(chart string, cf chartFile) (render.HelmOptions, error) {
+	var opts render.HelmOptions
+	target := filepath.Join(c.dir, filepath.FromSlash(chart))
+	if _, err := os.Stat(target); err != nil {
+		return opts, errors.New(describeStat(err))
+	}
+	for _, v := range cf.Values {
+		file := filepath.Join(c.dir, filepath.FromSlash(v.value))
+		if _, err := os.Stat(file); err != nil {
+			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, describeStat(err))}
+		}
+		opts.ValuesFiles = append(opts.ValuesFiles, file)
+	}
+	// Parsed now so that a mistake points at its line, not at the chart.
+	for _, s := range cf.Set {
+		if err := strvals.ParseInto(s.value, map[string]any{}); err != nil {
+			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set %s: %v", chart, s.value, err)}
+		}
+		opts.Set = append(opts.Set, s.value)
+	}
+	for _, s := range cf.SetString {
+		if err := strvals.ParseIntoString(s.value, map[string]any{}); err != nil {
+			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set-string %s: %v", chart, s.value, err)}
+		}
+		opts.SetString = append(opts.SetString, s.value)
+	}
+	opts.ReleaseName = cf.ReleaseName
+	opts.Namespace = cf.Namespace
+	opts.AllCIValues = cf.AllCIValues
+	return opts, nil
+}
+
+func describeStat(err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		return "no such file or directory"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func sortedKeys[V any](m map[at[string]]V) []at[string] {
+	keys := make([]at[string], 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b at[string]) int { return a.line - b.line })
+	return keys
+}
+
+// agentLines are the lines of the entries of the top-level agents list,
+// which the strict decoder does not report.
+func agentLines(data []byte) []int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "agents" || root.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		var lines []int
+		for _, item := range root.Content[i+1].Content {
+			lines = append(lines, item.Line)
+		}
+		return lines
+	}
+	return nil
+}
+
+// checkText rejects what the YAML reader would reject without a line:
+// text that is not UTF-8, and control characters.
+func checkText(file string, data []byte) error {
+	line := 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return &configError{file: file, line: line, msg: "not UTF-8 text"}
+		case !yamlPrintable(r):
+			return &configError{file: file, line: line, msg: fmt.Sprintf("control character %U is not allowed in YAML", r)}
+		case r == '\n':
+			line++
+		}
+		i += size
+	}
+	return nil
+}
+
+// yamlPrintable is YAML 1.2's c-printable, the characters a stream may hold.
+func yamlPrintable(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || r == 0x85 ||
+		(r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) || (r >= 0x10000 && r <= 0x10ffff)
+}
+
+var (
+	yamlLine    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
+
+// yamlErrors turns the decoder's errors, which carry lines only in their
+// text, into configErrors.
+func yamlErrors(file string, data []byte, err error) error {
+	msgs := []string{err.Error()}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var errs []error
+	for _, msg := range msgs {
+		ce := &configError{file: file, msg: strings.TrimPrefix(msg, "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			ce.line = clampLine(data, n)
+			ce.msg = m[2]
+			if u := yamlUnknown.FindStringSubmatch(m[2]); u != nil {
+				ce.msg = fmt.Sprintf("unknown key %q", u[1])
+			}
+		} else {
+			ce.line = 1
+		}
+		errs = append(errs, ce)
+	}
+	return errors.Join(errs...)
+}
+
+// clampLine keeps a line within data: the parser reports an unexpected end
+// of input on the line after the last.
+func clampLine(data []byte, line int) int {
+	last := bytes.Count(data, []byte("\n")) + 1
+	if len(data) > 0 && data[len(data)-1] == '\n' {
+		last--
+	}
+	return max(1, min(line, last))
+}
+
+// glob is an ignore pattern: path.Match per slash-separated segment, with
+// "**" matching any number of segments.
+type glob []string
+
+func compileGlob(pattern string) (glob, error) {
+	if pattern == "" {
+		return nil, errors.New("empty pattern")
+	}
+	if strings.HasPrefix(pattern, "/") {
+		return nil, fmt.Errorf("%q: patterns are relative to the config file's directory, not absolute", pattern)
+	}
+	segs := strings.Split(path.Clean(pattern), "/")
+	for _, s := range segs {
+		if _, err := path.Match(s, ""); err != nil {
+			return nil, fmt.Errorf("%q: %w", pattern, err)
+		}
+	}
+	return segs, nil
+}
+
+func (g glob) match(segs []string) bool {
+	for i, p := range g {
+		if p == "**" {
+			rest := g[i+1:]
+			for j := range len(segs) + 1 {
+				if rest.match(segs[j:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(segs) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(p, segs[0]); !ok {
+			return false
+		}
+		segs = segs[1:]
+	}
+	return len(segs) == 0
+}
+
+// ignored reports whether file, a path as findings name it, matches an
+// ignore pattern, itself or through one of its directories, so that
+// "vendor" ignores everything below vendor as "vendor/**" does.
+func (c *config) ignored(file string) bool {
+	if c == nil || len(c.ignore) == 0 || file == render.StdinName {
+		return false
+	}
+	abs, err := filepath.Abs(filepath.FromSlash(file))
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(c.dir, abs)
+	if err != nil {
+		return false
+	}
+	segs := strings.Split(filepath.ToSlash(rel), "/")
+	for n := 1; n <= len(segs); n++ {
+		for _, g := range c.ignore {
+			if g.match(segs[:n]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// helmFor is the Helm options for the chart at the absolute path chart:
+// the config file's entry for it, with the command line's on top.
+func (c *config) helmFor(chart string, flags render.HelmOptions) render.HelmOptions {
+	if c == nil {
+		return flags
+	}
+	base, ok := c.charts[chart]
+	if !ok {
+		return flags
+	}
+	merged := flags
+	merged.ValuesFiles = slices.Concat(base.ValuesFiles, flags.ValuesFiles)
+	merged.Set = slices.Concat(base.Set, flags.Set)
+	merged.SetString = slices.Concat(base.SetString, flags.SetString)
+	merged.ReleaseName = cmp.Or(flags.ReleaseName, base.ReleaseName)
+	merged.Namespace = cmp.Or(flags.Namespace, base.Namespace)
+	merged.AllCIValues = flags.AllCIValues || base.AllCIValues
+	return merged
+}
+
+// settings are the command line and the config file resolved into what a
+// lint run uses.
+type settings struct {
+	cfg *config
+	// all is every rule, the config file's agents included; selected are
+	// those that run, with the config file's severities.
+	all      []*lint.Rule
+	selected []*lint.Rule
+	failOn   lint.Severity
+	baseline *baseline
+}
+
+// resolveSettings loads the config file and the baseline, and applies the
+// flags over the file: --fail-on replaces fail-on, and --disable or
+// --enable-only replace the file's disable list.
+func resolveSettings(opts options) (*settings, error) {
+	s := &settings{all: rules.All(), failOn: opts.failOn}
+	name := opts.config
+	if name == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("finding %s: %w", configName, err)
+		}
+		found, err := findConfig(wd)
+		if err != nil {
+			return nil, err
+		}
+		if found != "" {
+			name = found
+			if rel, err := filepath.Rel(wd, found); err == nil {
+				name = rel
+			}
+		}
+	}
+	disable := opts.disable
+	if name != "" {
+		cfg, err := loadConfig(name, s.all)
+		if err != nil {
+			return nil, err
+		}
+		s.cfg = cfg
+		s.all = append(s.all, cfg.agents...)
+		if !opts.rulesSet {
+			disable = cfg.disable
+		}
+		if cfg.failOnSet && !opts.failOnSet {
+			s.failOn = cfg.failOn
+		}
+	}
+	selected, err := selectRules(s.all, disable, opts.enableOnly)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range selected {
+		if sev, ok := s.cfg.severityOf(r.ID); ok {
+			changed := *r
+			changed.Severity = sev
+			selected[i] = &changed
+		}
+	}
+	s.selected = selected
+	if opts.baseline != "" {
+		if s.baseline, err = loadBaseline(opts.baseline); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (c *config) severityOf(rule string) (lint.Severity, bool) {
+	if c == nil {
+		return 0, false
+	}
+	s, ok := c.severity[rule]
+	return s, ok
+}
+
+// renderOptions are the discovery options: the Helm flags, each chart's
+// config entry under them, and skipped paths as notices on stderr.
+func (s *settings) renderOptions(opts options, stdin io.Reader, stderr io.Writer) render.Options {
+	ro := render.Options{
+		Stdin: stdin,
+		Helm:  opts.helm,
+		OnSkip: func(sk render.Skipped) {
+			if !s.cfg.ignored(sk.Path) {
+				fmt.Fprintf(stderr, "%s: notice: skipped: %s\n", sk.Path, sk.Reason)
+			}
+		},
+	}
+	if s.cfg != nil && len(s.cfg.charts) > 0 {
+		ro.ChartHelm = func(chart string) render.HelmOptions { return s.cfg.helmFor(chart, opts.helm) }
+	}
+	return ro
+}
+
+// keep drops the inputs the config file ignores before they are loaded,
+// so that an ignored file that does not parse is no error.
+func (s *settings) keep(inputs []lint.Input) []lint.Input {
+	return slices.DeleteFunc(inputs, func(in lint.Input) bool { return s.cfg.ignored(in.Name()) })
+}
+
+// finish applies the config file to a finished report (ignored paths
+// inside charts and overlays, severities), writes --write-baseline, and
+// leaves out the baselined findings. The baseline written holds every
+// current finding, the baselined ones too, so that rewriting a baseline
+// in place keeps what it accepted and drops only what was fixed.
+func (s *settings) finish(report *lint.Report, opts options, stderr io.Writer) error {
+	report.Findings = slices.DeleteFunc(report.Findings, func(f lint.Finding) bool { return s.cfg.ignored(f.File) })
+	report.Errors = slices.DeleteFunc(report.Errors, func(e lint.InputError) bool { return s.cfg.ignored(e.File) })
+	report.Suppressed = slices.DeleteFunc(report.Suppressed, func(f lint.Finding) bool { return s.cfg.ignored(f.File) })
+	for i := range report.Findings {
+		if sev, ok := s.cfg.severityOf(report.Findings[i].Rule); ok {
+			report.Findings[i].Severity = sev
+		}
+	}
+	if opts.writeBaseline != "" {
+		if err := writeBaseline(opts.writeBaseline, report); err != nil {
+			return err
+		}
+	}
+	if s.baseline != nil {
+		var n int
+		report.Findings, n = s.baseline.filter(report.Findings)
+		fmt.Fprintf(stderr, "%s: notice: %d %s in the baseline, not reported\n", s.baseline.file, n, plural(n, "finding", "findings"))
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
