@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -24,9 +25,33 @@ type ruleInfo struct {
 	Help        string        `json:"help"`
 }
 
+func rulesFlags() []cli.Flag {
+	return []cli.Flag{
+		formatFlag(),
+		&cli.StringFlag{
+			Name:  "explain",
+			Usage: "print the documentation of `RULE` (the text of docs/rules/RULE.md)",
+		},
+	}
+}
+
 func listRules(c *cli.Context, stdout io.Writer) error {
 	format := flagContext(c, "format").String("format")
 	all := rules.All()
+	if id := c.String("explain"); id != "" {
+		// The documentation is Markdown whatever the format; a format
+		// asked for explicitly would be silently ignored otherwise.
+		if format != "text" {
+			return usagef("--explain prints Markdown text; it takes no --format %s", format)
+		}
+		for _, r := range all {
+			if r.ID == id {
+				_, err := io.WriteString(stdout, ruleDocumentation(r))
+				return err
+			}
+		}
+		return usagef("unknown rule %q for --explain (see 'dockershim-lint rules')", id)
+	}
 	switch format {
 	case "text":
 		return writeRulesText(stdout, all)
@@ -56,4 +81,44 @@ func writeRulesText(w io.Writer, all []*lint.Rule) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Summary, r.HelpURL)
 	}
 	return tw.Flush()
+}
+
+// ruleDocumentation is a rule's long documentation in Markdown, built only
+// from the rule's fields: `rules --explain` prints it and docs/rules/ID.md
+// holds it, so a rule's documentation changes with its code or not at all.
+func ruleDocumentation(r *lint.Rule) string {
+	// A rule without a Check is reported by the engine about ignore
+	// directives once it has applied them: it is not about Docker, and no
+	// directive can reach its findings.
+	aboutDirectives := r.Check == nil
+	why := "Why it breaks after the dockershim removal"
+	if aboutDirectives {
+		why = "Why it matters"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s: %s\n\n", r.ID, r.Name)
+	fmt.Fprintf(&b, "Default severity: **%s**\n\n", r.Severity)
+	fmt.Fprintf(&b, "## What it finds\n\n%s\n\n", r.Summary)
+	fmt.Fprintf(&b, "## %s\n\n%s\n\n", why, strings.TrimSpace(r.Doc.Rationale))
+	fmt.Fprintf(&b, "## How to fix it\n\n%s\n\nMore: <%s>\n\n", strings.TrimSpace(r.Help), r.HelpURL)
+	fmt.Fprintf(&b, "## Example\n\nBefore:\n\n%s\nAfter:\n\n%s\n", codeBlock(r.Doc.Before), codeBlock(r.Doc.After))
+	b.WriteString("## How to suppress it\n\n")
+	if aboutDirectives {
+		fmt.Fprintf(&b, "Its findings are about ignore directives themselves, so no directive suppresses them: "+
+			"fix the directive, or turn the rule off with `--disable %s`.\n", r.ID)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "When the finding is expected, say why in a comment on the line of the finding or the line above it:\n\n"+
+		"```yaml\n# %[1]s %[2]s -- the reason it is fine here\n```\n\n"+
+		"To accept every finding of the rule on one object, annotate it:\n\n"+
+		"```yaml\nmetadata:\n  annotations:\n    %[3]s: \"%[2]s -- the reason it is fine here\"\n```\n\n"+
+		"A directive without a reason suppresses nothing. To skip the rule on a whole run, use `--disable %[2]s`.\n",
+		lint.IgnoreDirective, r.ID, lint.IgnoreAnnotation)
+	return b.String()
+}
+
+// codeBlock fences an example without a language: most are YAML, but agent
+// configuration examples are in the agent's own format.
+func codeBlock(text string) string {
+	return "```\n" + strings.TrimRight(text, "\n") + "\n```\n"
 }
