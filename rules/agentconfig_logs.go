@@ -160,9 +160,15 @@ type logHit struct {
 
 func checkLogFormat(p *lint.Pass) {
 	docs := configDocs(p.Object)
+	readsLogs := func(doc configDoc) bool { return doc.tree != nil || strings.Contains(doc.text, containerLogDir) }
+	// Most objects hold no log configuration: the parser table is not worth
+	// building for them.
+	if !slices.ContainsFunc(docs, readsLogs) {
+		return
+	}
 	parsers := jsonParsers(docs)
 	for _, doc := range docs {
-		if doc.tree == nil && !strings.Contains(doc.text, containerLogDir) {
+		if !readsLogs(doc) {
 			continue
 		}
 		var hits []logHit

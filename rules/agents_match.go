@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -151,45 +152,111 @@ func workloadNames(w *Workload) []nameSource {
 // evidence; else by name, unless every image the workload runs is clearly
 // something else (a Helm release prefix: "datadog-kube-state-metrics"
 // runs kube-state-metrics), which yields nothing.
-func (a *compiledAgent) match(w *Workload) (agentMatch, bool) {
-	containers := w.Containers()
-	for _, c := range containers {
-		ref := lint.Scalar(c.Image)
-		if p, ok := matchAny(a.images, parseImagePattern(ref)); ok {
-			return agentMatch{node: c.Image, field: c.Path + ".image", image: ref, pattern: p}, true
+func (a *compiledAgent) match(v *workloadView) (agentMatch, bool) {
+	for i, c := range v.containers {
+		if p, ok := matchAny(a.images, v.images[i]); ok {
+			return agentMatch{node: c.Image, field: c.Path + ".image", image: lint.Scalar(c.Image), pattern: p}, true
 		}
 	}
 	var found *nameSource
-	for _, n := range workloadNames(w) {
-		toks := tokens(n.value)
-		if slices.ContainsFunc(a.names, func(seq []string) bool { return hasTokenRun(toks, seq) }) {
-			found = &n
+	for i := range v.names {
+		if slices.ContainsFunc(a.names, func(seq []string) bool { return hasTokenRun(v.nameTokens[i], seq) }) {
+			found = &v.names[i]
 			break
 		}
 	}
 	if found == nil {
 		return agentMatch{}, false
 	}
-	if a.runsSomethingElse(containers) {
+	if a.runsSomethingElse(v) {
 		return agentMatch{}, false
 	}
-	nameNode := lint.Path(w.Object.Node, "metadata", "name")
+	nameNode := lint.Path(v.w.Object.Node, "metadata", "name")
 	return agentMatch{node: nameNode, field: "metadata.name", name: found.value, nameField: found.field}, true
+}
+
+// workloadView is what the agent rules read of a workload, worked out once
+// per object for all of them: splitting names into tokens and image
+// references into paths, for every agent in turn, was most of their cost.
+type workloadView struct {
+	w          *Workload
+	containers []Container
+	// images holds each container's parsed image, in containers' order.
+	images []imagePattern
+	names  []nameSource
+	// nameTokens holds each name's tokens, in names' order.
+	nameTokens [][]string
+}
+
+func newWorkloadView(obj *lint.Object) *workloadView {
+	w := workloadOf(obj)
+	if w == nil {
+		return nil
+	}
+	v := &workloadView{w: w, containers: w.Containers(), names: workloadNames(w)}
+	v.images = make([]imagePattern, len(v.containers))
+	for i, c := range v.containers {
+		v.images[i] = parseImagePattern(lint.Scalar(c.Image))
+	}
+	v.nameTokens = make([][]string, len(v.names))
+	for i, n := range v.names {
+		v.nameTokens[i] = tokens(n.value)
+	}
+	return v
+}
+
+// workloadViews shares views between the agent rules. The engine runs
+// every rule on an object before it moves to the next, one object per
+// worker, so a few recent objects are all that is ever asked for again; a
+// view that has been pushed out is only worked out anew. Objects are never
+// changed while rules run, so a view stays right for as long as it is kept.
+var workloadViews recentObjects[*workloadView]
+
+// recentObjects remembers a value for each of the objects most recently
+// asked about.
+type recentObjects[T any] struct {
+	mu    sync.Mutex
+	slots [64]struct {
+		obj *lint.Object
+		val T
+	}
+	next int
+}
+
+func (r *recentObjects[T]) get(obj *lint.Object, compute func(*lint.Object) T) T {
+	r.mu.Lock()
+	// The object asked for is nearly always the one stored last.
+	for i := range len(r.slots) {
+		s := &r.slots[(r.next-1-i+2*len(r.slots))%len(r.slots)]
+		if s.obj == obj {
+			val := s.val
+			r.mu.Unlock()
+			return val
+		}
+	}
+	r.mu.Unlock()
+	// Two workers never check the same object, so computing outside the
+	// lock wastes nothing.
+	val := compute(obj)
+	r.mu.Lock()
+	r.slots[r.next].obj, r.slots[r.next].val = obj, val
+	r.next = (r.next + 1) % len(r.slots)
+	r.mu.Unlock()
+	return val
 }
 
 // runsSomethingElse reports whether every container runs an image that is
 // not the agent: another component of the vendor (an operator) or an image
 // whose repository shares no token with the agent's names. Containers
 // without a literal image (a template left unrendered) prove nothing.
-func (a *compiledAgent) runsSomethingElse(containers []Container) bool {
+func (a *compiledAgent) runsSomethingElse(v *workloadView) bool {
 	seen := false
-	for _, c := range containers {
-		ref := lint.Scalar(c.Image)
-		if ref == "" {
+	for i, c := range v.containers {
+		if lint.Scalar(c.Image) == "" {
 			continue
 		}
 		seen = true
-		img := parseImagePattern(ref)
+		img := v.images[i]
 		if _, ok := matchAny(a.otherImages, img); ok {
 			continue
 		}
@@ -211,8 +278,8 @@ var coreRuleIDs = map[string]bool{
 }
 
 func (a *compiledAgent) check(p *lint.Pass) {
-	if w := workloadOf(p.Object); w != nil {
-		if m, ok := a.match(w); ok {
+	if v := workloadViews.get(p.Object, newWorkloadView); v != nil {
+		if m, ok := a.match(v); ok {
 			p.Report(a.diagnostic(p.Object, m))
 		}
 		return

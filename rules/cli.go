@@ -124,6 +124,9 @@ func detectDockerCLI(obj *lint.Object) []evidence {
 	}
 	var out []evidence
 	for _, c := range w.Containers() {
+		if !mayRun(c, "docker") {
+			continue
+		}
 		for _, argv := range commandLines(c) {
 			words := make([]string, len(argv))
 			for i, a := range argv {

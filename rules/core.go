@@ -80,6 +80,9 @@ func (w *Workload) runsDockerDaemon() bool {
 		if dindImage.MatchString(imageRepoTag(lint.Scalar(c.Image))) {
 			return true
 		}
+		if !mayRun(c, "dockerd") {
+			continue
+		}
 		for _, cmd := range commandsOf(c) {
 			if isDockerd(cmd) {
 				return true
@@ -121,6 +124,32 @@ func commandsOf(c Container) [][]string {
 	return out
 }
 
+// mayRun is a quick test, allocating nothing, that passes every container
+// whose command, args, probes or hooks could run the program called name:
+// one of their words contains name. Shell scripts lose quotes and
+// backslashes when they are split into words (do\cker is docker), so a
+// word holding either passes too. Most containers fail the test, which
+// spares building their command lines.
+func mayRun(c Container, name string) bool {
+	mentions := func(n *yaml.Node) bool {
+		for _, w := range lint.Items(n) {
+			if v := lint.Scalar(w); strings.Contains(v, name) || strings.ContainsAny(v, `\'"`) {
+				return true
+			}
+		}
+		return false
+	}
+	if mentions(lint.Get(c.Node, "command")) || mentions(lint.Get(c.Node, "args")) {
+		return true
+	}
+	for _, hook := range execHooks {
+		if mentions(lint.Path(c.Node, hook...)) {
+			return true
+		}
+	}
+	return false
+}
+
 // argWord is one element of a container's command or args.
 type argWord struct {
 	value string
@@ -148,7 +177,7 @@ func containerArgv(c Container) []argWord {
 // fieldKey appends a mapping key to a field path, bracketing keys that
 // would not read as one path element (annotations, ConfigMap file names).
 func fieldKey(parent, key string) string {
-	if plainKey.MatchString(key) {
+	if isPlainKey(key) {
 		if parent == "" {
 			return key
 		}
@@ -157,7 +186,24 @@ func fieldKey(parent, key string) string {
 	return parent + "[" + quote(key) + "]"
 }
 
-var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+// isPlainKey reports whether key matches [A-Za-z_][A-Za-z0-9_-]*. It is
+// written out rather than a regexp because the dockershim walk asks it for
+// every mapping key it meets.
+func isPlainKey(key string) bool {
+	if key == "" {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
+		case i > 0 && ('0' <= c && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 func quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -50,6 +51,62 @@ func namesDockershim(s string) bool {
 	}
 	_, after, ok := strings.Cut(s, "/pipe/dockershim")
 	return ok && (after == "" || !isWordRune(rune(after[0])))
+}
+
+// mentionsDockershim reports whether a scalar under n contains
+// "dockershim" in any case, as every value namesDockershim accepts does
+// once lower-cased. It allocates nothing for ASCII text.
+func mentionsDockershim(n *yaml.Node) bool {
+	var s shimScan
+	return s.scan(n)
+}
+
+// shimScan remembers the anchors it entered through an alias: only an
+// alias can lead back into a tree, so that is all a scan must not repeat.
+type shimScan struct {
+	aliased map[*yaml.Node]bool
+}
+
+func (s *shimScan) scan(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return containsDockershim(n.Value)
+	case yaml.AliasNode:
+		if n.Alias == nil || s.aliased[n.Alias] {
+			return false
+		}
+		if s.aliased == nil {
+			s.aliased = map[*yaml.Node]bool{}
+		}
+		s.aliased[n.Alias] = true
+		return s.scan(n.Alias)
+	}
+	for _, c := range n.Content {
+		if s.scan(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsDockershim(v string) bool {
+	const word = "dockershim"
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			// Unicode lower-casing maps a few non-ASCII letters (the
+			// Kelvin sign) onto ASCII ones: do what namesDockershim does.
+			return strings.Contains(strings.ToLower(v), word)
+		}
+	}
+	for i := 0; i+len(word) <= len(v); i++ {
+		if (v[i]|0x20) == 'd' && strings.EqualFold(v[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
 }
 
 func isWordRune(r rune) bool {
@@ -166,6 +223,12 @@ func (sw *shimWalker) subject(parent *yaml.Node, key, field string) string {
 }
 
 func detectDockershimSocket(obj *lint.Object) []evidence {
+	// Hardly any object names the shim. Letting them go after a scan of
+	// their scalars spares the walk below, which builds a field path for
+	// every key, most of the rule's cost.
+	if !mentionsDockershim(obj.Node) {
+		return nil
+	}
 	sw := &shimWalker{kind: obj.Kind}
 	sw.walk(obj.Node, "")
 	var out []evidence

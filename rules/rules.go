@@ -45,6 +45,7 @@ var all = sync.OnceValue(func() []*lint.Rule {
 			dockershimSocketRule,
 		},
 		vendorRules(),
+		lint.SuppressionRules(),
 	)
 })
 

@@ -62,8 +62,11 @@ func TestAllRulesAreDocumented(t *testing.T) {
 			if r.SecuritySeverity != "" && !securitySeverity.MatchString(r.SecuritySeverity) {
 				t.Errorf("SecuritySeverity %q is not a score such as 8.9", r.SecuritySeverity)
 			}
-			if r.Check == nil {
-				t.Error("Check is nil")
+			// The engine itself reports the suppression rules; every other
+			// rule must check something.
+			engineReported := slices.ContainsFunc(lint.SuppressionRules(), func(s *lint.Rule) bool { return s.ID == r.ID })
+			if (r.Check == nil) != engineReported {
+				t.Errorf("Check is nil: %v, but only engine-reported rules have none", r.Check == nil)
 			}
 		})
 	}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -20,10 +19,22 @@ type Workload struct {
 // Pod and PodTemplate; the others every controller under every apiVersion it
 // was published with (extensions/v1beta1, apps/v1beta2, batch/v1beta1 ...)
 // and any custom resource shaped like one (Argo Rollouts, OpenKruise).
-var podSpecPaths = [][]string{
-	{"spec", "template", "spec"},
-	{"spec", "jobTemplate", "spec", "template", "spec"},
+var podSpecPaths = []podSpecPath{
+	{keys: []string{"spec", "template", "spec"}, field: "spec.template.spec"},
+	{keys: []string{"spec", "jobTemplate", "spec", "template", "spec"}, field: "spec.jobTemplate.spec.template.spec"},
 }
+
+// podSpecPath is where a pod spec lives, as keys to follow and as the
+// field path findings name.
+type podSpecPath struct {
+	keys  []string
+	field string
+}
+
+var (
+	podSpec         = podSpecPath{keys: []string{"spec"}, field: "spec"}
+	podTemplateSpec = podSpecPath{keys: []string{"template", "spec"}, field: "template.spec"}
+)
 
 // workloadOf returns the workload view of obj, or nil when obj runs no pods.
 func workloadOf(obj *lint.Object) *Workload {
@@ -32,9 +43,9 @@ func workloadOf(obj *lint.Object) *Workload {
 		// Not a Kubernetes object (see render.Decode): nothing runs it.
 		return nil
 	case "Pod":
-		return newWorkload(obj, []string{"spec"})
+		return newWorkload(obj, podSpec)
 	case "PodTemplate":
-		return newWorkload(obj, []string{"template", "spec"})
+		return newWorkload(obj, podTemplateSpec)
 	}
 	for _, path := range podSpecPaths {
 		if w := newWorkload(obj, path); w != nil {
@@ -44,12 +55,12 @@ func workloadOf(obj *lint.Object) *Workload {
 	return nil
 }
 
-func newWorkload(obj *lint.Object, path []string) *Workload {
-	spec := lint.Path(obj.Node, path...)
+func newWorkload(obj *lint.Object, path podSpecPath) *Workload {
+	spec := lint.Path(obj.Node, path.keys...)
 	if lint.Get(spec, "containers") == nil {
 		return nil
 	}
-	return &Workload{Object: obj, Spec: spec, SpecPath: strings.Join(path, ".")}
+	return &Workload{Object: obj, Spec: spec, SpecPath: path.field}
 }
 
 // Container is one container, init container or ephemeral container.
