@@ -617,3 +617,130 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderFlags drives charts and overlays through run(): the Helm flags
+// change what is rendered, and findings land on template lines.
+func TestRenderFlags(t *testing.T) {
+	guardedFinding := "testdata/charts/guarded/templates/daemonset.yaml:30:19: error docker-socket: "
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout []string
+		notStdout  []string
+		wantStderr []string
+	}{
+		{
+			name:       "chart defaults are clean",
+			args:       []string{"testdata/charts/guarded"},
+			wantCode:   0,
+			wantStdout: []string{"no findings"},
+		},
+		{
+			name:       "--set switches the volume on",
+			args:       []string{"--set", "docker.enabled=true", "testdata/charts/guarded"},
+			wantCode:   1,
+			wantStdout: []string{guardedFinding},
+		},
+		{
+			name:       "--set keeps Helm's commas",
+			args:       []string{"--set", "other=1,docker.enabled=true", "testdata/charts/guarded"},
+			wantCode:   1,
+			wantStdout: []string{guardedFinding},
+		},
+		{
+			name:       "-f values file",
+			args:       []string{"-f", "testdata/config/project/values/docker.yaml", "testdata/charts/guarded"},
+			wantCode:   1,
+			wantStdout: []string{guardedFinding},
+		},
+		{
+			name:       "later --set wins over --values",
+			args:       []string{"--values", "testdata/config/project/values/docker.yaml", "--set", "docker.enabled=false", "testdata/charts/guarded"},
+			wantCode:   0,
+			wantStdout: []string{"no findings"},
+		},
+		{
+			name:       "--set-string is a string, and a non-empty string is true",
+			args:       []string{"--set-string", "docker.enabled=false", "testdata/charts/guarded"},
+			wantCode:   1,
+			wantStdout: []string{guardedFinding},
+		},
+		{
+			name:       "--release-name names the objects",
+			args:       []string{"--format", "json", "--release-name", "monitoring", "testdata/charts/socketpath"},
+			wantCode:   1,
+			wantStdout: []string{`"name": "monitoring-agent"`},
+		},
+		{
+			name:       "release name defaults to the chart's",
+			args:       []string{"--format", "json", "testdata/charts/socketpath"},
+			wantCode:   1,
+			wantStdout: []string{`"name": "socketpath-agent"`},
+		},
+		{
+			name:       "--all-ci-values renders ci/*values.yaml too",
+			args:       []string{"--all-ci-values", "testdata/charts/civalues"},
+			wantCode:   1,
+			wantStdout: []string{"testdata/charts/civalues/templates/daemonset.yaml:24:19: error docker-socket: ", "[values ci/docker-values.yaml]"},
+		},
+		{
+			name:       "without --all-ci-values only the defaults",
+			args:       []string{"testdata/charts/civalues"},
+			wantCode:   1,
+			wantStdout: []string{"warning docker-data-dir: "},
+			notStdout:  []string{"docker-socket"},
+		},
+		{
+			name:       "kustomize overlay",
+			args:       []string{"testdata/kustomize/smp/overlay"},
+			wantCode:   1,
+			wantStdout: []string{"testdata/kustomize/smp/overlay/mount-socket.yaml:17:19: error docker-socket: "},
+		},
+		{
+			name:       "skipped paths are notices",
+			args:       []string{"testdata/discover/notachart"},
+			wantCode:   0,
+			wantStdout: []string{"no findings"},
+			wantStderr: []string{"testdata/discover/notachart/templates/pod.yaml: notice: skipped: a Helm template outside any chart"},
+		},
+		{
+			name:       "missing values file",
+			args:       []string{"-f", "json", socketFile},
+			wantCode:   2,
+			wantStderr: []string{"--values json: no such file or directory"},
+		},
+		{
+			name:       "invalid --kube-version",
+			args:       []string{"--kube-version", "one.two", socketFile},
+			wantCode:   2,
+			wantStderr: []string{`invalid --kube-version "one.two"`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := runCLI(t, "", append([]string{"lint"}, tt.args...)...)
+			if got.code != tt.wantCode {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, tt.wantCode, got.stdout, got.stderr)
+			}
+			for _, want := range tt.wantStdout {
+				if !strings.Contains(got.stdout, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, got.stdout)
+				}
+			}
+			for _, not := range tt.notStdout {
+				if strings.Contains(got.stdout, not) {
+					t.Errorf("stdout has %q:\n%s", not, got.stdout)
+				}
+			}
+			for _, want := range tt.wantStderr {
+				if !strings.Contains(got.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
+				}
+			}
+			if tt.wantStderr == nil && got.stderr != "" {
+				t.Errorf("unexpected stderr:\n%s", got.stderr)
+			}
+		})
+	}
+}

@@ -28,7 +28,8 @@ import (
 //
 // A document beyond MaxDepth or MaxExpandedNodes is skipped with an error
 // and the documents after it still decoded; input over MaxFileSize is not
-// decoded at all.
+// decoded at all. A key written twice in one mapping is an error too, but
+// the object is still linted.
 func Decode(file string, data []byte) ([]*lint.Object, error) {
 	if len(data) > MaxFileSize {
 		return nil, tooLarge(file)
@@ -43,14 +44,24 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 			return objects, limitErr
 		}
 		if err != nil {
-			return objects, errors.Join(limitErr, syntaxError(file, data, err))
+			err = syntaxError(file, data, err)
+			if limitErr != nil {
+				err = errors.Join(limitErr, err)
+			}
+			return objects, err
 		}
 		if len(doc.Content) == 0 {
 			continue
 		}
-		if err := checkTree(file, doc.Content[0]); err != nil {
+		if err := checkTree(file, data, doc.Content[0]); err != nil {
 			limitErr = cmp.Or(limitErr, err)
 			continue
+		}
+		// Only for Kubernetes objects: other YAML (values files, CI
+		// workflows) is read by tools of its own that decide about
+		// duplicates.
+		if lint.Scalar(lint.Get(doc.Content[0], "kind")) != "" {
+			limitErr = cmp.Or(limitErr, duplicateKey(file, doc.Content[0]))
 		}
 		objects = appendObjects(objects, file, doc.Content[0])
 	}

@@ -24,19 +24,27 @@ type File struct {
 	// with the walked sub-path, with forward slashes.
 	Path string
 	open func() (io.ReadCloser, error)
+	// directives receives the ignore comments Load finds. Inputs are
+	// passed around as File values, so copies share it.
+	directives *[]lint.Directive
 }
 
 // NewFile returns the input for the file at path (an OS path).
 func NewFile(path string) File {
 	return File{
-		Path: filepath.ToSlash(path),
-		open: func() (io.ReadCloser, error) { return os.Open(path) },
+		Path:       filepath.ToSlash(path),
+		open:       func() (io.ReadCloser, error) { return os.Open(path) },
+		directives: new([]lint.Directive),
 	}
 }
 
 // NewReader returns an input read from r, such as standard input.
 func NewReader(name string, r io.Reader) File {
-	return File{Path: name, open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
+	return File{
+		Path:       name,
+		open:       func() (io.ReadCloser, error) { return io.NopCloser(r), nil },
+		directives: new([]lint.Directive),
+	}
 }
 
 func (f File) Name() string { return f.Path }
@@ -47,12 +55,16 @@ func (f File) Load() ([]*lint.Object, error) {
 		return nil, &lint.InputError{File: f.Path, Message: describeOpenError(err)}
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
+	data, err := readLimited(f.Path, rc)
 	if err != nil {
-		return nil, &lint.InputError{File: f.Path, Message: "cannot read: " + err.Error()}
+		return nil, err
 	}
+	*f.directives = lint.ParseDirectives(f.Path, data)
 	return Decode(f.Path, data)
 }
+
+// Directives returns the ignore comments of the file, once Load has read it.
+func (f File) Directives() []lint.Directive { return *f.directives }
 
 func describeOpenError(err error) string {
 	var pe *fs.PathError
@@ -68,6 +80,10 @@ type Options struct {
 	Stdin io.Reader
 	// Helm configures the rendering of every chart found.
 	Helm HelmOptions
+	// ChartHelm, when set, replaces Helm for each chart found: it is given
+	// the chart's absolute path (a directory or a .tgz), so a config file
+	// can give each chart its own values.
+	ChartHelm func(chart string) HelmOptions
 	// OnSkip, when set, is told about each path deliberately not linted
 	// that a person may have expected to be: a symlink leading out of the
 	// walked directory, a template outside any chart. These are notices,
@@ -161,7 +177,14 @@ func (d *discovery) add(key string, in func() lint.Input) {
 }
 
 func (d *discovery) addChart(path string) {
-	d.add("chart:"+absPath(path), func() lint.Input { return NewChart(path, d.opts.Helm) })
+	abs := absPath(path)
+	d.add("chart:"+abs, func() lint.Input {
+		opts := d.opts.Helm
+		if d.opts.ChartHelm != nil {
+			opts = d.opts.ChartHelm(abs)
+		}
+		return NewChart(path, opts)
+	})
 }
 
 func (d *discovery) addKustomization(dir string) {

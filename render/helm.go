@@ -53,6 +53,9 @@ type Chart struct {
 	Path    string
 	osPath  string
 	options HelmOptions
+	// directives are the ignore comments of the templates and values
+	// files the renders read.
+	directives []lint.Directive
 }
 
 // NewChart returns the input for the chart directory or .tgz at path.
@@ -61,6 +64,10 @@ func NewChart(name string, opts HelmOptions) lint.Input {
 }
 
 func (c *Chart) Name() string { return c.Path }
+
+// Directives returns the ignore comments of every template and values file
+// Load rendered with, subcharts included.
+func (c *Chart) Directives() []lint.Directive { return c.directives }
 
 // Load renders the chart and decodes every rendered template but NOTES.txt,
 // hooks and tests included. With AllCIValues, an object that a CI values
@@ -159,6 +166,11 @@ func archiveTopDir(name string) (string, error) {
 }
 
 func (c *Chart) load() (*chart.Chart, error) {
+	if info, err := os.Stat(c.osPath); err == nil && info.IsDir() {
+		if err := checkChartLinks(c.Path, c.osPath); err != nil {
+			return nil, err
+		}
+	}
 	chrt, err := loader.Load(c.osPath)
 	if err != nil {
 		return nil, &lint.InputError{File: c.Path, Message: "cannot load chart: " + err.Error()}
@@ -178,6 +190,9 @@ type release struct {
 	values    map[string]*chartValues
 	userFiles []valuesSource
 	set       map[string]any
+	// directives are the ignore comments of the sources, read before
+	// markers rewrite the templates.
+	directives []lint.Directive
 }
 
 // render renders the chart once, with the CI values file ci when not empty.
@@ -186,6 +201,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.directives = append(c.directives, r.directives...)
 	r.addMarkers(chrt)
 	out, err := engine.Render(chrt, renderVals)
 	if err != nil {
@@ -194,6 +210,9 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		r.removeMarkers()
 		_, err = engine.Render(chrt, renderVals)
 		return nil, r.renderError(chrt, err)
+	}
+	if err := r.checkRenderSize(chrt.Name(), out); err != nil {
+		return nil, err
 	}
 
 	source := ""
@@ -385,9 +404,9 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts HelmOptions) (m
 		if strings.Contains(name, "://") {
 			return nil, &lint.InputError{File: file, Message: "remote values files are not fetched"}
 		}
-		data, err := os.ReadFile(name)
+		data, err := readFileLimited(file, name)
 		if err != nil {
-			return nil, &lint.InputError{File: file, Message: "cannot read values file: " + describeOpenError(err)}
+			return nil, err
 		}
 		src, err := parseValues(file, data)
 		if err != nil {
@@ -396,6 +415,7 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts HelmOptions) (m
 		files = append(files, src)
 	}
 	for _, src := range files {
+		r.directives = append(r.directives, lint.ParseDirectives(src.file, src.data)...)
 		var m map[string]any
 		if err := sigsyaml.Unmarshal(src.data, &m); err != nil {
 			return nil, &lint.InputError{File: src.file, Message: "invalid values file: " + err.Error()}
@@ -496,6 +516,11 @@ func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 	for _, s := range r.userFiles {
 		cv.sources = append(cv.sources, valuesSource{file: s.file, root: s.root, prefix: names})
 	}
+	for _, f := range c.Raw {
+		if f.Name == "values.yaml" {
+			r.directives = append(r.directives, lint.ParseDirectives(r.display[f], f.Data)...)
+		}
+	}
 	for i, ch := range chain {
 		for _, f := range ch.Raw {
 			if f.Name != "values.yaml" {
@@ -507,6 +532,7 @@ func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 		}
 	}
 	for _, t := range c.Templates {
+		r.directives = append(r.directives, lint.ParseDirectives(r.display[t], t.Data)...)
 		key := path.Join(c.ChartFullPath(), t.Name)
 		r.byKey[key] = t
 		r.values[key] = cv
@@ -633,7 +659,7 @@ func (r *release) renderError(chrt *chart.Chart, err error) error {
 		// marker changed what a template computes.
 		err = errors.New("rendering failed only with position markers; please report this chart")
 	}
-	ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": " + err.Error()}
+	ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": " + condenseIncludes(err.Error())}
 	for _, m := range helmPosition.FindAllStringSubmatch(err.Error(), -1) {
 		if f := r.byKey[m[1]]; f != nil {
 			ie.File = r.display[f]

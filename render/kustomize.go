@@ -31,6 +31,9 @@ type Kustomization struct {
 	// as the repository root; empty means only kustomize's own root-only
 	// load restrictions apply.
 	Boundary string
+
+	// directives are the ignore comments of the files the build read.
+	directives []lint.Directive
 }
 
 // NewKustomization returns the input that builds the kustomization in dir.
@@ -50,6 +53,10 @@ func (k *Kustomization) Name() string {
 	}
 	return filepath.ToSlash(filepath.Join(k.Dir, kustomizationNames[0]))
 }
+
+// Directives returns the ignore comments of every file the last Load read:
+// kustomization files, resources, patches and the files of helmCharts.
+func (k *Kustomization) Directives() []lint.Directive { return k.directives }
 
 func (k *Kustomization) Load() ([]*lint.Object, error) {
 	absDir, err := filepath.Abs(k.Dir)
@@ -76,10 +83,19 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 	if err != nil {
 		return nil, &lint.InputError{File: k.Name(), Message: err.Error()}
 	}
+	k.directives = nil
+	if data, err := os.ReadFile(root.file); err == nil {
+		// kustomize is served a rewritten root file whose lines differ
+		// from the user's.
+		k.directives = lint.ParseDirectives(k.display(absDir, root.file), data)
+	}
 	fsys := &boundedFS{
 		FileSystem: filesys.MakeFsOnDisk(),
 		boundary:   k.Boundary,
 		served:     map[string][]byte{root.file: served},
+		onRead: func(path string, data []byte) {
+			k.directives = append(k.directives, lint.ParseDirectives(k.display(absDir, absPath(path)), data)...)
+		},
 	}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
@@ -211,6 +227,9 @@ type boundedFS struct {
 	filesys.FileSystem
 	boundary string
 	served   map[string][]byte
+	// onRead, when set, sees every file read from disk, so ignore
+	// comments are found in the bytes kustomize reads anyway.
+	onRead func(path string, data []byte)
 }
 
 var errReadOnly = errors.New("dockershim-lint never writes during a kustomize build")
@@ -236,7 +255,21 @@ func (f *boundedFS) ReadFile(path string) ([]byte, error) {
 	if err := f.check(path); err != nil {
 		return nil, err
 	}
-	return f.FileSystem.ReadFile(path)
+	if info, err := os.Stat(path); err == nil && info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s is larger than the %d MiB limit", path, MaxFileSize>>20)
+	}
+	data, err := f.FileSystem.ReadFile(path)
+	if err == nil {
+		// kustomize expands aliases as it reads, so a bomb must be
+		// stopped before it gets the bytes.
+		if err := checkYAMLLimits(path, data); err != nil {
+			return nil, err
+		}
+	}
+	if err == nil && f.onRead != nil {
+		f.onRead(path, data)
+	}
+	return data, err
 }
 
 func (f *boundedFS) Open(path string) (filesys.File, error) {

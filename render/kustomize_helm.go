@@ -13,7 +13,11 @@ import (
 func (k *Kustomization) renderChart(absDir string, chart helmChartRef) ([]*lint.Object, error) {
 	opts := HelmOptions{ReleaseName: chart.release, Namespace: chart.namespace}
 	opts.ValuesFiles = append(opts.ValuesFiles, chart.valuesFiles...)
-	objects, err := NewChart(filepath.FromSlash(k.display(absDir, chart.dir)), opts).Load()
+	in := NewChart(filepath.FromSlash(k.display(absDir, chart.dir)), opts)
+	objects, err := in.Load()
+	if ds, ok := in.(lint.DirectiveSource); ok {
+		k.directives = append(k.directives, ds.Directives()...)
+	}
 	for _, obj := range objects {
 		if obj.Source == "" {
 			obj.Source = "kustomization " + filepath.ToSlash(k.Dir)

@@ -460,23 +460,53 @@ type pathStep struct {
 	index int
 }
 
-// parseFieldPath splits "spec.volumes[0].hostPath.path" into steps.
+// parseFieldPath splits "spec.volumes[0].hostPath.path" into steps. A key
+// that would not read as one element is bracketed and quoted, as in
+// `metadata.annotations["dockershim-lint.io/ignore"]`.
 func parseFieldPath(field string) []pathStep {
 	var steps []pathStep
-	for part := range strings.SplitSeq(field, ".") {
-		key, rest, _ := strings.Cut(part, "[")
-		if key != "" {
+	for field != "" {
+		switch {
+		case field[0] == '.':
+			field = field[1:]
+		case strings.HasPrefix(field, `["`):
+			key, rest := quotedKey(field[2:])
 			steps = append(steps, pathStep{key: key, index: -1})
-		}
-		for rest != "" {
-			num, after, _ := strings.Cut(rest, "]")
+			field = rest
+		case field[0] == '[':
+			num, rest, _ := strings.Cut(field[1:], "]")
 			if i, err := strconv.Atoi(num); err == nil {
 				steps = append(steps, pathStep{index: i})
 			}
-			rest = strings.TrimPrefix(after, "[")
+			field = rest
+		default:
+			end := strings.IndexAny(field, ".[")
+			if end < 0 {
+				end = len(field)
+			}
+			steps = append(steps, pathStep{key: field[:end], index: -1})
+			field = field[end:]
 		}
 	}
 	return steps
+}
+
+// quotedKey reads a key up to its closing `"]`, undoing the \" escapes of
+// quotes in it, and returns the key and the rest of the path.
+func quotedKey(s string) (string, string) {
+	var key strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && s[i+1] == '"':
+			key.WriteByte('"')
+			i++
+		case strings.HasPrefix(s[i:], `"]`):
+			return key.String(), s[i+2:]
+		default:
+			key.WriteByte(s[i])
+		}
+	}
+	return key.String(), ""
 }
 
 // mergeKeys identify list elements across a base, its patches and the
