@@ -144,13 +144,16 @@ func (e *Engine) Check(objects []*Object) []Finding {
 }
 
 func (e *Engine) checkObject(pass *Pass, obj *Object, objects []*Object, findings []Finding) []Finding {
+	// Memos belong to one object: every rule sees its values, the next
+	// object starts afresh.
+	clear(pass.memo)
 	for _, rule := range e.Rules {
 		// Rules without a Check, such as unused-ignore, are reported by
 		// the engine itself once every input is checked.
 		if rule.Check == nil {
 			continue
 		}
-		*pass = Pass{Rule: rule, Object: obj, Objects: objects, findings: pass.findings[:0]}
+		*pass = Pass{Rule: rule, Object: obj, Objects: objects, findings: pass.findings[:0], memo: pass.memo}
 		rule.Check(pass)
 		findings = append(findings, pass.findings...)
 	}

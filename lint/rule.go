@@ -48,6 +48,25 @@ type Pass struct {
 	Objects []*Object
 
 	findings []Finding
+	// memo is shared by every rule checking Object; see Memo.
+	memo map[any]any
+}
+
+// Memo returns the value stored under key for the object being checked,
+// calling compute the first time any rule asks. Rules use it to share work
+// that depends only on the object, such as splitting a workload's images
+// and names once for every vendor rule. Keys should be values of an
+// unexported type, as with context.Context.
+func Memo[T any](p *Pass, key any, compute func() T) T {
+	if v, ok := p.memo[key]; ok {
+		return v.(T)
+	}
+	v := compute()
+	if p.memo == nil {
+		p.memo = map[any]any{}
+	}
+	p.memo[key] = v
+	return v
 }
 
 // Diagnostic is what a rule reports; the engine turns it into a Finding by

@@ -34,6 +34,7 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 	if len(data) > MaxFileSize {
 		return nil, tooLarge(file)
 	}
+	docs := newDocCheck(file, data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var objects []*lint.Object
 	var limitErr error
@@ -53,16 +54,16 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		if err := checkTree(file, data, doc.Content[0]); err != nil {
+		// Duplicate keys only matter in Kubernetes objects: other YAML
+		// (values files, CI workflows) is read by tools of its own that
+		// decide about them.
+		isObject := lint.Scalar(lint.Get(doc.Content[0], "kind")) != ""
+		dup, err := docs.check(doc.Content[0], isObject)
+		if err != nil {
 			limitErr = cmp.Or(limitErr, err)
 			continue
 		}
-		// Only for Kubernetes objects: other YAML (values files, CI
-		// workflows) is read by tools of its own that decide about
-		// duplicates.
-		if lint.Scalar(lint.Get(doc.Content[0], "kind")) != "" {
-			limitErr = cmp.Or(limitErr, duplicateKey(file, doc.Content[0]))
-		}
+		limitErr = cmp.Or(limitErr, dup)
 		objects = appendObjects(objects, file, doc.Content[0])
 	}
 }

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
@@ -69,18 +70,114 @@ func tooLarge(file string) error {
 	return &lint.InputError{File: file, Message: fmt.Sprintf("file is larger than the %d MiB limit; not linted", MaxFileSize>>20)}
 }
 
-// checkTree enforces MaxDepth and MaxExpandedNodes on one decoded document.
-// It visits each node once, computing what an alias-expanding walk would
-// reach; an alias inside the node it names (which yaml.v3 accepts) counts
-// as one node, the way walks that remember what they have seen meet it.
-//
-// On the way it moves any node yaml.v3 placed past the end of data (the
-// empty value of a key at the very end, as in "?") to the end of the last
-// line, so that every position handed out lies inside the input.
-func checkTree(file string, data []byte, root *yaml.Node) error {
-	return newTreeCheck(file, data).check(root)
+// docCheck enforces the per-document limits on the documents of one input
+// as Decode reads them.
+type docCheck struct {
+	file string
+	// lines is how many lines the input has, and lastLength the length of
+	// the last one in code points.
+	lines, lastLength int
 }
 
+func newDocCheck(file string, data []byte) *docCheck {
+	c := &docCheck{file: file}
+	for line := range bytes.Lines(data) {
+		c.lines++
+		c.lastLength = utf8.RuneCount(line)
+	}
+	return c
+}
+
+// check enforces MaxDepth and MaxExpandedNodes on one decoded document and,
+// for a Kubernetes object (dupKeys), reports the first key written twice in
+// one mapping: rules read the first, Kubernetes keeps the last, so the object
+// may not be what either the author or the linter thinks. A duplicate is
+// returned as dup, apart from err, because the object is still worth linting.
+//
+// On the way it moves any node yaml.v3 placed past the end of the input (the
+// empty value of a key at the very end, as in "?") to the end of the last
+// line, so that every position handed out lies inside the input.
+//
+// The walk allocates nothing; only a document that holds an alias pays for
+// counting what its aliases expand to.
+func (c *docCheck) check(root *yaml.Node, dupKeys bool) (dup, err error) {
+	hasAlias, dup, err := c.walk(root, 1, dupKeys)
+	if err != nil || !hasAlias {
+		return dup, err
+	}
+	return dup, c.treeCheck().check(root)
+}
+
+func (c *docCheck) walk(n *yaml.Node, depth int, dupKeys bool) (hasAlias bool, dup, err error) {
+	if n.Line > c.lines {
+		n.Line, n.Column = max(1, c.lines), c.lastLength+1
+	}
+	if n.Kind == yaml.AliasNode {
+		return true, nil, nil
+	}
+	if len(n.Content) == 0 {
+		return false, nil, nil
+	}
+	if depth > MaxDepth {
+		return false, nil, &lint.InputError{File: c.file, Line: n.Line, Message: fmt.Sprintf("nesting deeper than %d levels; not linted", MaxDepth)}
+	}
+	if dupKeys && n.Kind == yaml.MappingNode {
+		dup = c.duplicateKey(n)
+	}
+	for _, child := range n.Content {
+		a, d, err := c.walk(child, depth+1, dupKeys)
+		if err != nil {
+			return false, nil, err
+		}
+		hasAlias = hasAlias || a
+		dup = cmp.Or(dup, d)
+	}
+	return hasAlias, dup, nil
+}
+
+// duplicateKey finds a key written twice in one mapping. Nearly every
+// mapping is small, and comparing its keys pairwise costs less than a map
+// per mapping; a large one gets a map, so a hostile file with a million
+// keys stays linear.
+func (c *docCheck) duplicateKey(n *yaml.Node) error {
+	const pairwiseUpTo = 16
+	var first map[string]*yaml.Node
+	if len(n.Content) > 2*pairwiseUpTo {
+		first = make(map[string]*yaml.Node, len(n.Content)/2)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+			continue
+		}
+		var earlier *yaml.Node
+		if first != nil {
+			earlier = first[k.Value]
+			if earlier == nil {
+				first[k.Value] = k
+			}
+		} else {
+			for j := 0; j < i && earlier == nil; j += 2 {
+				if e := n.Content[j]; e.Kind == yaml.ScalarNode && e.Value == k.Value {
+					earlier = e
+				}
+			}
+		}
+		if earlier != nil {
+			return &lint.InputError{File: c.file, Line: k.Line, Message: fmt.Sprintf("duplicate key %q (first at line %d): Kubernetes keeps the last, rules read the first", k.Value, earlier.Line)}
+		}
+	}
+	return nil
+}
+
+func (c *docCheck) treeCheck() *treeCheck {
+	return &treeCheck{file: c.file, expanded: map[*yaml.Node]int{}, open: map[*yaml.Node]bool{}, lines: c.lines, lastLength: c.lastLength}
+}
+
+// treeCheck computes, visiting each node once, what an alias-expanding walk
+// would reach, to stop alias bombs before anything walks through them. An
+// alias inside the node it names (which yaml.v3 accepts) counts as one node,
+// the way walks that remember what they have seen meet it.
 type treeCheck struct {
 	file string
 	// expanded is, for each collection already visited, the number of
@@ -99,22 +196,12 @@ type treeCheck struct {
 	// largest is the alias adding the most nodes, where an error points.
 	largest     *yaml.Node
 	largestSize int
-	// lines is how many lines the input has, and lastLength the length
-	// of the last one in code points.
+	// lines and lastLength are the docCheck's.
 	lines, lastLength int
 }
 
 // maxCount keeps expanded sizes from overflowing: 9^20 is nothing to write.
 const maxCount = 1 << 40
-
-func newTreeCheck(file string, data []byte) *treeCheck {
-	c := &treeCheck{file: file, expanded: map[*yaml.Node]int{}, open: map[*yaml.Node]bool{}}
-	for line := range bytes.Lines(data) {
-		c.lines++
-		c.lastLength = utf8.RuneCount(line)
-	}
-	return c
-}
 
 func (c *treeCheck) check(root *yaml.Node) error {
 	size, err := c.visit(root, 1)
@@ -125,37 +212,6 @@ func (c *treeCheck) check(root *yaml.Node) error {
 	// by MaxFileSize already.
 	if size-c.real > MaxExpandedNodes {
 		return &lint.InputError{File: c.file, Line: c.largest.Line, Message: fmt.Sprintf("aliases expand this document by more than %d nodes (an alias bomb?); not linted", MaxExpandedNodes)}
-	}
-	return nil
-}
-
-// duplicateKey reports the first mapping key of the tree written twice in
-// one mapping. Rules read the first, Kubernetes keeps the last, so the
-// object may not be what either the author or the linter thinks.
-func duplicateKey(file string, root *yaml.Node) error {
-	seen := map[*yaml.Node]bool{}
-	stack := []*yaml.Node{root}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if n == nil || n.Kind == yaml.AliasNode || seen[n] {
-			continue
-		}
-		seen[n] = true
-		if n.Kind == yaml.MappingNode {
-			first := map[string]int{}
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				if k.Kind != yaml.ScalarNode || k.Value == "<<" {
-					continue
-				}
-				if line, dup := first[k.Value]; dup {
-					return &lint.InputError{File: file, Line: k.Line, Message: fmt.Sprintf("duplicate key %q (first at line %d): Kubernetes keeps the last, rules read the first", k.Value, line)}
-				}
-				first[k.Value] = k.Line
-			}
-		}
-		stack = append(stack, n.Content...)
 	}
 	return nil
 }
@@ -295,6 +351,7 @@ func checkYAMLLimits(file string, data []byte) error {
 	if !bytes.ContainsRune(data, '&') {
 		return nil
 	}
+	docs := newDocCheck(file, data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
@@ -304,7 +361,7 @@ func checkYAMLLimits(file string, data []byte) error {
 		if len(doc.Content) == 0 {
 			continue
 		}
-		c := newTreeCheck(file, data)
+		c := docs.treeCheck()
 		c.refuseCycles = true
 		if err := c.check(doc.Content[0]); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -171,8 +170,18 @@ func (a *compiledAgent) match(v *workloadView) (agentMatch, bool) {
 	if a.runsSomethingElse(v) {
 		return agentMatch{}, false
 	}
-	nameNode := lint.Path(v.w.Object.Node, "metadata", "name")
-	return agentMatch{node: nameNode, field: "metadata.name", name: found.value, nameField: found.field}, true
+	node, field := identityNode(v.w.Object)
+	return agentMatch{node: node, field: field, name: found.value, nameField: found.field}, true
+}
+
+// identityNode is where a finding about a whole object goes: its name, or
+// its kind when it has none (a generateName object, a hand-written
+// fragment), so that the finding still has a line.
+func identityNode(obj *lint.Object) (*yaml.Node, string) {
+	if n := lint.Path(obj.Node, "metadata", "name"); n != nil {
+		return n, "metadata.name"
+	}
+	return lint.Get(obj.Node, "kind"), "kind"
 }
 
 // workloadView is what the agent rules read of a workload, worked out once
@@ -205,45 +214,9 @@ func newWorkloadView(obj *lint.Object) *workloadView {
 	return v
 }
 
-// workloadViews shares views between the agent rules. The engine runs
-// every rule on an object before it moves to the next, one object per
-// worker, so a few recent objects are all that is ever asked for again; a
-// view that has been pushed out is only worked out anew. Objects are never
-// changed while rules run, so a view stays right for as long as it is kept.
-var workloadViews recentObjects[*workloadView]
-
-// recentObjects remembers a value for each of the objects most recently
-// asked about.
-type recentObjects[T any] struct {
-	mu    sync.Mutex
-	slots [64]struct {
-		obj *lint.Object
-		val T
-	}
-	next int
-}
-
-func (r *recentObjects[T]) get(obj *lint.Object, compute func(*lint.Object) T) T {
-	r.mu.Lock()
-	// The object asked for is nearly always the one stored last.
-	for i := range len(r.slots) {
-		s := &r.slots[(r.next-1-i+2*len(r.slots))%len(r.slots)]
-		if s.obj == obj {
-			val := s.val
-			r.mu.Unlock()
-			return val
-		}
-	}
-	r.mu.Unlock()
-	// Two workers never check the same object, so computing outside the
-	// lock wastes nothing.
-	val := compute(obj)
-	r.mu.Lock()
-	r.slots[r.next].obj, r.slots[r.next].val = obj, val
-	r.next = (r.next + 1) % len(r.slots)
-	r.mu.Unlock()
-	return val
-}
+// workloadViewKey memoises an object's workloadView, shared by every
+// agent rule (see lint.Memo).
+type workloadViewKey struct{}
 
 // runsSomethingElse reports whether every container runs an image that is
 // not the agent: another component of the vendor (an operator) or an image
@@ -278,7 +251,8 @@ var coreRuleIDs = map[string]bool{
 }
 
 func (a *compiledAgent) check(p *lint.Pass) {
-	if v := workloadViews.get(p.Object, newWorkloadView); v != nil {
+	v := lint.Memo(p, workloadViewKey{}, func() *workloadView { return newWorkloadView(p.Object) })
+	if v != nil {
 		if m, ok := a.match(v); ok {
 			p.Report(a.diagnostic(p.Object, m))
 		}
@@ -296,9 +270,10 @@ func (a *compiledAgent) checkOperator(p *lint.Pass) {
 		if op.Kind != p.Object.Kind || op.Group != group {
 			continue
 		}
+		node, field := identityNode(p.Object)
 		p.Report(lint.Diagnostic{
-			Node:     lint.Path(p.Object.Node, "metadata", "name"),
-			Field:    "metadata.name",
+			Node:     node,
+			Field:    field,
 			Severity: lint.SeverityNote,
 			Message: fmt.Sprintf("%s %s makes the %s operator create the agent DaemonSet, which this repository does not show; "+
 				"check that the operator and agent versions support the nodes' container runtime: %s",

@@ -43,9 +43,9 @@ func FuzzRules(f *testing.F) {
 			if !slices.Contains([]lint.Severity{lint.SeverityError, lint.SeverityWarning, lint.SeverityNote}, finding.Severity) || finding.Message == "" {
 				t.Fatalf("finding without severity or message: %+v", finding)
 			}
-			// Line 0 is the model's "unknown", which a finding on a field
-			// the object lacks still gets (see the agent-without-name seed).
-			if finding.File != "f.yaml" || finding.Line < 0 || finding.Line > lines || finding.Column < 0 {
+			// Every finding points at a node of the input, even for an
+			// object without a name (see the agent-without-name seed).
+			if finding.File != "f.yaml" || finding.Line < 1 || finding.Line > lines || finding.Column < 1 {
 				t.Fatalf("finding at %s, outside the input's %d lines", finding.Position, lines)
 			}
 			if !utf8.ValidString(finding.Message) {
