@@ -127,27 +127,7 @@ func TestBaseline(t *testing.T) {
 			// The reports written into dir must not be linted themselves:
 			// they are JSON but not Kubernetes objects.
 			got := runCLI(t, "", append([]string{"lint"}, st.args...)...)
-			if got.code != st.wantCode {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, st.wantCode, got.stdout, got.stderr)
-			}
-			for _, want := range st.wantStdout {
-				if !strings.Contains(got.stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, got.stdout)
-				}
-			}
-			for _, not := range st.notStdout {
-				if strings.Contains(got.stdout, not) {
-					t.Errorf("stdout has %q:\n%s", not, got.stdout)
-				}
-			}
-			for _, want := range st.wantStderr {
-				if !strings.Contains(got.stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
-				}
-			}
-			if st.wantStderr == nil && got.stderr != "" {
-				t.Errorf("unexpected stderr:\n%s", got.stderr)
-			}
+			got.check(t, want{code: st.wantCode, stdout: st.wantStdout, notStdout: st.notStdout, stderr: st.wantStderr})
 			if st.check != nil {
 				st.check(t)
 			}

@@ -36,6 +36,44 @@ func runCLI(t *testing.T, stdin string, args ...string) cliResult {
 	return cliResult{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
+// want is what a table-driven CLI test expects of one run: the exit code,
+// text that must and must not appear on stdout, and text stderr must hold.
+type want struct {
+	code      int
+	stdout    []string
+	notStdout []string
+	stderr    []string
+	// anyStderr accepts output on stderr beyond what stderr lists; without
+	// it, a run expected to print nothing there must print nothing.
+	anyStderr bool
+}
+
+// check fails t for every way r differs from w.
+func (r cliResult) check(t *testing.T, w want) {
+	t.Helper()
+	if r.code != w.code {
+		t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, w.code, r.stdout, r.stderr)
+	}
+	for _, s := range w.stdout {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	for _, s := range w.notStdout {
+		if strings.Contains(r.stdout, s) {
+			t.Errorf("stdout has %q:\n%s", s, r.stdout)
+		}
+	}
+	for _, s := range w.stderr {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+		}
+	}
+	if w.stderr == nil && !w.anyStderr && r.stderr != "" {
+		t.Errorf("unexpected stderr:\n%s", r.stderr)
+	}
+}
+
 const (
 	socketFile  = "testdata/cli/socket.yaml"
 	warningFile = "testdata/cli/warning.yaml"
@@ -296,27 +334,7 @@ func TestRun(t *testing.T) {
 				t.Chdir(tt.dir)
 			}
 			got := runCLI(t, tt.stdin, tt.args...)
-			if got.code != tt.wantCode {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, tt.wantCode, got.stdout, got.stderr)
-			}
-			for _, want := range tt.wantStdout {
-				if !strings.Contains(got.stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, got.stdout)
-				}
-			}
-			for _, not := range tt.notStdout {
-				if strings.Contains(got.stdout, not) {
-					t.Errorf("stdout has %q:\n%s", not, got.stdout)
-				}
-			}
-			for _, want := range tt.wantStderr {
-				if !strings.Contains(got.stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
-				}
-			}
-			if tt.wantStderr == nil && got.stderr != "" {
-				t.Errorf("unexpected stderr:\n%s", got.stderr)
-			}
+			got.check(t, want{code: tt.wantCode, stdout: tt.wantStdout, notStdout: tt.notStdout, stderr: tt.wantStderr})
 		})
 	}
 }
@@ -720,27 +738,7 @@ func TestRenderFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := runCLI(t, "", append([]string{"lint"}, tt.args...)...)
-			if got.code != tt.wantCode {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, tt.wantCode, got.stdout, got.stderr)
-			}
-			for _, want := range tt.wantStdout {
-				if !strings.Contains(got.stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, got.stdout)
-				}
-			}
-			for _, not := range tt.notStdout {
-				if strings.Contains(got.stdout, not) {
-					t.Errorf("stdout has %q:\n%s", not, got.stdout)
-				}
-			}
-			for _, want := range tt.wantStderr {
-				if !strings.Contains(got.stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
-				}
-			}
-			if tt.wantStderr == nil && got.stderr != "" {
-				t.Errorf("unexpected stderr:\n%s", got.stderr)
-			}
+			got.check(t, want{code: tt.wantCode, stdout: tt.wantStdout, notStdout: tt.notStdout, stderr: tt.wantStderr})
 		})
 	}
 }

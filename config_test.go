@@ -404,24 +404,7 @@ func TestConfigRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := runCLI(t, "", append([]string{"lint"}, tt.args...)...)
-			if got.code != tt.wantCode {
-				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", got.code, tt.wantCode, got.stdout, got.stderr)
-			}
-			for _, want := range tt.wantStdout {
-				if !strings.Contains(got.stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, got.stdout)
-				}
-			}
-			for _, not := range tt.notStdout {
-				if strings.Contains(got.stdout, not) {
-					t.Errorf("stdout has %q:\n%s", not, got.stdout)
-				}
-			}
-			for _, want := range tt.wantStderr {
-				if !strings.Contains(got.stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, got.stderr)
-				}
-			}
+			got.check(t, want{code: tt.wantCode, stdout: tt.wantStdout, notStdout: tt.notStdout, stderr: tt.wantStderr, anyStderr: true})
 		})
 	}
 }
