@@ -147,10 +147,22 @@ func TestRun(t *testing.T) {
 			wantStdout: []string{`"rule": "docker-socket"`},
 		},
 		{
-			name:       "flag after the paths is a usage error",
-			args:       []string{"lint", socketFile, "--format", "json"},
+			name:       "flags after the paths",
+			args:       []string{"lint", socketFile, "--format", "json", cleanFile, "--fail-on=error"},
+			wantCode:   1,
+			wantStdout: []string{`"rule": "docker-socket"`, `"file": "testdata/cli/socket.yaml"`},
+		},
+		{
+			name:       "flags after the paths of the bare form",
+			args:       []string{socketFile, "--format", "json"},
+			wantCode:   1,
+			wantStdout: []string{`"rule": "docker-socket"`},
+		},
+		{
+			name:       "a path after -- is a path even if it looks like a flag",
+			args:       []string{"lint", "--", "--no-such-file"},
 			wantCode:   2,
-			wantStderr: []string{"--format must come before the paths"},
+			wantStderr: []string{"--no-such-file: error: no such file or directory"},
 		},
 		{
 			name:       "clean file passes",

@@ -112,7 +112,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 	}
 
-	err := app.RunContext(context.Background(), append([]string{"dockershim-lint"}, args...))
+	err := app.RunContext(context.Background(), append([]string{"dockershim-lint"}, flagsFirst(args, lintFlags())...))
 	if err == nil {
 		return code
 	}
@@ -277,13 +277,6 @@ func parseOptions(c *cli.Context) (options, error) {
 	}
 	if len(opts.paths) == 0 {
 		opts.paths = []string{"."}
-	}
-	// The flag parser stops at the first path, so a flag after it arrives
-	// here as a path; saying so beats "no such file: --format".
-	for _, p := range opts.paths {
-		if len(p) > 1 && strings.HasPrefix(p, "-") {
-			return opts, usagef("flag %s must come before the paths (name a file starting with - as ./%s)", p, p)
-		}
 	}
 	// Checked here, before --output creates or truncates the report file.
 	if !slices.Contains(lint.Formats(), opts.format) {
@@ -483,4 +476,51 @@ func versionFromBuildInfo(info *debug.BuildInfo) string {
 		revision += "-dirty"
 	}
 	return v + " (" + revision + ")"
+}
+
+// flagsFirst moves the lint flags that follow a path in front of the paths.
+// urfave/cli stops parsing flags at the first argument that is not one, but
+// people write `dockershim-lint lint . --format json` as they would with
+// golangci-lint or kubectl. Everything after "--" stays a path, so a file
+// named like a flag can still be linted.
+func flagsFirst(args []string, flags []cli.Flag) []string {
+	start := 0
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "lint":
+			start = 1
+		case "rules", "version", "help", "h":
+			return args
+		}
+	}
+	takesValue := map[string]bool{}
+	for _, f := range flags {
+		valued := false
+		if d, ok := f.(cli.DocGenerationFlag); ok {
+			valued = d.TakesValue()
+		}
+		for _, name := range f.Names() {
+			takesValue[name] = valued
+		}
+	}
+	out := slices.Clone(args[:start])
+	var paths []string
+	for i := start; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			paths = append(paths, args[i:]...)
+			i = len(args)
+		case len(a) > 1 && strings.HasPrefix(a, "-"):
+			out = append(out, a)
+			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if !hasValue && takesValue[name] && i+1 < len(args) {
+				i++
+				out = append(out, args[i])
+			}
+		default:
+			paths = append(paths, a)
+		}
+	}
+	return append(out, paths...)
 }
