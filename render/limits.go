@@ -341,7 +341,7 @@ func readFileLimited(file, name string) ([]byte, error) {
 	return readLimited(file, f)
 }
 
-// checkYAMLLimits applies checkTree to every document of data, for YAML that
+// checkYAMLLimits applies treeCheck to every document of data, for YAML that
 // another library parses after us (kustomize expands aliases while reading).
 // Only text with an anchor can hold an alias, so most files are passed
 // without parsing; what the other library builds comes back through Decode,
