@@ -583,13 +583,12 @@ func TestUseColor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer regular.Close()
-	// /dev/null is a character device, the one a test can open that passes
-	// for a terminal.
-	terminal, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
-		t.Skipf("no %s: %v", os.DevNull, err)
+		t.Fatal(err)
 	}
-	defer terminal.Close()
+	defer devNull.Close()
+	terminal := openPseudoTerminal(t)
 
 	tests := []struct {
 		name    string
@@ -603,6 +602,9 @@ func TestUseColor(t *testing.T) {
 		{name: "terminal with NO_COLOR", w: terminal, env: "1", want: false},
 		{name: "terminal with empty NO_COLOR", w: terminal, env: "", want: true},
 		{name: "regular file", w: regular, want: false},
+		// A character device, but no terminal: `lint > /dev/null` must not
+		// colour the errors it prints on a redirected stderr either.
+		{name: "/dev/null", w: devNull, want: false},
 		{name: "buffer", w: &bytes.Buffer{}, want: false},
 	}
 	for _, tt := range tests {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -41,7 +42,16 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// kustomize prints its deprecation warnings straight to os.Stderr and
+	// offers no way to stop it. Everything dockershim-lint has to say goes
+	// to the stderr run is given, so libraries' chatter is sent nowhere
+	// rather than mixed into it. A crash still reaches the terminal: the
+	// runtime writes panics to file descriptor 2, not through os.Stderr.
+	stderr := os.Stderr
+	if devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = devNull
+	}
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, stderr))
 }
 
 // usageError is a mistake on the command line: it exits 2 and is printed to
@@ -338,6 +348,7 @@ func runLint(opts options, stdin io.Reader, stdout, stderr io.Writer) (int, erro
 	workDir, _ := os.Getwd()
 	writer, err := lint.NewWriter(opts.format, lint.WriterOptions{
 		Color:         useColor(out, opts.noColor, os.Getenv("NO_COLOR")),
+		StderrColor:   useColor(stderr, opts.noColor, os.Getenv("NO_COLOR")),
 		Stderr:        stderr,
 		WorkDir:       workDir,
 		SARIFCategory: opts.sarifCategory,
@@ -430,11 +441,9 @@ func useColor(w io.Writer, noColorFlag bool, noColorEnv string) bool {
 		return false
 	}
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	// A character device is not enough: /dev/null is one, and output sent
+	// there alongside a redirected stream must not be coloured.
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // buildVersion is the -X override, else the module version from build

@@ -26,8 +26,11 @@ type Writer interface {
 
 // WriterOptions are the settings a writer may need beyond the report.
 type WriterOptions struct {
-	// Color turns on ANSI colour in the text format.
-	Color bool
+	// Color turns on ANSI colour in the text format's report, and
+	// StderrColor in the input errors it prints to Stderr: either stream
+	// may be a terminal while the other is redirected.
+	Color       bool
+	StderrColor bool
 	// Stderr receives the text format's input errors, which are kept off
 	// standard output so that it holds findings only.
 	Stderr io.Writer
@@ -42,7 +45,9 @@ type WriterOptions struct {
 
 // formats maps each --format name to its writer; new formats register here.
 var formats = map[string]func(WriterOptions) Writer{
-	"text": func(o WriterOptions) Writer { return &TextWriter{Color: o.Color, Stderr: o.Stderr} },
+	"text": func(o WriterOptions) Writer {
+		return &TextWriter{Color: o.Color, StderrColor: o.StderrColor, Stderr: o.Stderr}
+	},
 	"json": func(WriterOptions) Writer { return JSONWriter{} },
 	"sarif": func(o WriterOptions) Writer {
 		return &SARIFWriter{WorkDir: o.WorkDir, Category: o.SARIFCategory}

@@ -12,8 +12,9 @@ import (
 // TextWriter prints one line per finding, in the FILE:LINE:COL form editors
 // and terminals turn into links, then a one-line summary.
 type TextWriter struct {
-	Color  bool
-	Stderr io.Writer
+	Color       bool
+	StderrColor bool
+	Stderr      io.Writer
 }
 
 const (
@@ -30,8 +31,8 @@ var severityColors = map[Severity]string{
 	SeverityNote:    ansiCyan,
 }
 
-func (t *TextWriter) paint(color, s string) string {
-	if !t.Color {
+func paint(on bool, color, s string) string {
+	if !on {
 		return s
 	}
 	return color + s + ansiReset
@@ -42,8 +43,8 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		fmt.Fprintf(bw, "%s: %s %s: %s\n",
-			t.paint(ansiBold, f.Position.String()),
-			t.paint(severityColors[f.Severity], f.Severity.String()),
+			paint(t.Color, ansiBold, f.Position.String()),
+			paint(t.Color, severityColors[f.Severity], f.Severity.String()),
 			f.Rule, oneLine(f.TextWithObject()))
 	}
 	fmt.Fprintln(bw, Summary(r.Findings))
@@ -55,7 +56,7 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 		for i := range r.Errors {
 			e := &r.Errors[i]
 			pos := Position{File: e.File, Line: e.Line}
-			fmt.Fprintf(ew, "%s: %s: %s\n", pos, t.paint(ansiRed, "error"), oneLine(e.Message))
+			fmt.Fprintf(ew, "%s: %s: %s\n", pos, paint(t.StderrColor, ansiRed, "error"), oneLine(e.Message))
 		}
 		return ew.Flush()
 	}

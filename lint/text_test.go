@@ -98,18 +98,21 @@ func sampleReport() *lint.Report {
 
 func TestTextWriter(t *testing.T) {
 	tests := []struct {
-		name   string
-		color  bool
-		report *lint.Report
+		name        string
+		color       bool
+		stderrColor bool
+		report      *lint.Report
 	}{
 		{name: "plain", report: sampleReport()},
-		{name: "color", color: true, report: sampleReport()},
+		{name: "color", color: true, stderrColor: true, report: sampleReport()},
+		// A terminal on stdout with stderr redirected to a log.
+		{name: "color-stdout-only", color: true, report: sampleReport()},
 		{name: "empty", report: &lint.Report{Version: "v1.2.3"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			w := &lint.TextWriter{Color: tt.color, Stderr: &stderr}
+			w := &lint.TextWriter{Color: tt.color, StderrColor: tt.stderrColor, Stderr: &stderr}
 			if err := w.Write(&stdout, tt.report); err != nil {
 				t.Fatal(err)
 			}
