@@ -166,15 +166,41 @@ func lineOf(data []byte, offset int) int {
 	if offset < 0 {
 		return 0
 	}
-	return bytes.Count(data[:offset], []byte("\n")) + 1
+	return len(lineLengths(data[:offset]))
 }
 
 // clampLine keeps a reported line inside the input: errors at the end of
 // input are reported one line past the last one.
 func clampLine(line int, data []byte) int {
-	lines := bytes.Count(data, []byte("\n"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		lines++
+	lines := lineLengths(data)
+	if len(lines) > 1 && lines[len(lines)-1] == 0 {
+		// The empty "line" after a final line break holds nothing to show.
+		lines = lines[:len(lines)-1]
 	}
-	return max(1, min(line, lines))
+	return max(1, min(line, len(lines)))
+}
+
+// lineLengths returns the length in code points of each line of data,
+// breaking lines where yaml.v3 does when it numbers them: at "\r\n", "\r",
+// "\n", and the breaks of YAML 1.1 (NEL, LS, PS). A file saved with old Mac
+// line endings is many lines to yaml.v3, and positions must agree with it.
+// The line after a final break is counted, empty; there is always one line.
+func lineLengths(data []byte) []int {
+	lengths := []int{0}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		i += size
+		switch r {
+		case '\r':
+			if i < len(data) && data[i] == '\n' {
+				i++
+			}
+			lengths = append(lengths, 0)
+		case '\n', '\u0085', '\u2028', '\u2029':
+			lengths = append(lengths, 0)
+		default:
+			lengths[len(lengths)-1]++
+		}
+	}
+	return lengths
 }

@@ -1,10 +1,8 @@
 package render
 
 import (
-	"bytes"
 	"errors"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -38,19 +36,6 @@ func FuzzDecode(f *testing.F) {
 			checkPositions(t, obj.Node, lines, 0)
 		}
 	})
-}
-
-// lineLengths returns the length in code points of each line of data, the
-// unit yaml.v3 columns count in.
-func lineLengths(data []byte) []int {
-	var lengths []int
-	for line := range bytes.Lines(data) {
-		lengths = append(lengths, utf8.RuneCount(line))
-	}
-	if len(lengths) == 0 {
-		lengths = append(lengths, 0)
-	}
-	return lengths
 }
 
 func checkPositions(t *testing.T, n *yaml.Node, lines []int, depth int) {

@@ -98,6 +98,14 @@ func TestDecodeObjects(t *testing.T) {
 			field:   []string{"spec", "hostNetwork"}, line: 6, column: 16,
 		},
 		{
+			// yaml.v3 numbers lines at a lone CR too; the limits check
+			// must agree rather than pull every node onto line 1.
+			name:    "old Mac line endings keep lines and columns",
+			src:     "apiVersion: v1\rkind: Pod\rmetadata:\r  name: a\rspec:\r  hostNetwork: true\r",
+			objects: []string{"Pod/a"},
+			field:   []string{"spec", "hostNetwork"}, line: 6, column: 16,
+		},
+		{
 			name:    "byte order mark does not shift the first line",
 			src:     "\ufeffapiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n",
 			objects: []string{"Pod/a"},

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -80,12 +79,8 @@ type docCheck struct {
 }
 
 func newDocCheck(file string, data []byte) *docCheck {
-	c := &docCheck{file: file}
-	for line := range bytes.Lines(data) {
-		c.lines++
-		c.lastLength = utf8.RuneCount(line)
-	}
-	return c
+	lines := lineLengths(data)
+	return &docCheck{file: file, lines: len(lines), lastLength: lines[len(lines)-1]}
 }
 
 // check enforces MaxDepth and MaxExpandedNodes on one decoded document and,
