@@ -99,6 +99,11 @@ func (p *Pass) Report(d Diagnostic) {
 	if severity == 0 {
 		severity = p.Rule.Severity
 	}
+	if d.Node == nil {
+		// A rule that found a problem in a field the manifest leaves out
+		// still owes the user a line: the object's own is the nearest.
+		d.Node = p.Object.Node
+	}
 	loc := p.Object.Locate(d.Node, d.Field)
 	related := loc.Related
 	for _, r := range d.Related {

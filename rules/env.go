@@ -101,10 +101,16 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 				})
 				continue
 			case isHost:
+				// Without a value the finding belongs on the name: it is
+				// the only line the variable has.
+				node, at := valueNode, field+".value"
+				if node == nil {
+					node, at = nameNode, field+".name"
+				}
 				out = append(out, evidence{
 					rule:     dockerHostEnvID,
-					node:     valueNode,
-					field:    field + ".value",
+					node:     node,
+					field:    at,
 					severity: lint.SeverityWarning,
 					message:  who + " to " + quote(value) + "; make sure it reaches a Docker daemon the pod runs itself, not the node's, which containerd and CRI-O nodes do not have",
 					summary:  "sets DOCKER_HOST",
