@@ -125,15 +125,10 @@ func (k *kustSpec) errorf(n *yaml.Node, format string, args ...any) {
 }
 
 func (k *kustSpec) addResource(n *yaml.Node) {
-	ref := lint.Scalar(n)
-	if ref == "" {
+	p, ok := k.localPath(n)
+	if !ok {
 		return
 	}
-	if isRemote(k.dir, ref) {
-		k.errorf(n, "remote resources are not fetched: %s", ref)
-		return
-	}
-	p := filepath.Join(k.dir, filepath.FromSlash(ref))
 	if info, err := os.Stat(p); err == nil && info.IsDir() {
 		k.dirs = append(k.dirs, p)
 		return
@@ -142,15 +137,23 @@ func (k *kustSpec) addResource(n *yaml.Node) {
 }
 
 func (k *kustSpec) addFile(n *yaml.Node) {
+	if p, ok := k.localPath(n); ok {
+		k.files = append(k.files, p)
+	}
+}
+
+// localPath is the file a kustomization entry names, relative to the
+// kustomization; a remote one is an error, since nothing is fetched.
+func (k *kustSpec) localPath(n *yaml.Node) (string, bool) {
 	ref := lint.Scalar(n)
 	if ref == "" {
-		return
+		return "", false
 	}
 	if isRemote(k.dir, ref) {
 		k.errorf(n, "remote resources are not fetched: %s", ref)
-		return
+		return "", false
 	}
-	k.files = append(k.files, filepath.Join(k.dir, filepath.FromSlash(ref)))
+	return filepath.Join(k.dir, filepath.FromSlash(ref)), true
 }
 
 // addGeneratorFile reads a configMapGenerator files entry, "path" or
