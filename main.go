@@ -18,6 +18,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 )
 
 // version overrides the version read from build information, for release
@@ -255,7 +256,7 @@ type options struct {
 	config        string
 	baseline      string
 	writeBaseline string
-	helm          render.HelmOptions
+	helm          helm.Options
 }
 
 func parseOptions(c *cli.Context) (options, error) {
@@ -273,7 +274,7 @@ func parseOptions(c *cli.Context) (options, error) {
 		config:        flagContext(c, "config").String("config"),
 		baseline:      flagContext(c, "baseline").String("baseline"),
 		writeBaseline: flagContext(c, "write-baseline").String("write-baseline"),
-		helm: render.HelmOptions{
+		helm: helm.Options{
 			ValuesFiles: flagContext(c, "values").StringSlice("values"),
 			Set:         *flagContext(c, "set").Generic("set").(*repeated),
 			SetString:   *flagContext(c, "set-string").Generic("set-string").(*repeated),

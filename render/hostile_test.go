@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 	"helm.sh/helm/v3/pkg/chart/loader"
 )
@@ -217,12 +219,12 @@ func TestHostileInputs(t *testing.T) {
 			errFile: "kcycle/kustomization.yaml", errMsg: "alias *c refers to a node that contains it",
 		},
 		{
-			name: "nesting deeper than MaxDepth",
+			name: "nesting deeper than manifest.MaxDepth",
 			setup: func(t *testing.T, dir string) []string {
 				write(t, filepath.Join(dir, "deep.yaml"), []byte(pod("deep", "  x: "+strings.Repeat("[", 9000)+strings.Repeat("]", 9000)+"\n")))
 				return nil
 			},
-			errFile: "deep.yaml", errMsg: fmt.Sprintf("nesting deeper than %d levels", MaxDepth), errLine: 6,
+			errFile: "deep.yaml", errMsg: fmt.Sprintf("nesting deeper than %d levels", manifest.MaxDepth), errLine: 6,
 		},
 		{
 			name: "10,000-deep nesting, past yaml.v3's own limit",
@@ -357,7 +359,7 @@ func TestHostileInputs(t *testing.T) {
 			name: "chart archive decompressing past the chart limit",
 			setup: func(t *testing.T, dir string) []string {
 				var files []tarFile
-				for i := range MaxChartArchiveSize/(4<<20) + 1 {
+				for i := range helm.MaxChartArchiveSize/(4<<20) + 1 {
 					files = append(files, tarFile{name: fmt.Sprintf("files/zeros-%d", i), size: 4 << 20})
 				}
 				tgz(t, filepath.Join(dir, "bomb-0.1.0.tgz"), files)
@@ -388,8 +390,8 @@ func TestHostileInputs(t *testing.T) {
 			name: "chart rendering more than the chart limit",
 			setup: func(t *testing.T, dir string) []string {
 				templates := map[string]string{}
-				for i := range MaxChartOutput/MaxTemplateOutput + 1 {
-					templates[fmt.Sprintf("t%d.yaml", i)] = fmt.Sprintf("x: {{ repeat %d \"x\" }}\n", MaxTemplateOutput-100)
+				for i := range helm.MaxChartOutput/helm.MaxTemplateOutput + 1 {
+					templates[fmt.Sprintf("t%d.yaml", i)] = fmt.Sprintf("x: {{ repeat %d \"x\" }}\n", helm.MaxTemplateOutput-100)
 				}
 				chartFiles(t, filepath.Join(dir, "wide"), templates)
 				return nil
@@ -576,22 +578,22 @@ func assertFindingAt(t *testing.T, run hostileRun, fileSuffix string, line, colu
 // TestHelmLoaderLimits: Helm's loader enforces the chart size limits, so
 // the constants docs/limits.md is written from must match its values.
 func TestHelmLoaderLimits(t *testing.T) {
-	if loader.MaxDecompressedChartSize != MaxChartArchiveSize || loader.MaxDecompressedFileSize != MaxChartFileSize {
-		t.Errorf("Helm's loader limits are %d and %d bytes; update MaxChartArchiveSize, MaxChartFileSize and docs/limits.md",
+	if loader.MaxDecompressedChartSize != helm.MaxChartArchiveSize || loader.MaxDecompressedFileSize != helm.MaxChartFileSize {
+		t.Errorf("Helm's loader limits are %d and %d bytes; update helm.MaxChartArchiveSize, helm.MaxChartFileSize and docs/limits.md",
 			loader.MaxDecompressedChartSize, loader.MaxDecompressedFileSize)
 	}
 }
 
-// TestLargeDocumentWithoutAliasesIsLinted: MaxExpandedNodes counts only the
+// TestLargeDocumentWithoutAliasesIsLinted: manifest.MaxExpandedNodes counts only the
 // nodes aliases add, so a document of more nodes than that, with a few
 // aliases, is linted.
 func TestLargeDocumentWithoutAliasesIsLinted(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  labels: &l {a: b}\n  annotations: *l\ndata:\n")
-	for i := range MaxExpandedNodes/2 + 1 {
+	for i := range manifest.MaxExpandedNodes/2 + 1 {
 		fmt.Fprintf(&b, "  k%d: v\n", i)
 	}
-	objects, err := Decode("big.yaml", []byte(b.String()))
+	objects, err := manifest.Decode("big.yaml", []byte(b.String()))
 	if err != nil || len(objects) != 1 {
 		t.Fatalf("got %d objects and error %v, want the ConfigMap", len(objects), err)
 	}

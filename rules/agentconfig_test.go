@@ -9,7 +9,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
-	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -139,7 +139,7 @@ func TestStandaloneAgentConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			name := filepath.ToSlash(path)
-			objects, err := render.Decode(name, src)
+			objects, err := manifest.Decode(name, src)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
-	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 )
 
 // corpusDir holds vendors' published manifests and charts; it lives beside
@@ -65,7 +65,7 @@ func TestVendorCorpus(t *testing.T) {
 					t.Fatal(err)
 				}
 				name := strings.TrimPrefix(filepath.ToSlash(path), corpusDir+"/")
-				objects, err := render.Decode(name, src)
+				objects, err := manifest.Decode(name, src)
 				if err != nil {
 					t.Errorf("decoding %s: %v", name, err)
 				}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
-	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 )
 
 // agentWantComment matches the fixtures' expectations. Fluent Bit has no
@@ -27,7 +27,7 @@ func lintAgentFixture(t *testing.T, path string, rules []*lint.Rule) ([]linttest
 		t.Fatal(err)
 	}
 	name := filepath.ToSlash(path)
-	objects, err := render.Decode(name, agentWantComment.ReplaceAll(src, nil))
+	objects, err := manifest.Decode(name, agentWantComment.ReplaceAll(src, nil))
 	if err != nil {
 		t.Fatalf("decoding %s: %v", name, err)
 	}
@@ -320,7 +320,7 @@ func TestUserAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objects, err := render.Decode("acme.yaml", []byte(`apiVersion: apps/v1
+	objects, err := manifest.Decode("acme.yaml", []byte(`apiVersion: apps/v1
 kind: DaemonSet
 metadata:
   name: monitor

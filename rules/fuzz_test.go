@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
-	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 )
 
 // FuzzRules runs every rule over the objects of arbitrary YAML, decoded as
@@ -33,7 +33,7 @@ func FuzzRules(f *testing.F) {
 		ids[r.ID] = true
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		objects, _ := render.Decode("f.yaml", data)
+		objects, _ := manifest.Decode("f.yaml", data)
 		e := lint.Engine{Rules: all}
 		lines := max(1, strings.Count(string(data), "\n")+1)
 		for _, finding := range e.Check(objects) {

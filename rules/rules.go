@@ -37,17 +37,23 @@ var coreDetectors = []detector{
 // are added to this list and nowhere else.
 var all = sync.OnceValue(func() []*lint.Rule {
 	return slices.Concat(
-		[]*lint.Rule{
-			dockerSocketRule,
-			dockerDataDirRule,
-			dockerHostEnvRule,
-			dockerCLIRule,
-			dockershimSocketRule,
-		},
+		Core(),
 		vendorRules(),
 		lint.SuppressionRules(),
 	)
 })
+
+// Core returns the five rules that find a Docker Engine dependency in any
+// workload, without the vendor-agent and agent-configuration rules.
+func Core() []*lint.Rule {
+	return []*lint.Rule{
+		dockerSocketRule,
+		dockerDataDirRule,
+		dockerHostEnvRule,
+		dockerCLIRule,
+		dockershimSocketRule,
+	}
+}
 
 // All returns every rule, in the order reports list them. The slice is a
 // copy: callers may filter or reorder it.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
-	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
 
@@ -112,7 +112,7 @@ func TestFixtures(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		objects, err := render.Decode(filepath.ToSlash(path), data)
+		objects, err := manifest.Decode(filepath.ToSlash(path), data)
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
 		}
@@ -133,11 +133,11 @@ func TestFixtures(t *testing.T) {
 // vendor-agent rules to their own tests.
 func check(t *testing.T, src string) []lint.Finding {
 	t.Helper()
-	objects, err := render.Decode("test.yaml", []byte(src))
+	objects, err := manifest.Decode("test.yaml", []byte(src))
 	if err != nil {
 		t.Fatalf("decoding: %v", err)
 	}
-	findings := (&lint.Engine{Rules: coreRules()}).Check(objects)
+	findings := (&lint.Engine{Rules: rules.Core()}).Check(objects)
 	lint.SortFindings(findings)
 	return findings
 }

@@ -9,6 +9,10 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
+	"github.com/dockershim-lint/dockershim-lint/render/kustomize"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
 
@@ -21,11 +25,11 @@ func inputNames(inputs []lint.Input) []string {
 	for _, in := range inputs {
 		kind := "?"
 		switch in.(type) {
-		case *Chart:
+		case *helm.Chart:
 			kind = "chart"
-		case *Kustomization:
+		case *kustomize.Kustomization:
 			kind = "kustomization"
-		case File:
+		case manifest.File:
 			kind = "file"
 		}
 		names = append(names, kind+" "+in.Name())
@@ -204,7 +208,7 @@ func TestDiscoverMissingPathKeepsOthers(t *testing.T) {
 // searched.
 func TestDiscoverOutsideRepository(t *testing.T) {
 	dir := t.TempDir()
-	if repositoryRoot(dir) != "" {
+	if source.RepositoryRoot(dir) != "" {
 		t.Skip("the temporary directory is inside a git repository")
 	}
 	files := map[string]string{

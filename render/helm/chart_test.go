@@ -1,4 +1,4 @@
-package render
+package helm
 
 import (
 	"archive/tar"
@@ -18,7 +18,7 @@ import (
 	"helm.sh/helm/v3/pkg/engine"
 )
 
-const chartsDir = "../testdata/charts"
+const chartsDir = "../../testdata/charts"
 
 func runCharts(inputs ...lint.Input) lint.Result {
 	e := lint.Engine{Rules: rules.All()}
@@ -31,14 +31,14 @@ func TestHelmFixtures(t *testing.T) {
 	tests := []struct {
 		name  string
 		chart string
-		opts  HelmOptions
+		opts  Options
 		// clean means the render must report nothing, whatever the
 		// want comments say (they describe another render).
 		clean bool
 	}{
 		{name: "values-driven socket path", chart: "socketpath"},
 		{name: "if-guarded volume off by default", chart: "guarded", clean: true},
-		{name: "if-guarded volume switched on by --set", chart: "guarded", opts: HelmOptions{Set: []string{"docker.enabled=true"}}},
+		{name: "if-guarded volume switched on by --set", chart: "guarded", opts: Options{Set: []string{"docker.enabled=true"}}},
 		{name: "toYaml blocks", chart: "toyaml"},
 		{name: "included helper", chart: "include"},
 		{name: "subcharts with conditions", chart: "parent"},
@@ -46,7 +46,7 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "default capabilities", chart: "capabilities", clean: true},
 		{
 			name: "--kube-version and --api-versions", chart: "capabilities",
-			opts: HelmOptions{KubeVersion: "v1.19.3", APIVersions: []string{"example.com/v1"}, ReleaseName: "r", Namespace: "ns"},
+			opts: Options{KubeVersion: "v1.19.3", APIVersions: []string{"example.com/v1"}, ReleaseName: "r", Namespace: "ns"},
 		},
 	}
 	for _, tt := range tests {
@@ -74,7 +74,7 @@ func TestHelmFixtures(t *testing.T) {
 func TestHelmArchive(t *testing.T) {
 	archive := filepath.Join(t.TempDir(), "socketpath-0.1.0.tgz")
 	writeChartArchive(t, chartsDir+"/socketpath", "socketpath", archive)
-	res := runCharts(NewChart(archive, HelmOptions{}))
+	res := runCharts(NewChart(archive, Options{}))
 	if len(res.Errors) > 0 {
 		t.Fatalf("unexpected input errors: %v", res.Errors)
 	}
@@ -130,7 +130,7 @@ func writeChartArchive(t testing.TB, dir, top, archive string) {
 // file enables is reported once, naming that file.
 func TestHelmAllCIValues(t *testing.T) {
 	dir := chartsDir + "/civalues"
-	res := runCharts(NewChart(dir, HelmOptions{AllCIValues: true}))
+	res := runCharts(NewChart(dir, Options{AllCIValues: true}))
 	if len(res.Errors) > 0 {
 		t.Fatalf("unexpected input errors: %v", res.Errors)
 	}
@@ -166,7 +166,7 @@ func TestHelmPositions(t *testing.T) {
 	tests := []struct {
 		name        string
 		chart       string
-		opts        HelmOptions
+		opts        Options
 		object      string // kind/name
 		field       string
 		wantPrimary string
@@ -175,61 +175,61 @@ func TestHelmPositions(t *testing.T) {
 		{
 			name: "action reading a values literal", chart: "socketpath", object: "DaemonSet/socketpath-agent",
 			field:       "spec.template.spec.volumes[0].hostPath.path",
-			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
-			wantRelated: []string{"../testdata/charts/socketpath/values.yaml:3:15"},
+			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+			wantRelated: []string{"../../testdata/charts/socketpath/values.yaml:3:15"},
 		},
 		{
 			name: "literal text followed by an action", chart: "socketpath", object: "DaemonSet/socketpath-agent",
 			field:       "spec.template.spec.containers[0].env[0].value",
-			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:19:22",
-			wantRelated: []string{"../testdata/charts/socketpath/values.yaml:3:15"},
+			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:19:22",
+			wantRelated: []string{"../../testdata/charts/socketpath/values.yaml:3:15"},
 		},
 		{
 			name: "-f file overrides values.yaml", chart: "socketpath", object: "DaemonSet/socketpath-agent",
-			opts:        HelmOptions{ValuesFiles: []string{override}},
+			opts:        Options{ValuesFiles: []string{override}},
 			field:       "spec.template.spec.volumes[0].hostPath.path",
-			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
-			wantRelated: []string{"../testdata/charts/overrides/socket-values.yaml:2:15"},
+			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+			wantRelated: []string{"../../testdata/charts/overrides/socket-values.yaml:2:15"},
 		},
 		{
 			name: "--set has no file", chart: "socketpath", object: "DaemonSet/socketpath-agent",
-			opts:        HelmOptions{ValuesFiles: []string{override}, Set: []string{"dockerSocket=/var/run/docker.sock"}},
+			opts:        Options{ValuesFiles: []string{override}, Set: []string{"dockerSocket=/var/run/docker.sock"}},
 			field:       "spec.template.spec.volumes[0].hostPath.path",
-			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
 		},
 		{
 			name: "literal text with its span", chart: "socketpath", object: "DaemonSet/socketpath-agent",
 			field:       "spec.template.spec.volumes[1].hostPath.path",
-			wantPrimary: "../testdata/charts/socketpath/templates/daemonset.yaml:29:19-29:45",
+			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:29:19-29:45",
 		},
 		{
 			name: "toYaml of a values list", chart: "toyaml", object: "Deployment/toyaml",
 			field:       "spec.template.spec.volumes[0].hostPath.path",
-			wantPrimary: "../testdata/charts/toyaml/values.yaml:5:13-5:33",
-			wantRelated: []string{"../testdata/charts/toyaml/templates/deployment.yaml:27:9"},
+			wantPrimary: "../../testdata/charts/toyaml/values.yaml:5:13-5:33",
+			wantRelated: []string{"../../testdata/charts/toyaml/templates/deployment.yaml:27:9"},
 		},
 		{
 			name: "toYaml of dot inside with", chart: "toyaml", object: "Deployment/toyaml",
 			field:       "spec.template.spec.containers[1].env[0].value",
-			wantPrimary: "../testdata/charts/toyaml/values.yaml:12:14-12:41",
-			wantRelated: []string{"../testdata/charts/toyaml/templates/deployment.yaml:24:13"},
+			wantPrimary: "../../testdata/charts/toyaml/values.yaml:12:14-12:41",
+			wantRelated: []string{"../../testdata/charts/toyaml/templates/deployment.yaml:24:13"},
 		},
 		{
 			name: "included helper maps to the include", chart: "include", object: "DaemonSet/include",
 			field:       "spec.template.spec.volumes[0].hostPath.path",
-			wantPrimary: "../testdata/charts/include/templates/daemonset.yaml:18:16",
+			wantPrimary: "../../testdata/charts/include/templates/daemonset.yaml:18:16",
 		},
 		{
 			name: "line after an if guard", chart: "guarded", object: "DaemonSet/guarded",
-			opts:        HelmOptions{Set: []string{"docker.enabled=true"}},
+			opts:        Options{Set: []string{"docker.enabled=true"}},
 			field:       "spec.template.spec.volumes[1].hostPath.path",
-			wantPrimary: "../testdata/charts/guarded/templates/daemonset.yaml:30:19-30:39",
+			wantPrimary: "../../testdata/charts/guarded/templates/daemonset.yaml:30:19-30:39",
 		},
 		{
 			name: "subchart value set by the parent", chart: "parent", object: "DaemonSet/agent",
 			field:       "spec.template.spec.volumes[0].hostPath.path",
-			wantPrimary: "../testdata/charts/parent/charts/agent/templates/daemonset.yaml:23:19",
-			wantRelated: []string{"../testdata/charts/parent/values.yaml:4:15"},
+			wantPrimary: "../../testdata/charts/parent/charts/agent/templates/daemonset.yaml:23:19",
+			wantRelated: []string{"../../testdata/charts/parent/values.yaml:4:15"},
 		},
 	}
 	for _, tt := range tests {
@@ -286,65 +286,65 @@ func TestHelmInputErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		chart    string
-		opts     HelmOptions
+		opts     Options
 		wantFile string
 		wantLine int
 		wantMsg  []string
 	}{
 		{
 			name: "missing dependency", chart: "missingdep",
-			wantFile: "../testdata/charts/missingdep/Chart.yaml", wantLine: 5,
+			wantFile: "../../testdata/charts/missingdep/Chart.yaml", wantLine: 5,
 			wantMsg: []string{`dependency "redis"`, "helm dependency build"},
 		},
 		{
 			name: "failing required", chart: "required",
-			wantFile: "../testdata/charts/required/templates/secret.yaml", wantLine: 6,
+			wantFile: "../../testdata/charts/required/templates/secret.yaml", wantLine: 6,
 			wantMsg: []string{"chart required", "required/templates/secret.yaml:6:13", "apiKey is required"},
 		},
 		{
 			name: "invalid rendered YAML", chart: "badyaml",
-			wantFile: "../testdata/charts/badyaml/templates/configmap.yaml", wantLine: 9,
+			wantFile: "../../testdata/charts/badyaml/templates/configmap.yaml", wantLine: 9,
 			wantMsg: []string{"chart badyaml renders invalid YAML"},
 		},
 		{
 			name: "failing CI values file", chart: "civalues-broken",
-			opts:     HelmOptions{AllCIValues: true},
-			wantFile: "../testdata/charts/civalues-broken/templates/configmap.yaml", wantLine: 4,
+			opts:     Options{AllCIValues: true},
+			wantFile: "../../testdata/charts/civalues-broken/templates/configmap.yaml", wantLine: 4,
 			wantMsg: []string{"name is required", "[values ci/empty-values.yaml]"},
 		},
 		{
 			name: "broken values file", chart: "socketpath",
-			opts:     HelmOptions{ValuesFiles: []string{chartsDir + "/overrides/broken-values.yaml"}},
-			wantFile: "../testdata/charts/overrides/broken-values.yaml", wantLine: 1,
+			opts:     Options{ValuesFiles: []string{chartsDir + "/overrides/broken-values.yaml"}},
+			wantFile: "../../testdata/charts/overrides/broken-values.yaml", wantLine: 1,
 			wantMsg: []string{"invalid YAML"},
 		},
 		{
 			name: "missing values file", chart: "socketpath",
-			opts:     HelmOptions{ValuesFiles: []string{chartsDir + "/overrides/nope.yaml"}},
-			wantFile: "../testdata/charts/overrides/nope.yaml",
+			opts:     Options{ValuesFiles: []string{chartsDir + "/overrides/nope.yaml"}},
+			wantFile: "../../testdata/charts/overrides/nope.yaml",
 			wantMsg:  []string{"no such file"},
 		},
 		{
 			name: "remote values file", chart: "socketpath",
-			opts:     HelmOptions{ValuesFiles: []string{"https://example.com/values.yaml"}},
+			opts:     Options{ValuesFiles: []string{"https://example.com/values.yaml"}},
 			wantFile: "https://example.com/values.yaml",
 			wantMsg:  []string{"not fetched"},
 		},
 		{
 			name: "bad --set", chart: "socketpath",
-			opts:     HelmOptions{Set: []string{"a[=b"}},
-			wantFile: "../testdata/charts/socketpath",
+			opts:     Options{Set: []string{"a[=b"}},
+			wantFile: "../../testdata/charts/socketpath",
 			wantMsg:  []string{"--set a[=b"},
 		},
 		{
 			name: "bad --kube-version", chart: "socketpath",
-			opts:     HelmOptions{KubeVersion: "one"},
-			wantFile: "../testdata/charts/socketpath",
+			opts:     Options{KubeVersion: "one"},
+			wantFile: "../../testdata/charts/socketpath",
 			wantMsg:  []string{"invalid --kube-version"},
 		},
 		{
 			name: "not a chart", chart: "overrides",
-			wantFile: "../testdata/charts/overrides",
+			wantFile: "../../testdata/charts/overrides",
 			wantMsg:  []string{"cannot load chart", "Chart.yaml"},
 		},
 	}
@@ -370,7 +370,7 @@ func TestHelmInputErrors(t *testing.T) {
 // TestHelmOtherInputsStillLinted: a chart that fails to render does not
 // stop the others.
 func TestHelmOtherInputsStillLinted(t *testing.T) {
-	res := runCharts(NewChart(chartsDir+"/required", HelmOptions{}), NewChart(chartsDir+"/socketpath", HelmOptions{}))
+	res := runCharts(NewChart(chartsDir+"/required", Options{}), NewChart(chartsDir+"/socketpath", Options{}))
 	if len(res.Errors) != 1 || len(res.Findings) == 0 {
 		t.Fatalf("got %d errors and %d findings, want 1 error and the socketpath findings", len(res.Errors), len(res.Findings))
 	}
@@ -433,7 +433,7 @@ func isPartial(key string) bool {
 type corpusChart struct {
 	name string
 	dir  string
-	opts HelmOptions
+	opts Options
 }
 
 // corpusCharts are the vendor charts of ../shared/corpus with the values
@@ -442,7 +442,7 @@ type corpusChart struct {
 // dependency build` would.
 func corpusCharts(t testing.TB) []corpusChart {
 	t.Helper()
-	const corpus = "../../shared/corpus"
+	const corpus = "../../../shared/corpus"
 	if _, err := os.Stat(corpus); err != nil {
 		t.Log("corpus absent, corpus charts skipped")
 		return nil
@@ -451,15 +451,15 @@ func corpusCharts(t testing.TB) []corpusChart {
 	copyTree(t, corpus+"/falco-charts-2021/falco", falco)
 	copyTree(t, corpus+"/falco-charts-2021/falcosidekick", filepath.Join(falco, "charts", "falcosidekick"))
 	return []corpusChart{
-		{name: "datadog", dir: corpus + "/assembled/datadog", opts: HelmOptions{Set: []string{
+		{name: "datadog", dir: corpus + "/assembled/datadog", opts: Options{Set: []string{
 			"datadog.apiKey=0123456789abcdef0123456789abcdef",
 			// Otherwise the chart makes up a random token, and
 			// no two renders agree.
 			"clusterAgent.token=abcdefghijklmnopqrstuvwxyz012345",
 		}}},
 		{name: "falco", dir: falco},
-		{name: "signalfx", dir: corpus + "/signalfx-agent/deployments/k8s/helm/signalfx-agent", opts: HelmOptions{Set: []string{"clusterName=x", "signalFxAccessToken=x"}}},
-		{name: "aqua-enforcer", dir: corpus + "/aqua-helm/enforcer", opts: HelmOptions{Set: []string{"enforcerToken=x"}}},
+		{name: "signalfx", dir: corpus + "/signalfx-agent/deployments/k8s/helm/signalfx-agent", opts: Options{Set: []string{"clusterName=x", "signalFxAccessToken=x"}}},
+		{name: "aqua-enforcer", dir: corpus + "/aqua-helm/enforcer", opts: Options{Set: []string{"enforcerToken=x"}}},
 	}
 }
 
@@ -486,7 +486,7 @@ func TestHelmCorpus(t *testing.T) {
 	tests := []struct {
 		name  string
 		chart string
-		opts  func(HelmOptions) HelmOptions
+		opts  func(Options) Options
 		// want lists "rule file:line:col field" for the Docker
 		// findings; files are relative to the chart.
 		want []string
@@ -506,7 +506,7 @@ func TestHelmCorpus(t *testing.T) {
 		},
 		{
 			name: "falco without docker", chart: "falco",
-			opts: func(o HelmOptions) HelmOptions { o.Set = []string{"docker.enabled=false"}; return o },
+			opts: func(o Options) Options { o.Set = []string{"docker.enabled=false"}; return o },
 		},
 		{
 			// daemonset.yaml:177 is the ternary between the Windows
@@ -516,7 +516,7 @@ func TestHelmCorpus(t *testing.T) {
 		},
 		{
 			name: "signalfx without docker metrics", chart: "signalfx",
-			opts: func(o HelmOptions) HelmOptions {
+			opts: func(o Options) Options {
 				o.Set = append(slices.Clone(o.Set), "gatherDockerMetrics=false")
 				return o
 			},
@@ -557,14 +557,14 @@ func TestHelmCorpus(t *testing.T) {
 // falcosidekick without vendoring it, so it is an input error, not a
 // download.
 func TestHelmCorpusMissingDependency(t *testing.T) {
-	dir := "../../shared/corpus/assembled/falco2021"
+	dir := "../../../shared/corpus/assembled/falco2021"
 	if _, err := os.Stat(dir); err != nil {
 		t.Skip("../shared/corpus is absent")
 	}
 	if _, err := os.Stat(dir + "/charts/falcosidekick"); err == nil {
 		t.Skip("the corpus now vendors falcosidekick")
 	}
-	_, err := NewChart(dir, HelmOptions{}).Load()
+	_, err := NewChart(dir, Options{}).Load()
 	var ie *lint.InputError
 	if !errors.As(err, &ie) || ie.File != dir+"/Chart.yaml" || ie.Line != 21 || !strings.Contains(ie.Message, `"falcosidekick"`) {
 		t.Fatalf("got %v, want the missing falcosidekick at %s/Chart.yaml:21", err, dir)
@@ -574,11 +574,11 @@ func TestHelmCorpusMissingDependency(t *testing.T) {
 // BenchmarkRenderDatadog renders the corpus Datadog chart and locates every
 // node of every object, which is what linting it costs beyond the rules.
 func BenchmarkRenderDatadog(b *testing.B) {
-	dir := "../../shared/corpus/assembled/datadog"
+	dir := "../../../shared/corpus/assembled/datadog"
 	if _, err := os.Stat(dir); err != nil {
 		b.Skip("../shared/corpus is absent")
 	}
-	chart := NewChart(dir, HelmOptions{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}})
+	chart := NewChart(dir, Options{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}})
 	for b.Loop() {
 		objects, err := chart.Load()
 		if err != nil {

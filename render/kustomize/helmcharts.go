@@ -1,9 +1,10 @@
-package render
+package kustomize
 
 import (
 	"path/filepath"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 )
 
 // renderChart renders one helmCharts entry of a kustomization with the
@@ -11,9 +12,9 @@ import (
 // objects are linted as the chart produces them: the kustomization's own
 // transformers and patches are not applied on top.
 func (k *Kustomization) renderChart(absDir string, chart helmChartRef) ([]*lint.Object, error) {
-	opts := HelmOptions{ReleaseName: chart.release, Namespace: chart.namespace}
+	opts := helm.Options{ReleaseName: chart.release, Namespace: chart.namespace}
 	opts.ValuesFiles = append(opts.ValuesFiles, chart.valuesFiles...)
-	in := NewChart(filepath.FromSlash(k.display(absDir, chart.dir)), opts)
+	in := helm.NewChart(filepath.FromSlash(k.display(absDir, chart.dir)), opts)
 	objects, err := in.Load()
 	if ds, ok := in.(lint.DirectiveSource); ok {
 		k.directives = append(k.directives, ds.Directives()...)

@@ -1,4 +1,4 @@
-package render
+package kustomize
 
 import (
 	"os"
@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -189,7 +190,7 @@ func (l *kustLocator) objectFile() string {
 	case l.configuredIn != "":
 		return l.b.display(l.configuredIn)
 	}
-	return l.b.display(filepath.Join(l.b.absDir, kustomizationNames[0]))
+	return l.b.display(filepath.Join(l.b.absDir, FileNames[0]))
 }
 
 // fragment is a YAML tree inside a source file: a document of the file, or
@@ -251,7 +252,7 @@ func (l *kustLocator) sourceObject() (fragment, string) {
 	}
 	var best *lint.Object
 	for _, doc := range src.docs {
-		for _, obj := range appendObjects(nil, src.display, doc) {
+		for _, obj := range manifest.Objects(src.display, doc) {
 			if obj.Kind != l.kind || !strings.Contains(l.name, obj.Name) {
 				continue
 			}

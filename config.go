@@ -21,6 +21,8 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
 
@@ -41,7 +43,7 @@ type config struct {
 	failOnSet bool
 	ignore    []glob
 	// charts maps a chart's absolute path to its Helm options.
-	charts map[string]render.HelmOptions
+	charts map[string]helm.Options
 	// agents are the rules made from the file's vendor agents.
 	agents []*lint.Rule
 }
@@ -170,7 +172,7 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 		return nil, &configError{file: file, line: line, msg: "a config file holds one YAML document"}
 	}
 
-	cfg := &config{dir: dir, severity: map[string]lint.Severity{}, charts: map[string]render.HelmOptions{}}
+	cfg := &config{dir: dir, severity: map[string]lint.Severity{}, charts: map[string]helm.Options{}}
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &configError{file: file, line: clampLine(data, line), msg: fmt.Sprintf(format, args...)})
@@ -281,8 +283,8 @@ func agentRules(agents []rules.Agent, all []*lint.Rule, lines []int, fail func(i
 }
 
 // chartOptions resolves one chart's entry against the config directory.
-func (c *config) chartOptions(chart string, cf chartFile) (render.HelmOptions, error) {
-	var opts render.HelmOptions
+func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) {
+	var opts helm.Options
 	target := filepath.Join(c.dir, filepath.FromSlash(chart))
 	if _, err := os.Stat(target); err != nil {
 		return opts, errors.New(describeStat(err))
@@ -469,7 +471,7 @@ func (g glob) match(segs []string) bool {
 // ignore pattern, itself or through one of its directories, so that
 // "vendor" ignores everything below vendor as "vendor/**" does.
 func (c *config) ignored(file string) bool {
-	if c == nil || len(c.ignore) == 0 || file == render.StdinName {
+	if c == nil || len(c.ignore) == 0 || file == source.StdinName {
 		return false
 	}
 	abs, err := filepath.Abs(filepath.FromSlash(file))
@@ -493,7 +495,7 @@ func (c *config) ignored(file string) bool {
 
 // helmFor is the Helm options for the chart at the absolute path chart:
 // the config file's entry for it, with the command line's on top.
-func (c *config) helmFor(chart string, flags render.HelmOptions) render.HelmOptions {
+func (c *config) helmFor(chart string, flags helm.Options) helm.Options {
 	if c == nil {
 		return flags
 	}
@@ -601,7 +603,7 @@ func (s *settings) renderOptions(opts options, stdin io.Reader, stderr io.Writer
 		},
 	}
 	if s.cfg != nil && len(s.cfg.charts) > 0 {
-		ro.ChartHelm = func(chart string) render.HelmOptions { return s.cfg.helmFor(chart, opts.helm) }
+		ro.ChartHelm = func(chart string) helm.Options { return s.cfg.helmFor(chart, opts.helm) }
 	}
 	return ro
 }

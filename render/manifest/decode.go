@@ -1,4 +1,4 @@
-package render
+package manifest
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -27,12 +28,12 @@ import (
 // after one. The objects before it are still returned, with the error.
 //
 // A document beyond MaxDepth or MaxExpandedNodes is skipped with an error
-// and the documents after it still decoded; input over MaxFileSize is not
+// and the documents after it still decoded; input over source.MaxFileSize is not
 // decoded at all. A key written twice in one mapping is an error too, but
 // the object is still linted.
 func Decode(file string, data []byte) ([]*lint.Object, error) {
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(file)
+	if len(data) > source.MaxFileSize {
+		return nil, source.TooLarge(file)
 	}
 	docs := newDocCheck(file, data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -45,7 +46,7 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 			return objects, limitErr
 		}
 		if err != nil {
-			err = syntaxError(file, data, err)
+			err = SyntaxError(file, data, err)
 			if limitErr != nil {
 				err = errors.Join(limitErr, err)
 			}
@@ -66,6 +67,14 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 		limitErr = cmp.Or(limitErr, dup)
 		objects = appendObjects(objects, file, doc.Content[0])
 	}
+}
+
+// Objects returns the objects document n holds: itself, the items of a
+// List, or an object without identity for a mapping that is not a
+// Kubernetes object. Renderers that decode documents themselves use it to
+// name them as Decode does.
+func Objects(file string, n *yaml.Node) []*lint.Object {
+	return appendObjects(nil, file, n)
 }
 
 func appendObjects(objects []*lint.Object, file string, n *yaml.Node) []*lint.Object {
@@ -123,9 +132,9 @@ var parserErrors = []string{
 	"found duplicate %TAG directive",
 }
 
-// syntaxError turns a yaml.v3 error into an InputError with the line a person
+// SyntaxError turns a yaml.v3 error into an InputError with the line a person
 // should look at.
-func syntaxError(file string, data []byte, err error) error {
+func SyntaxError(file string, data []byte, err error) error {
 	msg := err.Error()
 	if m := errorLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])

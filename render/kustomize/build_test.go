@@ -1,4 +1,4 @@
-package render
+package kustomize
 
 import (
 	"errors"
@@ -36,7 +36,7 @@ var socketProbe = &lint.Rule{
 func runKustomization(t *testing.T, rs []*lint.Rule, dir string) lint.Result {
 	t.Helper()
 	e := lint.Engine{Rules: rs}
-	return e.Run([]lint.Input{NewKustomization(dir)})
+	return e.Run([]lint.Input{New(dir)})
 }
 
 func TestKustomizationPositions(t *testing.T) {
@@ -56,7 +56,7 @@ func TestKustomizationPositions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := filepath.Join("..", "testdata", "kustomize")
+			root := filepath.Join("..", "..", "testdata", "kustomize")
 			res := runKustomization(t, rules.All(), filepath.Join(root, tt.dir))
 			if len(res.Errors) > 0 {
 				t.Fatalf("unexpected errors: %v", res.Errors)
@@ -80,19 +80,19 @@ func TestKustomizationPositions(t *testing.T) {
 // TestKustomizationPatchColumn pins the column, not just the line, inside a
 // patch written inline in kustomization.yaml.
 func TestKustomizationPatchColumn(t *testing.T) {
-	res := runKustomization(t, []*lint.Rule{socketProbe}, filepath.Join("..", "testdata", "kustomize", "inline-patch"))
+	res := runKustomization(t, []*lint.Rule{socketProbe}, filepath.Join("..", "..", "testdata", "kustomize", "inline-patch"))
 	if len(res.Findings) != 1 {
 		t.Fatalf("got %d findings, want 1: %v", len(res.Findings), res.Findings)
 	}
 	got := res.Findings[0].Position
-	want := lint.Position{File: "../testdata/kustomize/inline-patch/kustomization.yaml", Line: 13, Column: 19, EndLine: 13, EndColumn: 39}
+	want := lint.Position{File: "../../testdata/kustomize/inline-patch/kustomization.yaml", Line: 13, Column: 19, EndLine: 13, EndColumn: 39}
 	if got != want {
 		t.Errorf("position = %+v, want %+v", got, want)
 	}
 }
 
 func TestKustomizationStripsBuildAnnotations(t *testing.T) {
-	objects, err := NewKustomization(filepath.Join("..", "testdata", "kustomize", "smp", "overlay")).Load()
+	objects, err := New(filepath.Join("..", "..", "testdata", "kustomize", "smp", "overlay")).Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestKustomizationStripsBuildAnnotations(t *testing.T) {
 	if strings.Contains(string(out), "config.kubernetes.io") || lint.Path(objects[0].Node, "metadata", "annotations") != nil {
 		t.Errorf("build annotations left in the object:\n%s", out)
 	}
-	if got, want := objects[0].File, "../testdata/kustomize/smp/base/daemonset.yaml"; got != want {
+	if got, want := objects[0].File, "../../testdata/kustomize/smp/base/daemonset.yaml"; got != want {
 		t.Errorf("File = %q, want %q", got, want)
 	}
 }
@@ -129,9 +129,9 @@ func TestKustomizationInputErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := filepath.Join("..", "testdata", "kustomize")
+			root := filepath.Join("..", "..", "testdata", "kustomize")
 			start := time.Now()
-			objects, err := NewKustomization(filepath.Join(root, tt.dir)).Load()
+			objects, err := New(filepath.Join(root, tt.dir)).Load()
 			if elapsed := time.Since(start); elapsed > 10*time.Second {
 				t.Errorf("took %v: an input error must be immediate", elapsed)
 			}
@@ -142,7 +142,7 @@ func TestKustomizationInputErrors(t *testing.T) {
 			if !errors.As(err, &ie) {
 				t.Fatalf("error %v is not an InputError", err)
 			}
-			if want := "../testdata/kustomize/" + tt.file; ie.File != want || ie.Line != tt.line || !strings.Contains(ie.Message, tt.msg) {
+			if want := "../../testdata/kustomize/" + tt.file; ie.File != want || ie.Line != tt.line || !strings.Contains(ie.Message, tt.msg) {
 				t.Errorf("error = %s:%d: %s, want %s:%d: ...%s...", ie.File, ie.Line, ie.Message, want, tt.line, tt.msg)
 			}
 		})
@@ -188,13 +188,13 @@ func TestParseFieldPath(t *testing.T) {
 // TestKustomizeCorpus builds the upstream kustomize examples: each must
 // build, or fail with an input error, and none uses Docker.
 func TestKustomizeCorpus(t *testing.T) {
-	root := filepath.Join("..", "..", "shared", "corpus", "kustomize-examples", "examples")
+	root := filepath.Join("..", "..", "..", "shared", "corpus", "kustomize-examples", "examples")
 	if _, err := os.Stat(root); err != nil {
 		t.Skipf("corpus not available: %v", err)
 	}
 	var dirs []string
 	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && d.IsDir() && kustomizationFile(path) != "" {
+		if err == nil && d.IsDir() && FileIn(path) != "" {
 			dirs = append(dirs, path)
 		}
 		return err
@@ -208,7 +208,7 @@ func TestKustomizeCorpus(t *testing.T) {
 	e := lint.Engine{Rules: rules.All()}
 	for _, dir := range dirs {
 		t.Run(filepath.ToSlash(dir[len(root):]), func(t *testing.T) {
-			res := e.Run([]lint.Input{NewKustomization(dir)})
+			res := e.Run([]lint.Input{New(dir)})
 			for _, f := range res.Findings {
 				t.Errorf("unexpected finding: %s %s %s", f.Position, f.Rule, f.Message)
 			}

@@ -1,4 +1,4 @@
-package render
+package kustomize
 
 import (
 	"errors"
@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
@@ -38,20 +40,20 @@ type Kustomization struct {
 
 // NewKustomization returns the input that builds the kustomization in dir.
 // Its build reads nothing outside the repository holding dir.
-func NewKustomization(dir string) *Kustomization {
+func New(dir string) *Kustomization {
 	k := &Kustomization{Dir: dir}
 	if abs, err := filepath.Abs(dir); err == nil {
-		k.Boundary = repositoryRoot(abs)
+		k.Boundary = source.RepositoryRoot(abs)
 	}
 	return k
 }
 
 // Name is the kustomization file, which build errors are about.
 func (k *Kustomization) Name() string {
-	if f := kustomizationFile(k.Dir); f != "" {
+	if f := FileIn(k.Dir); f != "" {
 		return filepath.ToSlash(f)
 	}
-	return filepath.ToSlash(filepath.Join(k.Dir, kustomizationNames[0]))
+	return filepath.ToSlash(filepath.Join(k.Dir, FileNames[0]))
 }
 
 // Directives returns the ignore comments of every file the last Load read:
@@ -94,7 +96,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 		boundary:   k.Boundary,
 		served:     map[string][]byte{root.file: served},
 		onRead: func(path string, data []byte) {
-			k.directives = append(k.directives, lint.ParseDirectives(k.display(absDir, absPath(path)), data)...)
+			k.directives = append(k.directives, lint.ParseDirectives(k.display(absDir, source.Abs(path)), data)...)
 		},
 	}
 	opts := krusty.MakeDefaultOptions()
@@ -115,7 +117,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 			errs = append(errs, &lint.InputError{File: k.Name(), Message: "cannot read built resource: " + err.Error()})
 			continue
 		}
-		built, err := Decode(k.Name(), data)
+		built, err := manifest.Decode(k.Name(), data)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -206,21 +208,6 @@ func buildKustomizationFile(k *kustSpec) ([]byte, error) {
 	return yaml.Marshal(&doc)
 }
 
-// repositoryRoot is the nearest directory at or above dir holding .git, or
-// "" when there is none.
-func repositoryRoot(dir string) string {
-	for {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
 // boundedFS is the file system a build sees: the disk, read-only, refusing
 // any path outside the boundary, with some files served from memory.
 type boundedFS struct {
@@ -255,14 +242,14 @@ func (f *boundedFS) ReadFile(path string) ([]byte, error) {
 	if err := f.check(path); err != nil {
 		return nil, err
 	}
-	if info, err := os.Stat(path); err == nil && info.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%s is larger than the %d MiB limit", path, MaxFileSize>>20)
+	if info, err := os.Stat(path); err == nil && info.Size() > source.MaxFileSize {
+		return nil, fmt.Errorf("%s is larger than the %d MiB limit", path, source.MaxFileSize>>20)
 	}
 	data, err := f.FileSystem.ReadFile(path)
 	if err == nil {
 		// kustomize expands aliases as it reads, so a bomb must be
 		// stopped before it gets the bytes.
-		if err := checkYAMLLimits(path, data); err != nil {
+		if err := manifest.CheckYAMLLimits(path, data); err != nil {
 			return nil, err
 		}
 	}

@@ -1,4 +1,4 @@
-package render
+package helm
 
 import (
 	"os"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/engine"
 )
@@ -67,7 +68,7 @@ func FuzzHelmLineMap(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		c := NewChart(dir, HelmOptions{}).(*Chart)
+		c := NewChart(dir, Options{}).(*Chart)
 		r, chrt, vals, err := c.prepare("")
 		if err != nil {
 			return
@@ -91,7 +92,7 @@ func FuzzHelmLineMap(f *testing.F) {
 			}
 		}
 
-		objects, _ := NewChart(dir, HelmOptions{}).Load()
+		objects, _ := NewChart(dir, Options{}).Load()
 		lines := map[string]int{
 			c.Path + "/templates/t.yaml": countLines(template),
 			c.Path + "/values.yaml":      countLines(values),
@@ -126,7 +127,7 @@ func checkPosition(t *testing.T, p lint.Position, lines map[string]int) {
 // walkFields calls fn for every node of the tree with its field path, as
 // rules name fields; aliases are not followed.
 func walkFields(n *yaml.Node, field string, depth int, fn func(*yaml.Node, string)) {
-	if n == nil || depth > MaxDepth {
+	if n == nil || depth > manifest.MaxDepth {
 		return
 	}
 	fn(n, field)

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -10,80 +9,25 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
+	"github.com/dockershim-lint/dockershim-lint/render/kustomize"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 )
-
-// StdinName is how standard input is named in findings and errors.
-const StdinName = "<stdin>"
 
 // manifestExtensions are the files a directory walk lints as plain manifests.
 var manifestExtensions = map[string]bool{".yaml": true, ".yml": true, ".json": true}
-
-// File is a manifest file, or standard input, linted as plain YAML or JSON.
-type File struct {
-	// Path is the file as findings name it: the path the user gave, joined
-	// with the walked sub-path, with forward slashes.
-	Path string
-	open func() (io.ReadCloser, error)
-	// directives receives the ignore comments Load finds. Inputs are
-	// passed around as File values, so copies share it.
-	directives *[]lint.Directive
-}
-
-// NewFile returns the input for the file at path (an OS path).
-func NewFile(path string) File {
-	return File{
-		Path:       filepath.ToSlash(path),
-		open:       func() (io.ReadCloser, error) { return os.Open(path) },
-		directives: new([]lint.Directive),
-	}
-}
-
-// NewReader returns an input read from r, such as standard input.
-func NewReader(name string, r io.Reader) File {
-	return File{
-		Path:       name,
-		open:       func() (io.ReadCloser, error) { return io.NopCloser(r), nil },
-		directives: new([]lint.Directive),
-	}
-}
-
-func (f File) Name() string { return f.Path }
-
-func (f File) Load() ([]*lint.Object, error) {
-	rc, err := f.open()
-	if err != nil {
-		return nil, &lint.InputError{File: f.Path, Message: describeOpenError(err)}
-	}
-	defer rc.Close()
-	data, err := readLimited(f.Path, rc)
-	if err != nil {
-		return nil, err
-	}
-	*f.directives = lint.ParseDirectives(f.Path, data)
-	return Decode(f.Path, data)
-}
-
-// Directives returns the ignore comments of the file, once Load has read it.
-func (f File) Directives() []lint.Directive { return *f.directives }
-
-func describeOpenError(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return "cannot open: " + err.Error()
-}
 
 // Options configure how paths are turned into inputs.
 type Options struct {
 	// Stdin is read when a path is "-".
 	Stdin io.Reader
 	// Helm configures the rendering of every chart found.
-	Helm HelmOptions
+	Helm helm.Options
 	// ChartHelm, when set, replaces Helm for each chart found: it is given
 	// the chart's absolute path (a directory or a .tgz), so a config file
 	// can give each chart its own values.
-	ChartHelm func(chart string) HelmOptions
+	ChartHelm func(chart string) helm.Options
 	// OnSkip, when set, is told about each path deliberately not linted
 	// that a person may have expected to be: a symlink leading out of the
 	// walked directory, a template outside any chart. These are notices,
@@ -118,12 +62,12 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 	d := &discovery{opts: opts, seen: map[string]bool{}, repos: map[string][]usedKustomization{}}
 	for _, p := range paths {
 		if p == "-" {
-			d.inputs = append(d.inputs, NewReader(StdinName, opts.Stdin))
+			d.inputs = append(d.inputs, manifest.NewReader(source.StdinName, opts.Stdin))
 			continue
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(p), Message: describeStatError(err)})
+			d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(p), Message: source.DescribeError(err)})
 			continue
 		}
 		if info.IsDir() {
@@ -133,13 +77,6 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 		}
 	}
 	return d.inputs, d.errs
-}
-
-func describeStatError(err error) string {
-	if errors.Is(err, fs.ErrNotExist) {
-		return "no such file or directory"
-	}
-	return describeOpenError(err)
 }
 
 type discovery struct {
@@ -177,29 +114,22 @@ func (d *discovery) add(key string, in func() lint.Input) {
 }
 
 func (d *discovery) addChart(path string) {
-	abs := absPath(path)
+	abs := source.Abs(path)
 	d.add("chart:"+abs, func() lint.Input {
 		opts := d.opts.Helm
 		if d.opts.ChartHelm != nil {
 			opts = d.opts.ChartHelm(abs)
 		}
-		return NewChart(path, opts)
+		return helm.NewChart(path, opts)
 	})
 }
 
 func (d *discovery) addKustomization(dir string) {
-	d.add("kustomization:"+absPath(dir), func() lint.Input { return NewKustomization(dir) })
+	d.add("kustomization:"+source.Abs(dir), func() lint.Input { return kustomize.New(dir) })
 }
 
 func (d *discovery) addFile(path string) {
-	d.add("file:"+absPath(path), func() lint.Input { return NewFile(path) })
-}
-
-func absPath(path string) string {
-	if abs, err := filepath.Abs(path); err == nil {
-		return abs
-	}
-	return filepath.Clean(path)
+	d.add("file:"+source.Abs(path), func() lint.Input { return manifest.NewFile(path) })
 }
 
 // walkEntry is a file or directory found by a walk.
@@ -211,7 +141,7 @@ type walkEntry struct {
 func (d *discovery) walk(root string) {
 	// A directory inside a chart, such as its templates, stands for the
 	// chart: its files are templates, never plain YAML.
-	if chart := enclosingChart(filepath.Join(absPath(root), "Chart.yaml")); chart != "" {
+	if chart := enclosingChart(filepath.Join(source.Abs(root), "Chart.yaml")); chart != "" {
 		d.addChart(userPath(root, chart))
 		return
 	}
@@ -243,19 +173,19 @@ func (d *discovery) walk(root string) {
 			d.addChart(e.path)
 			continue
 		}
-		if kustomizationFile(e.path) != "" {
+		if kustomize.FileIn(e.path) != "" {
 			kustomizations = append(kustomizations, e.path)
 			d.addKustomization(e.path)
 		}
 	}
 	used := map[string]bool{}
 	for _, dir := range kustomizations {
-		for f := range scanKustomization(absPath(dir)).consumed {
+		for f := range kustomize.FilesUsed(source.Abs(dir)) {
 			used[f] = true
 		}
 	}
 	for _, e := range entries {
-		if e.isDir || inChart(e.path) || used[absPath(e.path)] || slices.Contains(kustomizationNames, filepath.Base(e.path)) {
+		if e.isDir || inChart(e.path) || used[source.Abs(e.path)] || slices.Contains(kustomize.FileNames, filepath.Base(e.path)) {
 			continue
 		}
 		if !manifestExtensions[strings.ToLower(filepath.Ext(e.path))] {
@@ -285,11 +215,11 @@ func (d *discovery) collect(root string) []walkEntry {
 	if err != nil {
 		realRoot = root
 	}
-	realRoot = absPath(realRoot)
+	realRoot = source.Abs(realRoot)
 	var entries []walkEntry
 	err = filepath.WalkDir(root, func(path string, de fs.DirEntry, err error) error {
 		if err != nil {
-			d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(path), Message: describeOpenError(err)})
+			d.errs = append(d.errs, lint.InputError{File: filepath.ToSlash(path), Message: source.DescribeError(err)})
 			if de != nil && de.IsDir() {
 				return fs.SkipDir
 			}
@@ -320,7 +250,7 @@ func (d *discovery) collectSymlink(path, realRoot string, entries *[]walkEntry) 
 		d.skip(path, "broken symlink")
 		return
 	}
-	target = absPath(target)
+	target = source.Abs(target)
 	if rel, err := filepath.Rel(realRoot, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		d.skip(path, "symlink to "+filepath.ToSlash(target)+", outside the walked directory, not followed")
 		return
@@ -336,7 +266,7 @@ func skipDir(name string) bool {
 
 // explicit adds what a file named on the command line stands for.
 func (d *discovery) explicit(path string) {
-	abs := absPath(path)
+	abs := source.Abs(path)
 	if strings.EqualFold(filepath.Ext(path), ".tgz") {
 		d.addChart(path)
 		return
@@ -378,7 +308,7 @@ func userPath(path, abs string) string {
 // its repository, or "". The outermost, because a subchart is rendered
 // through its parent.
 func enclosingChart(file string) string {
-	stop := repositoryRoot(filepath.Dir(file))
+	stop := source.RepositoryRoot(filepath.Dir(file))
 	chart := ""
 	for dir := filepath.Dir(file); ; {
 		if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
@@ -404,12 +334,12 @@ func underTemplates(file string) bool {
 // directories above it.
 func (d *discovery) kustomizationsUsing(file string) []string {
 	var candidates []usedKustomization
-	if repo := repositoryRoot(filepath.Dir(file)); repo != "" {
+	if repo := source.RepositoryRoot(filepath.Dir(file)); repo != "" {
 		candidates = d.repositoryKustomizations(repo)
 	} else {
 		for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-			if kustomizationFile(dir) != "" {
-				candidates = append(candidates, usedKustomization{dir: dir, uses: scanKustomization(dir).consumed})
+			if kustomize.FileIn(dir) != "" {
+				candidates = append(candidates, usedKustomization{dir: dir, uses: kustomize.FilesUsed(dir)})
 			}
 			if filepath.Dir(dir) == dir {
 				break
@@ -440,8 +370,8 @@ func (d *discovery) repositoryKustomizations(repo string) []usedKustomization {
 		if path != repo && skipDir(de.Name()) {
 			return fs.SkipDir
 		}
-		if kustomizationFile(path) != "" {
-			found = append(found, usedKustomization{dir: path, uses: scanKustomization(path).consumed})
+		if kustomize.FileIn(path) != "" {
+			found = append(found, usedKustomization{dir: path, uses: kustomize.FilesUsed(path)})
 		}
 		return nil
 	})

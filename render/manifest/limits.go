@@ -1,33 +1,20 @@
-package render
+package manifest
 
 import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"io"
-	"io/fs"
-	"maps"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
 )
 
-// The limits below bound the time and memory one input can cost. Each is
-// far above what real manifests, charts and overlays need, and each is
+// The limits below bound the time and memory one document can cost, beyond
+// source.MaxFileSize. Each is far above what real manifests need, and each is
 // enforced with an input error naming the file, so a hostile or broken input
 // is reported and skipped instead of taking the process down. docs/limits.md
 // documents them for users; keep the two in step.
 const (
-	// MaxFileSize is the largest manifest, values file or kustomize input
-	// read, in bytes. The largest real manifests (CRD bundles of operators)
-	// are a few megabytes; a decoded node tree costs about ten times its
-	// text, so this keeps one file well under a gigabyte of memory.
-	MaxFileSize = 32 << 20
-
 	// MaxDepth is the deepest nesting of mappings and sequences accepted in
 	// one YAML document. Kubernetes objects, OpenAPI schemas of CRDs
 	// included, stay below a hundred levels.
@@ -38,36 +25,7 @@ const (
 	// bombs ("billion laughs") before anything walks through the aliases,
 	// while leaving ordinary anchor reuse alone.
 	MaxExpandedNodes = 1_000_000
-
-	// MaxTemplateOutput is the most text one Helm template may render, in
-	// bytes, and MaxChartOutput the most a whole chart render may.
-	MaxTemplateOutput = 16 << 20
-	MaxChartOutput    = 64 << 20
-
-	// MaxChartArchiveSize and MaxChartFileSize bound a chart when Helm's
-	// loader reads it: the decompressed size of a packaged chart, and the
-	// size of any one file of a chart, packaged or not. They are Helm's
-	// own defaults, which the loader enforces; TestHelmLoaderLimits keeps
-	// them in step.
-	MaxChartArchiveSize = 100 << 20
-	MaxChartFileSize    = 5 << 20
 )
-
-// readLimited reads r up to MaxFileSize, failing rather than reading on.
-func readLimited(file string, r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, &lint.InputError{File: file, Message: "cannot read: " + err.Error()}
-	}
-	if len(data) > MaxFileSize {
-		return nil, tooLarge(file)
-	}
-	return data, nil
-}
-
-func tooLarge(file string) error {
-	return &lint.InputError{File: file, Message: fmt.Sprintf("file is larger than the %d MiB limit; not linted", MaxFileSize>>20)}
-}
 
 // docCheck enforces the per-document limits on the documents of one input
 // as Decode reads them.
@@ -204,7 +162,7 @@ func (c *treeCheck) check(root *yaml.Node) error {
 		return err
 	}
 	// Only what aliases add counts: a large file without them is bounded
-	// by MaxFileSize already.
+	// by source.MaxFileSize already.
 	if size-c.real > MaxExpandedNodes {
 		return &lint.InputError{File: c.file, Line: c.largest.Line, Message: fmt.Sprintf("aliases expand this document by more than %d nodes (an alias bomb?); not linted", MaxExpandedNodes)}
 	}
@@ -265,84 +223,13 @@ func (c *treeCheck) visit(n *yaml.Node, depth int) (int, error) {
 	return total, nil
 }
 
-// checkRenderSize enforces MaxTemplateOutput and MaxChartOutput on what
-// Helm's engine returned, before any of it is decoded into node trees.
-func (r *release) checkRenderSize(chartName string, out map[string]string) error {
-	total := 0
-	for _, key := range slices.Sorted(maps.Keys(out)) {
-		size := len(out[key])
-		if size > MaxTemplateOutput {
-			file := r.base
-			if f := r.byKey[key]; f != nil {
-				file = r.display[f]
-			}
-			return &lint.InputError{File: file, Message: fmt.Sprintf("chart %s: template renders more than the %d MiB limit; not linted", chartName, MaxTemplateOutput>>20)}
-		}
-		total += size
-	}
-	if total > MaxChartOutput {
-		return &lint.InputError{File: r.base, Message: fmt.Sprintf("chart %s renders more than the %d MiB limit; not linted", chartName, MaxChartOutput>>20)}
-	}
-	return nil
-}
-
-// checkChartLinks refuses a chart directory holding a symbolic link that
-// resolves outside the chart, or to a directory containing the link. Helm's
-// loader follows symbolic links, so the first would read (and expose through
-// .Files) files the user never named, and the second would walk forever.
-func checkChartLinks(name, dir string) error {
-	root, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return &lint.InputError{File: name, Message: "cannot load chart: " + describeOpenError(err)}
-	}
-	root = absPath(root)
-	return filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
-		if err != nil {
-			return &lint.InputError{File: filepath.ToSlash(p), Message: "cannot load chart: " + describeOpenError(err)}
-		}
-		if de.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		link := filepath.ToSlash(p)
-		target, err := filepath.EvalSymlinks(p)
-		if err != nil {
-			return &lint.InputError{File: link, Message: "chart holds a broken symbolic link; not linted"}
-		}
-		target = absPath(target)
-		if !within(root, target) {
-			return &lint.InputError{File: link, Message: "chart holds a symbolic link to " + filepath.ToSlash(target) + ", outside the chart; not linted"}
-		}
-		if linkDir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil && within(target, absPath(linkDir)) {
-			return &lint.InputError{File: link, Message: "chart holds a symbolic link to a directory containing it (a loop); not linted"}
-		}
-		return nil
-	})
-}
-
-// within reports whether path is dir or lies below it.
-func within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// readFileLimited reads the file at name (an OS path), named file in
-// errors, up to MaxFileSize.
-func readFileLimited(file, name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, &lint.InputError{File: file, Message: describeOpenError(err)}
-	}
-	defer f.Close()
-	return readLimited(file, f)
-}
-
-// checkYAMLLimits applies treeCheck to every document of data, for YAML that
+// CheckYAMLLimits applies treeCheck to every document of data, for YAML that
 // another library parses after us (kustomize expands aliases while reading).
 // Only text with an anchor can hold an alias, so most files are passed
 // without parsing; what the other library builds comes back through Decode,
 // which checks the nesting. Syntax errors are left for the other library to
 // report.
-func checkYAMLLimits(file string, data []byte) error {
+func CheckYAMLLimits(file string, data []byte) error {
 	if !bytes.ContainsRune(data, '&') {
 		return nil
 	}
@@ -362,23 +249,4 @@ func checkYAMLLimits(file string, data []byte) error {
 			return err
 		}
 	}
-}
-
-// includeCall is how Helm's engine chains the error of an include inside
-// another.
-const includeCall = "error calling include: "
-
-// condenseIncludes shortens a Helm error through many nested includes, as
-// when a chart's templates recurse until Helm's include limit: one frame per
-// level made a message of a hundred kilobytes. The outermost frame, where
-// the template a person opens goes wrong, and the innermost cause are kept.
-func condenseIncludes(msg string) string {
-	const keep = 3
-	n := strings.Count(msg, includeCall)
-	if n <= keep {
-		return msg
-	}
-	first := strings.Index(msg, includeCall) + len(includeCall)
-	last := strings.LastIndex(msg, includeCall) + len(includeCall)
-	return msg[:first] + fmt.Sprintf("[%d nested includes] ", n-1) + msg[last:]
 }

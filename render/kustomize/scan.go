@@ -1,4 +1,4 @@
-package render
+package kustomize
 
 import (
 	"errors"
@@ -9,17 +9,19 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
 )
 
-// kustomizationNames are the file names that make a directory a
+// FileNames are the file names that make a directory a
 // kustomization, in the order kustomize itself looks for them.
-var kustomizationNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+var FileNames = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
 
-// kustomizationFile returns the kustomization file of dir, or "" when dir is
+// FileIn returns the kustomization file of dir, or "" when dir is
 // not a kustomization.
-func kustomizationFile(dir string) string {
-	for _, name := range kustomizationNames {
+func FileIn(dir string) string {
+	for _, name := range FileNames {
 		p := filepath.Join(dir, name)
 		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
 			return p
@@ -61,17 +63,17 @@ type helmChartRef struct {
 // readKustomization parses the kustomization file of dir. It returns nil and
 // no error when dir has none.
 func readKustomization(dir string) (*kustSpec, error) {
-	file := kustomizationFile(dir)
+	file := FileIn(dir)
 	if file == "" {
 		return nil, nil
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, &lint.InputError{File: filepath.ToSlash(file), Message: describeOpenError(err)}
+		return nil, &lint.InputError{File: filepath.ToSlash(file), Message: source.DescribeError(err)}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, syntaxError(filepath.ToSlash(file), data, err)
+		return nil, manifest.SyntaxError(filepath.ToSlash(file), data, err)
 	}
 	k := &kustSpec{file: file, dir: dir}
 	if len(doc.Content) == 0 {
@@ -258,4 +260,11 @@ func scanKustomization(dir string) *kustTree {
 	}
 	visit(filepath.Clean(dir))
 	return t
+}
+
+// FilesUsed is every local file the kustomization in dir uses, through its
+// bases and components too, as absolute paths. Discovery asks it so that a
+// file an overlay builds is not linted again on its own.
+func FilesUsed(dir string) map[string]bool {
+	return scanKustomization(dir).consumed
 }

@@ -1,4 +1,4 @@
-package rules_test
+package main
 
 import (
 	"os"
@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
-	"github.com/dockershim-lint/dockershim-lint/render"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
 
 // corpusDir holds vendor manifests and charts as published; it lives next
 // to the repository, not in it.
-const corpusDir = "../../shared/corpus"
+const corpusDir = "../shared/corpus"
 
 // corpusFinding is a finding checked by hand against the vendor's file.
 // Line and column are zero for rendered charts, whose positions belong to
@@ -54,7 +55,7 @@ func TestCorpus(t *testing.T) {
 		{name: "Dynatrace operator", input: file("dynatrace-oneagent-operator/deploy/kubernetes.yaml")},
 		{
 			name:  "Datadog chart defaults mount /var/run",
-			input: chart("assembled/datadog", render.HelmOptions{Set: []string{datadogKey}}),
+			input: chart("assembled/datadog", helm.Options{Set: []string{datadogKey}}),
 			want: []corpusFinding{{
 				rule: "docker-socket", severity: lint.SeverityWarning,
 				file:    "assembled/datadog/templates/daemonset.yaml",
@@ -64,7 +65,7 @@ func TestCorpus(t *testing.T) {
 		},
 		{
 			name: "Datadog chart with dockerSocketPath sets DOCKER_HOST",
-			input: chart("assembled/datadog", render.HelmOptions{
+			input: chart("assembled/datadog", helm.Options{
 				Set: []string{datadogKey, "datadog.dockerSocketPath=/var/run/docker.sock"},
 			}),
 			want: []corpusFinding{
@@ -92,7 +93,7 @@ func TestCorpus(t *testing.T) {
 			},
 		},
 	}
-	core := coreRules()
+	core := rules.Core()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			result := (&lint.Engine{Rules: core}).Run([]lint.Input{tt.input(corpusDir)})
@@ -125,16 +126,9 @@ func TestCorpus(t *testing.T) {
 }
 
 func file(rel string) func(dir string) lint.Input {
-	return func(dir string) lint.Input { return render.NewFile(filepath.Join(dir, rel)) }
+	return func(dir string) lint.Input { return manifest.NewFile(filepath.Join(dir, rel)) }
 }
 
-func chart(rel string, opts render.HelmOptions) func(dir string) lint.Input {
-	return func(dir string) lint.Input { return render.NewChart(filepath.Join(dir, rel), opts) }
-}
-
-// coreRules are the rules of this package's core checks; the vendor-agent
-// rules that All also returns have their own corpus tests.
-func coreRules() []*lint.Rule {
-	ids := []string{"docker-socket", "docker-data-dir", "docker-host-env", "docker-cli", "dockershim-socket"}
-	return slices.DeleteFunc(rules.All(), func(r *lint.Rule) bool { return !slices.Contains(ids, r.ID) })
+func chart(rel string, opts helm.Options) func(dir string) lint.Input {
+	return func(dir string) lint.Input { return helm.NewChart(filepath.Join(dir, rel), opts) }
 }

@@ -1,4 +1,4 @@
-package render
+package helm
 
 import (
 	"archive/tar"
@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
@@ -25,8 +27,8 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 )
 
-// HelmOptions are the `helm template` settings a chart is rendered with.
-type HelmOptions struct {
+// Options are the `helm template` settings a chart is rendered with.
+type Options struct {
 	// ValuesFiles are -f/--values files (OS paths), merged in order over
 	// the chart's values.yaml.
 	ValuesFiles []string
@@ -52,14 +54,14 @@ type Chart struct {
 	// Path is the chart as the user gave it, with forward slashes.
 	Path    string
 	osPath  string
-	options HelmOptions
+	options Options
 	// directives are the ignore comments of the templates and values
 	// files the renders read.
 	directives []lint.Directive
 }
 
 // NewChart returns the input for the chart directory or .tgz at path.
-func NewChart(name string, opts HelmOptions) lint.Input {
+func NewChart(name string, opts Options) lint.Input {
 	return &Chart{Path: strings.TrimSuffix(filepath.ToSlash(name), "/"), osPath: name, options: opts}
 }
 
@@ -231,7 +233,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 			continue
 		}
 		loc := &helmLocator{file: r.display[f], marks: &r.marks, placed: placed, values: r.values[key]}
-		objs, err := Decode(loc.file, []byte(text))
+		objs, err := manifest.Decode(loc.file, []byte(text))
 		if err != nil {
 			errs = append(errs, renderedYAMLError(loc, err, chrt.Name(), source))
 		}
@@ -385,7 +387,7 @@ func dependencyLine(chrt *chart.Chart, display map[*chart.File]string, name stri
 // replaced), then --set, --set-string and --set-file in Helm's syntax. It
 // also keeps each file's yaml.v3 tree to locate values later. Files are
 // read from disk only: a URL is refused rather than fetched.
-func (r *release) mergeValues(chrt *chart.Chart, ci string, opts HelmOptions) (map[string]any, error) {
+func (r *release) mergeValues(chrt *chart.Chart, ci string, opts Options) (map[string]any, error) {
 	base := map[string]any{}
 	var files []parsedValues
 	if ci != "" {
@@ -404,7 +406,7 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts HelmOptions) (m
 		if strings.Contains(name, "://") {
 			return nil, &lint.InputError{File: file, Message: "remote values files are not fetched"}
 		}
-		data, err := readFileLimited(file, name)
+		data, err := source.ReadFile(file, name)
 		if err != nil {
 			return nil, err
 		}
@@ -460,7 +462,7 @@ type parsedValues struct {
 func parseValues(file string, data []byte) (parsedValues, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return parsedValues{}, syntaxError(file, data, err)
+		return parsedValues{}, manifest.SyntaxError(file, data, err)
 	}
 	src := parsedValues{file: file, data: data}
 	if len(doc.Content) > 0 {
@@ -483,7 +485,7 @@ func mergeMaps(a, b map[string]any) map[string]any {
 	return out
 }
 
-func capabilities(opts HelmOptions) (*chartutil.Capabilities, error) {
+func capabilities(opts Options) (*chartutil.Capabilities, error) {
 	caps := chartutil.DefaultCapabilities.Copy()
 	if opts.KubeVersion != "" {
 		kv, err := chartutil.ParseKubeVersion(opts.KubeVersion)
