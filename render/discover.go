@@ -59,7 +59,12 @@ type Skipped struct {
 // Paths that cannot be read are returned as errors and the rest still
 // linted. Inputs come in a deterministic order.
 func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
-	d := &discovery{opts: opts, seen: map[string]bool{}, repos: map[string][]usedKustomization{}}
+	d := &discovery{
+		opts:     opts,
+		boundary: source.NewBoundary(paths),
+		seen:     map[string]bool{},
+		repos:    map[string][]usedKustomization{},
+	}
 	for _, p := range paths {
 		if p == "-" {
 			d.inputs = append(d.inputs, manifest.NewReader(source.StdinName, opts.Stdin))
@@ -80,7 +85,10 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 }
 
 type discovery struct {
-	opts   Options
+	opts Options
+	// boundary is where the inputs may read what they refer to; nothing
+	// above it, such as an ancestor's Chart.yaml, is consulted.
+	boundary *source.Boundary
 	inputs []lint.Input
 	errs   []lint.InputError
 	// seen holds the absolute paths of charts, kustomizations and files
@@ -120,12 +128,13 @@ func (d *discovery) addChart(path string) {
 		if d.opts.ChartHelm != nil {
 			opts = d.opts.ChartHelm(abs)
 		}
+		opts.Boundary = d.boundary
 		return helm.NewChart(path, opts)
 	})
 }
 
 func (d *discovery) addKustomization(dir string) {
-	d.add("kustomization:"+source.Abs(dir), func() lint.Input { return kustomize.New(dir) })
+	d.add("kustomization:"+source.Abs(dir), func() lint.Input { return kustomize.New(dir, d.boundary) })
 }
 
 func (d *discovery) addFile(path string) {
@@ -141,7 +150,7 @@ type walkEntry struct {
 func (d *discovery) walk(root string) {
 	// A directory inside a chart, such as its templates, stands for the
 	// chart: its files are templates, never plain YAML.
-	if chart := enclosingChart(filepath.Join(source.Abs(root), "Chart.yaml")); chart != "" {
+	if chart := d.enclosingChart(filepath.Join(source.Abs(root), "Chart.yaml")); chart != "" {
 		d.addChart(userPath(root, chart))
 		return
 	}
@@ -156,12 +165,7 @@ func (d *discovery) walk(root string) {
 	// below it, subcharts included, belongs to the outermost one.
 	var charts []string
 	inChart := func(path string) bool {
-		for _, c := range charts {
-			if path == c || strings.HasPrefix(path, c+string(filepath.Separator)) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(charts, func(c string) bool { return source.Within(c, path) })
 	}
 	var kustomizations []string
 	for _, e := range entries {
@@ -180,7 +184,7 @@ func (d *discovery) walk(root string) {
 	}
 	used := map[string]bool{}
 	for _, dir := range kustomizations {
-		for f := range kustomize.FilesUsed(source.Abs(dir)) {
+		for f := range kustomize.FilesUsed(source.Abs(dir), d.boundary) {
 			used[f] = true
 		}
 	}
@@ -203,7 +207,7 @@ func (d *discovery) walk(root string) {
 // is asked only of files in a templates directory, where "{{" means Helm;
 // elsewhere manifests carry "{{" in strings (alerting rules, log formats).
 func isTemplate(path string) bool {
-	data, err := os.ReadFile(path)
+	data, err := source.ReadFile(filepath.ToSlash(path), path)
 	return err == nil && strings.Contains(string(data), "{{")
 }
 
@@ -251,7 +255,7 @@ func (d *discovery) collectSymlink(path, realRoot string, entries *[]walkEntry) 
 		return
 	}
 	target = source.Abs(target)
-	if rel, err := filepath.Rel(realRoot, target); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !source.Within(realRoot, target) {
 		d.skip(path, "symlink to "+filepath.ToSlash(target)+", outside the walked directory, not followed")
 		return
 	}
@@ -271,7 +275,7 @@ func (d *discovery) explicit(path string) {
 		d.addChart(path)
 		return
 	}
-	if chart := enclosingChart(abs); chart != "" {
+	if chart := d.enclosingChart(abs); chart != "" {
 		d.addChart(userPath(path, chart))
 		return
 	}
@@ -281,8 +285,10 @@ func (d *discovery) explicit(path string) {
 		}
 		return
 	}
-	if strings.EqualFold(filepath.Ext(path), ".tpl") || underTemplates(abs) {
-		d.skip(path, "a Helm template outside any chart is not YAML and is not linted")
+	// As in a walk: a templates directory outside any chart may hold
+	// plain manifests, and only a file with template actions is skipped.
+	if strings.EqualFold(filepath.Ext(path), ".tpl") || underTemplates(abs) && isTemplate(path) {
+		d.skip(path, "a Helm template outside any chart (no Chart.yaml above it) is not YAML and is not linted")
 		return
 	}
 	d.addFile(path)
@@ -304,22 +310,27 @@ func userPath(path, abs string) string {
 	return abs
 }
 
-// enclosingChart is the outermost chart directory holding file, within
-// its repository, or "". The outermost, because a subchart is rendered
-// through its parent.
-func enclosingChart(file string) string {
-	stop := source.RepositoryRoot(filepath.Dir(file))
+// enclosingChart is the outermost chart directory holding file inside the
+// boundary, or "". The outermost, because a subchart is rendered through its
+// parent; inside the boundary, because a Chart.yaml above the paths being
+// linted belongs to someone else.
+func (d *discovery) enclosingChart(file string) string {
+	root := d.boundary.Root(file)
+	if root == "" {
+		return ""
+	}
 	chart := ""
-	for dir := filepath.Dir(file); ; {
+	for dir := filepath.Dir(file); source.Within(root, dir); {
 		if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
 			chart = dir
 		}
 		parent := filepath.Dir(dir)
-		if dir == stop || parent == dir {
-			return chart
+		if parent == dir {
+			break
 		}
 		dir = parent
 	}
+	return chart
 }
 
 // underTemplates reports whether file lies in a templates directory, where
@@ -329,25 +340,16 @@ func underTemplates(file string) bool {
 }
 
 // kustomizationsUsing lists the kustomizations that use file, directly or
-// through a base or component, in lexical order: every one in the
-// repository holding file, or, outside any repository, those in the
-// directories above it.
+// through a base or component, in lexical order: every one below the
+// boundary root holding file. A file named outside any repository is its
+// own root, with no kustomization around it.
 func (d *discovery) kustomizationsUsing(file string) []string {
-	var candidates []usedKustomization
-	if repo := source.RepositoryRoot(filepath.Dir(file)); repo != "" {
-		candidates = d.repositoryKustomizations(repo)
-	} else {
-		for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-			if kustomize.FileIn(dir) != "" {
-				candidates = append(candidates, usedKustomization{dir: dir, uses: kustomize.FilesUsed(dir)})
-			}
-			if filepath.Dir(dir) == dir {
-				break
-			}
-		}
+	root := d.boundary.Root(file)
+	if root == "" || !isDir(root) {
+		return nil
 	}
 	var out []string
-	for _, k := range candidates {
+	for _, k := range d.rootKustomizations(root) {
 		if k.uses[file] {
 			out = append(out, k.dir)
 		}
@@ -356,7 +358,12 @@ func (d *discovery) kustomizationsUsing(file string) []string {
 	return out
 }
 
-func (d *discovery) repositoryKustomizations(repo string) []usedKustomization {
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
+
+func (d *discovery) rootKustomizations(repo string) []usedKustomization {
 	if found, ok := d.repos[repo]; ok {
 		return found
 	}
@@ -371,7 +378,7 @@ func (d *discovery) repositoryKustomizations(repo string) []usedKustomization {
 			return fs.SkipDir
 		}
 		if kustomize.FileIn(path) != "" {
-			found = append(found, usedKustomization{dir: path, uses: kustomize.FilesUsed(path)})
+			found = append(found, usedKustomization{dir: path, uses: kustomize.FilesUsed(path, d.boundary)})
 		}
 		return nil
 	})

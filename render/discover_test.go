@@ -203,9 +203,10 @@ func TestDiscoverMissingPathKeepsOthers(t *testing.T) {
 	}
 }
 
-// TestDiscoverOutsideRepository covers a file named outside any git
-// repository: the kustomizations in the directories above it are the ones
-// searched.
+// TestDiscoverOutsideRepository covers paths named outside any git
+// repository: each path is its own boundary, so nothing above it (an
+// ancestor's kustomization or Chart.yaml) is consulted, and a directory
+// named is discovered as usual.
 func TestDiscoverOutsideRepository(t *testing.T) {
 	dir := t.TempDir()
 	if source.RepositoryRoot(dir) != "" {
@@ -216,6 +217,8 @@ func TestDiscoverOutsideRepository(t *testing.T) {
 		"app/base/kustomization.yaml": "resources:\n  - cm.yaml\n",
 		"app/base/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
 		"app/base/unused.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+		"chart/Chart.yaml":            "apiVersion: v2\nname: outer\nversion: 0.1.0\n",
+		"chart/manifests/pod.yaml":    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n",
 	}
 	for name, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -226,17 +229,50 @@ func TestDiscoverOutsideRepository(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	inputs, errs := Discover([]string{filepath.Join(dir, "app", "base", "cm.yaml"), filepath.Join(dir, "app", "base", "unused.yaml")}, Options{})
-	if len(errs) > 0 {
-		t.Fatalf("unexpected errors: %v", errs)
-	}
 	d := filepath.ToSlash(dir)
-	want := []string{
-		"kustomization " + d + "/app/kustomization.yaml",
-		"kustomization " + d + "/app/base/kustomization.yaml",
-		"file " + d + "/app/base/unused.yaml",
+	tests := []struct {
+		name  string
+		paths []string
+		want  []string
+	}{
+		{
+			name:  "files below a kustomization are linted as files",
+			paths: []string{"app/base/cm.yaml", "app/base/unused.yaml"},
+			want:  []string{"file " + d + "/app/base/cm.yaml", "file " + d + "/app/base/unused.yaml"},
+		},
+		{
+			name:  "the directory holding the kustomizations builds them",
+			paths: []string{"app"},
+			want: []string{
+				"kustomization " + d + "/app/kustomization.yaml",
+				"kustomization " + d + "/app/base/kustomization.yaml",
+				"file " + d + "/app/base/unused.yaml",
+			},
+		},
+		{
+			name:  "a Chart.yaml above the named directory does not take it over",
+			paths: []string{"chart/manifests"},
+			want:  []string{"file " + d + "/chart/manifests/pod.yaml"},
+		},
+		{
+			name:  "a Chart.yaml above the named file does not take it over",
+			paths: []string{"chart/manifests/pod.yaml"},
+			want:  []string{"file " + d + "/chart/manifests/pod.yaml"},
+		},
 	}
-	if got := inputNames(inputs); !slices.Equal(got, want) {
-		t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var paths []string
+			for _, p := range tt.paths {
+				paths = append(paths, filepath.Join(dir, filepath.FromSlash(p)))
+			}
+			inputs, errs := Discover(paths, Options{})
+			if len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			if got := inputNames(inputs); !slices.Equal(got, tt.want) {
+				t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
 	}
 }

@@ -453,7 +453,7 @@ func TestHostileInputs(t *testing.T) {
 				write(t, filepath.Join(dir, "app", "kustomization.yaml"), []byte("resources:\n  - ../secret.yaml\n"))
 				return []string{filepath.Join(dir, "good.yaml"), filepath.Join(dir, "app")}
 			},
-			errFile: "app/kustomization.yaml", errMsg: "is not in or below",
+			errFile: "app/kustomization.yaml", errMsg: "secret.yaml is outside",
 		},
 		{
 			name: "kustomization with a remote base",

@@ -1,9 +1,7 @@
 package helm
 
 import (
-	"archive/tar"
 	"cmp"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"maps"
@@ -20,7 +18,6 @@ import (
 	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/strvals"
@@ -46,6 +43,9 @@ type Options struct {
 	// AllCIValues renders the chart once with its defaults and once more
 	// per ci/*values.yaml file (the chart-testing convention).
 	AllCIValues bool
+	// Boundary is where the chart's files may be read from; nil means the
+	// boundary of a run over the chart alone.
+	Boundary *source.Boundary
 }
 
 // Chart is a Helm chart, a directory or a packaged .tgz, linted as the
@@ -62,6 +62,9 @@ type Chart struct {
 
 // NewChart returns the input for the chart directory or .tgz at path.
 func NewChart(name string, opts Options) lint.Input {
+	if opts.Boundary == nil {
+		opts.Boundary = source.NewBoundary([]string{name})
+	}
 	return &Chart{Path: strings.TrimSuffix(filepath.ToSlash(name), "/"), osPath: name, options: opts}
 }
 
@@ -142,42 +145,18 @@ func (c *Chart) base() string {
 	if info, err := os.Stat(c.osPath); err == nil && info.IsDir() {
 		return c.Path
 	}
-	top, err := archiveTopDir(c.osPath)
-	if err != nil || top == "" {
+	data, err := c.options.Boundary.ReadFile(c.Path, c.osPath)
+	if err != nil {
 		return c.Path
 	}
-	return c.Path + "/" + top
-}
-
-func archiveTopDir(name string) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
+	if top, err := archiveTopDir(data); err == nil && top != "" {
+		return c.Path + "/" + top
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return "", err
-	}
-	hdr, err := tar.NewReader(zr).Next()
-	if err != nil {
-		return "", err
-	}
-	top, _, _ := strings.Cut(strings.TrimPrefix(hdr.Name, "./"), "/")
-	return top, nil
+	return c.Path
 }
 
 func (c *Chart) load() (*chart.Chart, error) {
-	if info, err := os.Stat(c.osPath); err == nil && info.IsDir() {
-		if err := checkChartLinks(c.Path, c.osPath); err != nil {
-			return nil, err
-		}
-	}
-	chrt, err := loader.Load(c.osPath)
-	if err != nil {
-		return nil, &lint.InputError{File: c.Path, Message: "cannot load chart: " + err.Error()}
-	}
-	return chrt, nil
+	return loadChart(c.Path, c.osPath, c.options.Boundary)
 }
 
 // release is everything one render needs to name and locate its output.
@@ -265,7 +244,7 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 	if r.base == c.Path {
 		osDir = c.osPath
 	}
-	r.nameFiles(chrt, r.base, osDir)
+	r.nameFiles(chrt, r.base, osDir, c.options.Boundary)
 	if err := checkDependencies(chrt, r.display); err != nil {
 		return nil, nil, nil, err
 	}
@@ -302,7 +281,7 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 // of chrt and its subcharts. It runs before dependencies are processed,
 // while subcharts still carry their own names rather than aliases; alias
 // copies share the *chart.File values, so the names follow them.
-func (r *release) nameFiles(chrt *chart.Chart, dir, osDir string) {
+func (r *release) nameFiles(chrt *chart.Chart, dir, osDir string, boundary *source.Boundary) {
 	for _, f := range chrt.Templates {
 		r.display[f] = dir + "/" + f.Name
 	}
@@ -310,15 +289,15 @@ func (r *release) nameFiles(chrt *chart.Chart, dir, osDir string) {
 		r.display[f] = dir + "/" + f.Name
 	}
 	for _, sub := range chrt.Dependencies() {
-		subDir, subOS := subchartDir(dir, osDir, sub.Name())
-		r.nameFiles(sub, subDir, subOS)
+		subDir, subOS := subchartDir(dir, osDir, sub.Name(), boundary)
+		r.nameFiles(sub, subDir, subOS, boundary)
 	}
 }
 
 // subchartDir names a subchart inside its parent: charts/<name> when that
 // directory exists (or the parent is itself packaged), else the .tgz in
 // charts/ that holds it.
-func subchartDir(dir, osDir, name string) (string, string) {
+func subchartDir(dir, osDir, name string, boundary *source.Boundary) (string, string) {
 	plain := dir + "/charts/" + name
 	if osDir == "" {
 		return plain, ""
@@ -330,8 +309,11 @@ func subchartDir(dir, osDir, name string) (string, string) {
 	entries, _ := os.ReadDir(chartsDir)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), name+"-") && strings.HasSuffix(e.Name(), ".tgz") {
-			top, err := archiveTopDir(filepath.Join(chartsDir, e.Name()))
-			if err == nil && top != "" {
+			data, err := boundary.ReadFile(dir+"/charts/"+e.Name(), filepath.Join(chartsDir, e.Name()))
+			if err != nil {
+				continue
+			}
+			if top, err := archiveTopDir(data); err == nil && top != "" {
 				return dir + "/charts/" + e.Name() + "/" + top, ""
 			}
 		}
@@ -441,7 +423,7 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts Options) (map[s
 		}
 		for _, s := range opts.SetFile {
 			err := strvals.ParseIntoFile(s, into, func(rs []rune) (any, error) {
-				data, err := os.ReadFile(string(rs))
+				data, err := source.ReadFile(string(rs), string(rs))
 				return string(data), err
 			})
 			if err != nil {

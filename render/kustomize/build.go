@@ -2,8 +2,6 @@ package kustomize
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,23 +27,22 @@ const (
 type Kustomization struct {
 	// Dir is the directory as the user named it (an OS path).
 	Dir string
-	// Boundary is a directory no file of the build may lie outside, such
-	// as the repository root; empty means only kustomize's own root-only
-	// load restrictions apply.
-	Boundary string
+	// boundary is where the files of the build may lie, beyond kustomize's
+	// own root-only load restrictions.
+	boundary *source.Boundary
 
 	// directives are the ignore comments of the files the build read.
 	directives []lint.Directive
 }
 
-// NewKustomization returns the input that builds the kustomization in dir.
-// Its build reads nothing outside the repository holding dir.
-func New(dir string) *Kustomization {
-	k := &Kustomization{Dir: dir}
-	if abs, err := filepath.Abs(dir); err == nil {
-		k.Boundary = source.RepositoryRoot(abs)
+// New returns the input that builds the kustomization in dir. Its build
+// reads nothing outside boundary; nil means the boundary of a run over dir
+// alone.
+func New(dir string, boundary *source.Boundary) *Kustomization {
+	if boundary == nil {
+		boundary = source.NewBoundary([]string{dir})
 	}
-	return k
+	return &Kustomization{Dir: dir, boundary: boundary}
 }
 
 // Name is the kustomization file, which build errors are about.
@@ -68,7 +65,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 	absDir = filepath.Clean(absDir)
 	// Remote references are refused before kustomize sees them, so the
 	// answer is ours and immediate rather than a clone that times out.
-	tree := scanKustomization(absDir)
+	tree := scanKustomization(absDir, k.boundary)
 	if len(tree.errs) > 0 {
 		return nil, k.relativeErrors(absDir, tree.errs)
 	}
@@ -85,18 +82,18 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 	if err != nil {
 		return nil, &lint.InputError{File: k.Name(), Message: err.Error()}
 	}
-	k.directives = nil
-	if data, err := os.ReadFile(root.file); err == nil {
-		// kustomize is served a rewritten root file whose lines differ
-		// from the user's.
-		k.directives = lint.ParseDirectives(k.display(absDir, root.file), data)
-	}
+	// kustomize is served a rewritten root file whose lines differ from
+	// the user's: the user's bytes are the ones to locate and parse.
+	k.directives = lint.ParseDirectives(k.display(absDir, root.file), root.data)
+	read := map[string][]byte{root.file: root.data}
 	fsys := &boundedFS{
 		FileSystem: filesys.MakeFsOnDisk(),
-		boundary:   k.Boundary,
+		boundary:   k.boundary,
 		served:     map[string][]byte{root.file: served},
 		onRead: func(path string, data []byte) {
-			k.directives = append(k.directives, lint.ParseDirectives(k.display(absDir, source.Abs(path)), data)...)
+			abs := source.Abs(path)
+			read[abs] = data
+			k.directives = append(k.directives, lint.ParseDirectives(k.display(absDir, abs), data)...)
 		},
 	}
 	opts := krusty.MakeDefaultOptions()
@@ -107,7 +104,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 		return nil, &lint.InputError{File: k.Name(), Message: "kustomize build failed: " + strings.ReplaceAll(err.Error(), absDir, filepath.ToSlash(k.Dir))}
 	}
 
-	b := &kustBuild{absDir: absDir, dir: k.Dir, sources: map[string]*sourceFile{}}
+	b := &kustBuild{absDir: absDir, dir: k.Dir, boundary: k.boundary, read: read, sources: map[string]*sourceFile{}}
 	source := "kustomization " + filepath.ToSlash(k.Dir)
 	var objects []*lint.Object
 	var errs []error
@@ -171,12 +168,8 @@ func (k *Kustomization) display(absDir, abs string) string {
 // helmCharts, which dockershim-lint renders itself rather than through the
 // helm binary. The user's file is never written.
 func buildKustomizationFile(k *kustSpec) ([]byte, error) {
-	data, err := os.ReadFile(k.file)
-	if err != nil {
-		return nil, err
-	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := yaml.Unmarshal(k.data, &doc); err != nil {
 		return nil, err
 	}
 	if len(doc.Content) == 0 {
@@ -212,7 +205,7 @@ func buildKustomizationFile(k *kustSpec) ([]byte, error) {
 // any path outside the boundary, with some files served from memory.
 type boundedFS struct {
 	filesys.FileSystem
-	boundary string
+	boundary *source.Boundary
 	served   map[string][]byte
 	// onRead, when set, sees every file read from disk, so ignore
 	// comments are found in the bytes kustomize reads anyway.
@@ -222,48 +215,42 @@ type boundedFS struct {
 var errReadOnly = errors.New("dockershim-lint never writes during a kustomize build")
 
 func (f *boundedFS) check(path string) error {
-	if f.boundary == "" {
-		return nil
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return err
-	}
-	if rel, err := filepath.Rel(f.boundary, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("%s is outside the repository %s", path, f.boundary)
-	}
-	return nil
+	return f.boundary.Check(path)
 }
 
+// ReadFile reads through the one reader, so a FIFO or device named as a
+// resource, patch or generator file is an error, not a hang, and nothing
+// over the size limit is read.
 func (f *boundedFS) ReadFile(path string) ([]byte, error) {
 	if data, ok := f.served[filepath.Clean(path)]; ok {
 		return data, nil
 	}
-	if err := f.check(path); err != nil {
+	data, err := f.boundary.ReadFile(filepath.ToSlash(path), path)
+	if err != nil {
 		return nil, err
 	}
-	if info, err := os.Stat(path); err == nil && info.Size() > source.MaxFileSize {
-		return nil, fmt.Errorf("%s is larger than the %d MiB limit", path, source.MaxFileSize>>20)
+	// kustomize expands aliases as it reads, so a bomb must be stopped
+	// before it gets the bytes.
+	if err := manifest.CheckYAMLLimits(path, data); err != nil {
+		return nil, err
 	}
-	data, err := f.FileSystem.ReadFile(path)
-	if err == nil {
-		// kustomize expands aliases as it reads, so a bomb must be
-		// stopped before it gets the bytes.
-		if err := manifest.CheckYAMLLimits(path, data); err != nil {
-			return nil, err
-		}
-	}
-	if err == nil && f.onRead != nil {
+	if f.onRead != nil {
 		f.onRead(path, data)
 	}
-	return data, err
+	return data, nil
 }
 
+// Open is ReadFile's bytes behind kustomize's file interface.
 func (f *boundedFS) Open(path string) (filesys.File, error) {
-	if err := f.check(path); err != nil {
+	data, err := f.ReadFile(path)
+	if err != nil {
 		return nil, err
 	}
-	return f.FileSystem.Open(path)
+	mem := filesys.MakeFsInMemory()
+	if err := mem.WriteFile(path, data); err != nil {
+		return nil, err
+	}
+	return mem.Open(path)
 }
 
 func (f *boundedFS) Exists(path string) bool {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 	"go.yaml.in/yaml/v3"
 )
@@ -36,7 +37,7 @@ var socketProbe = &lint.Rule{
 func runKustomization(t *testing.T, rs []*lint.Rule, dir string) lint.Result {
 	t.Helper()
 	e := lint.Engine{Rules: rs}
-	return e.Run([]lint.Input{New(dir)})
+	return e.Run([]lint.Input{New(dir, nil)})
 }
 
 func TestKustomizationPositions(t *testing.T) {
@@ -92,7 +93,7 @@ func TestKustomizationPatchColumn(t *testing.T) {
 }
 
 func TestKustomizationStripsBuildAnnotations(t *testing.T) {
-	objects, err := New(filepath.Join("..", "..", "testdata", "kustomize", "smp", "overlay")).Load()
+	objects, err := New(filepath.Join("..", "..", "testdata", "kustomize", "smp", "overlay"), nil).Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestKustomizationInputErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := filepath.Join("..", "..", "testdata", "kustomize")
 			start := time.Now()
-			objects, err := New(filepath.Join(root, tt.dir)).Load()
+			objects, err := New(filepath.Join(root, tt.dir), nil).Load()
 			if elapsed := time.Since(start); elapsed > 10*time.Second {
 				t.Errorf("took %v: an input error must be immediate", elapsed)
 			}
@@ -155,7 +156,7 @@ func TestBoundedFSRefusesOutside(t *testing.T) {
 	if err := os.MkdirAll(inside, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	fsys := &boundedFS{boundary: inside, served: map[string][]byte{}}
+	fsys := &boundedFS{boundary: source.NewBoundary([]string{inside}), served: map[string][]byte{}}
 	for _, path := range []string{dir, filepath.Join(dir, "other", "x.yaml"), filepath.Join(inside, "..", "x.yaml")} {
 		if err := fsys.check(path); err == nil {
 			t.Errorf("check(%s) accepted a path outside %s", path, inside)
@@ -208,7 +209,7 @@ func TestKustomizeCorpus(t *testing.T) {
 	e := lint.Engine{Rules: rules.All()}
 	for _, dir := range dirs {
 		t.Run(filepath.ToSlash(dir[len(root):]), func(t *testing.T) {
-			res := e.Run([]lint.Input{New(dir)})
+			res := e.Run([]lint.Input{New(dir, nil)})
 			for _, f := range res.Findings {
 				t.Errorf("unexpected finding: %s %s %s", f.Position, f.Rule, f.Message)
 			}

@@ -1,7 +1,6 @@
 package kustomize
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -21,6 +21,12 @@ type kustBuild struct {
 	absDir string
 	// dir is the same directory as the user named it.
 	dir string
+	// boundary bounds the build; read holds every file the build read
+	// through it, by absolute path. Origins name files by annotations that
+	// a patch can forge, so only these are ever mapped: a path an
+	// annotation names and the build did not read is never opened.
+	boundary *source.Boundary
+	read     map[string][]byte
 
 	mu      sync.Mutex
 	sources map[string]*sourceFile
@@ -47,9 +53,9 @@ func (b *kustBuild) abs(path string) string {
 	return filepath.Join(b.absDir, filepath.FromSlash(path))
 }
 
-// source parses the file at abs, or returns nil when it cannot be read: the
-// build succeeded, so a file it read and we cannot is a race not worth an
-// error, and the finding falls back to a coarser position.
+// source parses the file at abs as the build read it, or returns nil when
+// the build read no such file (an origin annotation set by the user, not by
+// kustomize): the finding then falls back to a coarser position.
 func (b *kustBuild) source(abs string) *sourceFile {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -57,7 +63,7 @@ func (b *kustBuild) source(abs string) *sourceFile {
 		return s
 	}
 	var s *sourceFile
-	if data, err := os.ReadFile(abs); err == nil {
+	if data, ok := b.read[filepath.Clean(abs)]; ok {
 		s = &sourceFile{display: b.display(abs), lines: strings.Split(string(data), "\n")}
 		s.docs = parseDocs(data)
 	}
@@ -74,7 +80,10 @@ func (b *kustBuild) spec(abs string) *kustSpec {
 	if s, ok := b.specs[abs]; ok {
 		return s
 	}
-	s, _ := readKustomization(filepath.Dir(abs))
+	var s *kustSpec
+	if data, ok := b.read[filepath.Clean(abs)]; ok {
+		s, _ = parseKustomization(abs, data, b.boundary)
+	}
 	b.specs[abs] = s
 	return s
 }

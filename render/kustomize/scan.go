@@ -36,7 +36,11 @@ func FileIn(dir string) string {
 type kustSpec struct {
 	file string
 	dir  string
+	// data is the file as read, before kustomize is served a rewritten copy.
+	data []byte
 	root *yaml.Node
+	// boundary is where the files the kustomization names may lie.
+	boundary *source.Boundary
 	// files are the local files the kustomization consumes: resources,
 	// patches, generator inputs, replacement sources, plugin configs.
 	files []string
@@ -61,21 +65,28 @@ type helmChartRef struct {
 }
 
 // readKustomization parses the kustomization file of dir. It returns nil and
-// no error when dir has none.
-func readKustomization(dir string) (*kustSpec, error) {
+// no error when dir has none. A base outside the boundary is refused before
+// its file is read.
+func readKustomization(dir string, boundary *source.Boundary) (*kustSpec, error) {
 	file := FileIn(dir)
 	if file == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(file)
+	data, err := boundary.ReadFile(filepath.ToSlash(file), file)
 	if err != nil {
-		return nil, &lint.InputError{File: filepath.ToSlash(file), Message: source.DescribeError(err)}
+		return nil, err
 	}
+	return parseKustomization(file, data, boundary)
+}
+
+// parseKustomization reads what the kustomization file holding data uses.
+func parseKustomization(file string, data []byte, boundary *source.Boundary) (*kustSpec, error) {
+	dir := filepath.Dir(file)
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, manifest.SyntaxError(filepath.ToSlash(file), data, err)
 	}
-	k := &kustSpec{file: file, dir: dir}
+	k := &kustSpec{file: file, dir: dir, data: data, boundary: boundary}
 	if len(doc.Content) == 0 {
 		return k, nil
 	}
@@ -187,11 +198,28 @@ func (k *kustSpec) readHelmCharts() {
 			release:   lint.Scalar(lint.Get(entry, "releaseName")),
 			namespace: lint.Scalar(lint.Get(entry, "namespace")),
 		}
-		if v := lint.Scalar(lint.Get(entry, "valuesFile")); v != "" {
-			ref.valuesFiles = append(ref.valuesFiles, filepath.Join(k.dir, filepath.FromSlash(v)))
+		if err := k.boundary.Check(ref.dir); err != nil {
+			k.errorf(entry, "helm chart %q: %s", name, source.DescribeError(err))
+			continue
 		}
+		outside := false
+		valuesFiles := []*yaml.Node{lint.Get(entry, "valuesFile")}
 		for _, v := range lint.Items(lint.Get(entry, "additionalValuesFiles")) {
-			ref.valuesFiles = append(ref.valuesFiles, filepath.Join(k.dir, filepath.FromSlash(lint.Scalar(v))))
+			valuesFiles = append(valuesFiles, v)
+		}
+		for _, v := range valuesFiles {
+			if lint.Scalar(v) == "" {
+				continue
+			}
+			path := filepath.Join(k.dir, filepath.FromSlash(lint.Scalar(v)))
+			if err := k.boundary.Check(path); err != nil {
+				k.errorf(v, "values file of helm chart %q: %s", name, source.DescribeError(err))
+				outside = true
+			}
+			ref.valuesFiles = append(ref.valuesFiles, path)
+		}
+		if outside {
+			continue
 		}
 		if _, err := os.Stat(filepath.Join(ref.dir, "Chart.yaml")); err != nil {
 			k.errorf(entry, "helm chart %q is not in %s and would need pulling: charts are not fetched", name, filepath.ToSlash(filepath.Join(home, name)))
@@ -231,7 +259,7 @@ type kustTree struct {
 // scanKustomization reads the kustomization in dir and, recursively, its
 // local bases and components. A base seen twice (a cycle, or a diamond) is
 // read once; kustomize reports cycles itself when it builds.
-func scanKustomization(dir string) *kustTree {
+func scanKustomization(dir string, boundary *source.Boundary) *kustTree {
 	t := &kustTree{consumed: map[string]bool{}}
 	seen := map[string]bool{}
 	var visit func(dir string)
@@ -240,7 +268,7 @@ func scanKustomization(dir string) *kustTree {
 			return
 		}
 		seen[dir] = true
-		k, err := readKustomization(dir)
+		k, err := readKustomization(dir, boundary)
 		if err != nil {
 			t.errs = append(t.errs, err)
 			return
@@ -265,6 +293,6 @@ func scanKustomization(dir string) *kustTree {
 // FilesUsed is every local file the kustomization in dir uses, through its
 // bases and components too, as absolute paths. Discovery asks it so that a
 // file an overlay builds is not linted again on its own.
-func FilesUsed(dir string) map[string]bool {
-	return scanKustomization(dir).consumed
+func FilesUsed(dir string, boundary *source.Boundary) map[string]bool {
+	return scanKustomization(dir, boundary).consumed
 }

@@ -2,7 +2,6 @@ package manifest
 
 import (
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -14,17 +13,18 @@ type File struct {
 	// Path is the file as findings name it: the path the user gave, joined
 	// with the walked sub-path, with forward slashes.
 	Path string
-	open func() (io.ReadCloser, error)
+	read func() ([]byte, error)
 	// directives receives the ignore comments Load finds. Inputs are
 	// passed around as File values, so copies share it.
 	directives *[]lint.Directive
 }
 
-// NewFile returns the input for the file at path (an OS path).
+// NewFile returns the input for the file at path (an OS path): one the user
+// named, or one a walk found inside a directory the user named.
 func NewFile(path string) File {
 	return File{
 		Path:       filepath.ToSlash(path),
-		open:       func() (io.ReadCloser, error) { return os.Open(path) },
+		read:       func() ([]byte, error) { return source.ReadFile(filepath.ToSlash(path), path) },
 		directives: new([]lint.Directive),
 	}
 }
@@ -33,7 +33,7 @@ func NewFile(path string) File {
 func NewReader(name string, r io.Reader) File {
 	return File{
 		Path:       name,
-		open:       func() (io.ReadCloser, error) { return io.NopCloser(r), nil },
+		read:       func() ([]byte, error) { return source.ReadAll(name, r) },
 		directives: new([]lint.Directive),
 	}
 }
@@ -41,12 +41,7 @@ func NewReader(name string, r io.Reader) File {
 func (f File) Name() string { return f.Path }
 
 func (f File) Load() ([]*lint.Object, error) {
-	rc, err := f.open()
-	if err != nil {
-		return nil, &lint.InputError{File: f.Path, Message: source.DescribeError(err)}
-	}
-	defer rc.Close()
-	data, err := source.ReadAll(f.Path, rc)
+	data, err := f.read()
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,11 @@
 // Package source is the one way the linter reads its input: every manifest,
-// chart file, values file, kustomize file, config file and baseline comes
-// through it, so the limits and containment below hold for all of them.
+// chart file and archive, values file, kustomize file, config file and
+// baseline comes through it, so that the same three promises hold for all
+// of them. It reads regular files only, so a FIFO, device or socket is an
+// error rather than a hang or an endless stream; it never reads more than
+// the size limit plus one byte; and a path found inside the input (a chart
+// file, a kustomize resource, a committed config file) is read only when it
+// resolves, symbolic links followed, inside the boundary.
 package source
 
 import (
@@ -11,41 +16,61 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 )
 
-// MaxFileSize is the largest manifest, values file or kustomize input read,
-// in bytes. The largest real manifests (CRD bundles of operators) are a few
-// megabytes; a decoded node tree costs about ten times its text, so this
-// keeps one file well under a gigabyte of memory.
+// MaxFileSize is the default largest file read, in bytes. The largest real
+// manifests (CRD bundles of operators) are a few megabytes; a decoded node
+// tree costs about ten times its text, so this keeps one file well under a
+// gigabyte of memory.
 const MaxFileSize = 32 << 20
 
 // StdinName is how standard input is named in findings and errors.
 const StdinName = "<stdin>"
 
-// ReadAll reads r up to MaxFileSize, failing rather than reading on. file
+// limit is the largest file read; SetLimit raises it for one run.
+var limit atomic.Int64
+
+func init() { limit.Store(MaxFileSize) }
+
+// Limit is the largest file the reader accepts, in bytes.
+func Limit() int64 { return limit.Load() }
+
+// SetLimit makes n bytes the largest file read, for inputs such as a
+// cluster dump that are known to be large. n must be positive.
+func SetLimit(n int64) { limit.Store(n) }
+
+// ReadAll reads r up to the limit, failing rather than reading on. file
 // names the input in errors.
 func ReadAll(file string, r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	max := Limit()
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, &lint.InputError{File: file, Message: "cannot read: " + err.Error()}
 	}
-	if len(data) > MaxFileSize {
+	if int64(len(data)) > max {
 		return nil, TooLarge(file)
 	}
 	return data, nil
 }
 
-// TooLarge is the error for an input over MaxFileSize.
+// TooLarge is the error for an input over the limit.
 func TooLarge(file string) error {
-	return &lint.InputError{File: file, Message: fmt.Sprintf("file is larger than the %d MiB limit; not linted", MaxFileSize>>20)}
+	max := Limit()
+	size := fmt.Sprintf("%d MiB", max>>20)
+	if max%(1<<20) != 0 {
+		size = fmt.Sprintf("%d-byte", max)
+	}
+	return &lint.InputError{File: file, Message: "file is larger than the " + size + " limit; not linted (--max-file-size raises it)"}
 }
 
-// ReadFile reads the file at name (an OS path), named file in errors, up
-// to MaxFileSize.
+// ReadFile reads the file at name (an OS path) that the user named on the
+// command line, such as --values or --config: no boundary applies, but it
+// must be a regular file within the limit. file names it in errors.
 func ReadFile(file, name string) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := openRegular(name)
 	if err != nil {
 		return nil, &lint.InputError{File: file, Message: DescribeError(err)}
 	}
@@ -53,11 +78,41 @@ func ReadFile(file, name string) ([]byte, error) {
 	return ReadAll(file, f)
 }
 
-// DescribeError words an error from opening or stating a path for a person:
-// without the path, which the InputError around it names already.
+// errNotRegular is returned for a FIFO, device, socket or directory, which
+// could block the read forever or never end.
+var errNotRegular = errors.New("not a regular file")
+
+// openRegular opens name without blocking and refuses anything but a
+// regular file. Opening a FIFO for reading blocks until a writer comes,
+// so the open itself must not wait: see nonBlocking.
+func openRegular(name string) (*os.File, error) {
+	trace(name)
+	f, err := os.OpenFile(name, os.O_RDONLY|nonBlocking, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, errNotRegular
+	}
+	return f, nil
+}
+
+// DescribeError words an error from opening, stating or reading a path for
+// a person, without the path, which the InputError around it names.
 func DescribeError(err error) string {
-	if errors.Is(err, fs.ErrNotExist) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return "no such file or directory"
+	case errors.Is(err, errNotRegular):
+		return "not a regular file (a FIFO, device, socket or directory); not read"
+	case errors.Is(err, errOutside):
+		return err.Error()
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -1,0 +1,125 @@
+package source
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+)
+
+// errOutside marks a read refused because the path resolves outside the
+// boundary.
+var errOutside = errors.New("outside the boundary")
+
+// outsideError names the path and the boundary it left, for DescribeError.
+type outsideError struct{ path, root string }
+
+func (e *outsideError) Error() string {
+	if e.root == "" {
+		return fmt.Sprintf("%s is outside the paths being linted; not read", filepath.ToSlash(e.path))
+	}
+	return fmt.Sprintf("%s is outside %s; not read", filepath.ToSlash(e.path), filepath.ToSlash(e.root))
+}
+
+func (e *outsideError) Unwrap() error { return errOutside }
+
+// Boundary is where a run may read what its inputs refer to: for each path
+// named on the command line, the repository holding it (the nearest
+// directory with .git), or outside any repository the named path itself.
+// A chart, overlay, values file, patch, generator or committed config file
+// is read only when it resolves, symbolic links followed, inside a root;
+// nothing above a root (an ancestor's Chart.yaml or kustomization) counts.
+type Boundary struct {
+	// roots are absolute, with symbolic links resolved, so that a link
+	// inside a root cannot lead out of it unnoticed.
+	roots []string
+}
+
+// NewBoundary returns the boundary of a run over paths ("-" is standard
+// input and adds nothing). With no path it is the working directory.
+func NewBoundary(paths []string) *Boundary {
+	b := &Boundary{}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		abs := Abs(p)
+		dir := abs
+		if info, err := os.Stat(abs); err != nil || !info.IsDir() {
+			dir = filepath.Dir(abs)
+		}
+		root := RepositoryRoot(dir)
+		if root == "" {
+			root = abs
+		}
+		b.add(resolve(root))
+	}
+	if len(b.roots) == 0 {
+		b.add(resolve(Abs(".")))
+	}
+	return b
+}
+
+func (b *Boundary) add(root string) {
+	for _, r := range b.roots {
+		if Within(r, root) {
+			return
+		}
+	}
+	b.roots = slices.DeleteFunc(b.roots, func(r string) bool { return Within(root, r) })
+	b.roots = append(b.roots, root)
+}
+
+// resolve is abs with every symbolic link resolved. A path that does not
+// exist (yet) keeps its unresolved tail under its nearest existing parent.
+func resolve(abs string) string {
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	parent := filepath.Dir(abs)
+	if parent == abs {
+		return abs
+	}
+	return filepath.Join(resolve(parent), filepath.Base(abs))
+}
+
+// Root is the root holding path, or "" when path lies outside the boundary.
+// path is resolved first, so a link leading out of a root is outside.
+func (b *Boundary) Root(path string) string {
+	real := resolve(Abs(path))
+	for _, r := range b.roots {
+		if Within(r, real) {
+			return r
+		}
+	}
+	return ""
+}
+
+// Contains reports whether path resolves inside the boundary.
+func (b *Boundary) Contains(path string) bool { return b.Root(path) != "" }
+
+// Check returns an error naming path when it resolves outside the boundary.
+func (b *Boundary) Check(path string) error {
+	if b.Contains(path) {
+		return nil
+	}
+	root := ""
+	if len(b.roots) == 1 {
+		root = b.roots[0]
+	}
+	return &outsideError{path: path, root: root}
+}
+
+// ReadFile reads the file at name (an OS path) that an input refers to,
+// named file in errors: it must resolve inside the boundary, be a regular
+// file and be within the limit.
+func (b *Boundary) ReadFile(file, name string) ([]byte, error) {
+	if err := b.Check(name); err != nil {
+		return nil, &lint.InputError{File: file, Message: DescribeError(err)}
+	}
+	// The resolved path is the one checked, so it is the one opened.
+	return ReadFile(file, resolve(Abs(name)))
+}
