@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 )
 
 // sarifFingerprintKey is the partialFingerprints entry lint/sarif.go
@@ -42,13 +42,9 @@ type baselineReport struct {
 // worse, hide nothing while seeming to work.
 func loadBaseline(name string) (*baseline, error) {
 	file := filepath.ToSlash(name)
-	data, err := os.ReadFile(name)
+	data, err := source.ReadFile(file, name)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, usagef("baseline %s: %v", file, err)
+		return nil, usagef("baseline %v", err)
 	}
 	var raw baselineReport
 	if err := json.Unmarshal(data, &raw); err != nil {

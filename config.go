@@ -100,18 +100,7 @@ func (e *configError) Error() string {
 // wd is searched: a file in a home or temporary directory above an
 // unrelated checkout must not change how it is linted.
 func findConfig(wd string) (string, error) {
-	top := wd
-	for dir := wd; ; {
-		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-			top = dir
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
+	top := cmp.Or(source.RepositoryRoot(wd), wd)
 	for dir := wd; ; dir = filepath.Dir(dir) {
 		candidate := filepath.Join(dir, configName)
 		info, err := os.Stat(candidate)
@@ -129,15 +118,23 @@ func findConfig(wd string) (string, error) {
 
 // loadConfig reads the config file at name, as --config named it or
 // findConfig found it. all is every built-in rule, against which the
-// file's rule ids are checked.
-func loadConfig(name string, all []*lint.Rule) (*config, error) {
-	data, err := os.ReadFile(name)
+// file's rule ids are checked. A file findConfig found was committed to
+// the repository, so it is read only when it resolves inside found, the
+// boundary it was found in: a committed symbolic link to /dev/zero or to a
+// file elsewhere is refused. A file --config names is the user's choice
+// (found is nil), and is still read only when it is a regular file within
+// the size limit.
+func loadConfig(name string, found *source.Boundary, all []*lint.Rule) (*config, error) {
+	file := filepath.ToSlash(name)
+	var data []byte
+	var err error
+	if found != nil {
+		data, err = found.ReadFile(file, name)
+	} else {
+		data, err = source.ReadFile(file, name)
+	}
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, usagef("config file %s: %v", filepath.ToSlash(name), err)
+		return nil, usagef("config file %v", err)
 	}
 	dir, err := filepath.Abs(filepath.Dir(name))
 	if err != nil {
@@ -287,12 +284,12 @@ func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) 
 	var opts helm.Options
 	target := filepath.Join(c.dir, filepath.FromSlash(chart))
 	if _, err := os.Stat(target); err != nil {
-		return opts, errors.New(describeStat(err))
+		return opts, errors.New(source.DescribeError(err))
 	}
 	for _, v := range cf.Values {
 		file := filepath.Join(c.dir, filepath.FromSlash(v.value))
 		if _, err := os.Stat(file); err != nil {
-			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, describeStat(err))}
+			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
 		}
 		opts.ValuesFiles = append(opts.ValuesFiles, file)
 	}
@@ -313,17 +310,6 @@ func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) 
 	opts.Namespace = cf.Namespace
 	opts.AllCIValues = cf.AllCIValues
 	return opts, nil
-}
-
-func describeStat(err error) string {
-	if errors.Is(err, fs.ErrNotExist) {
-		return "no such file or directory"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
 }
 
 func sortedKeys[V any](m map[at[string]]V) []at[string] {
@@ -471,7 +457,7 @@ func (g glob) match(segs []string) bool {
 // ignore pattern, itself or through one of its directories, so that
 // "vendor" ignores everything below vendor as "vendor/**" does.
 func (c *config) ignored(file string) bool {
-	if c == nil || len(c.ignore) == 0 || file == source.StdinName {
+	if c == nil || len(c.ignore) == 0 || file == lint.StdinName {
 		return false
 	}
 	abs, err := filepath.Abs(filepath.FromSlash(file))
@@ -531,6 +517,7 @@ type settings struct {
 func resolveSettings(opts options) (*settings, error) {
 	s := &settings{all: rules.All(), failOn: opts.failOn}
 	name := opts.config
+	var foundIn *source.Boundary
 	if name == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -545,11 +532,12 @@ func resolveSettings(opts options) (*settings, error) {
 			if rel, err := filepath.Rel(wd, found); err == nil {
 				name = rel
 			}
+			foundIn = source.NewBoundary([]string{wd})
 		}
 	}
 	disable := opts.disable
 	if name != "" {
-		cfg, err := loadConfig(name, s.all)
+		cfg, err := loadConfig(name, foundIn, s.all)
 		if err != nil {
 			return nil, err
 		}
@@ -636,14 +624,7 @@ func (s *settings) finish(report *lint.Report, opts options, stderr io.Writer) e
 	if s.baseline != nil {
 		var n int
 		report.Findings, n = s.baseline.filter(report.Findings)
-		fmt.Fprintf(stderr, "%s: notice: %d %s in the baseline, not reported\n", s.baseline.file, n, plural(n, "finding", "findings"))
+		fmt.Fprintf(stderr, "%s: notice: %s in the baseline, not reported\n", s.baseline.file, lint.Plural(n, "finding"))
 	}
 	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/render"
 	"github.com/dockershim-lint/dockershim-lint/render/helm"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 )
 
 // version overrides the version read from build information, for release
@@ -304,7 +305,7 @@ func parseOptions(c *cli.Context) (options, error) {
 	// typo fails even where no chart is linted.
 	for _, f := range opts.helm.ValuesFiles {
 		if _, err := os.Stat(f); err != nil {
-			return opts, usagef("--values %s: %s", f, describeStat(err))
+			return opts, usagef("--values %s: %s", f, source.DescribeError(err))
 		}
 	}
 	if v := opts.helm.KubeVersion; v != "" {

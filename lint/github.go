@@ -30,7 +30,7 @@ func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
 			command = "warning"
 		}
 		var msg strings.Builder
-		if pos := f.Position; pos.File == stdinName {
+		if pos := f.Position; pos.File == StdinName {
 			// An annotation without a file has no place to show its line.
 			msg.WriteString(pos.String() + ": ")
 		}
@@ -70,7 +70,7 @@ func (g *GitHubWriter) command(command string, p Position, title, message string
 	add := func(key, value string) {
 		props = append(props, key+"="+escapeGitHubProperty(value))
 	}
-	if p.File != "" && p.File != stdinName {
+	if p.File != "" && p.File != StdinName {
 		add("file", g.path(p.File))
 	}
 	for _, kv := range []struct {

@@ -10,6 +10,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// StdinName is how standard input is named in findings and errors.
+const StdinName = "<stdin>"
+
 // Position is a place in a file a person can open and edit. Lines and
 // columns are 1-based and count Unicode code points, as yaml.v3 does; zero
 // means unknown.

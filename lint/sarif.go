@@ -36,10 +36,6 @@ const (
 	// larger than this once gzipped.
 	githubMaxResults         = 25000
 	githubMaxCompressedBytes = 10 << 20
-
-	// stdinName is the File render gives objects read from standard input
-	// (render.StdinName; lint cannot import render).
-	stdinName = "<stdin>"
 )
 
 // SARIFWriter writes a SARIF 2.1.0 log that GitHub code scanning accepts.
@@ -320,7 +316,7 @@ func (s *SARIFWriter) physical(p Position) *sarifPhysicalLocation {
 // artifact turns a file as the user named it into the URI GitHub resolves
 // against the checkout.
 func (s *SARIFWriter) artifact(file string) sarifArtifactLoc {
-	if file == stdinName {
+	if file == StdinName {
 		// There is no file to open, but GitHub rejects a result without
 		// a URI; leaving out %SRCROOT% says this one is not a repository
 		// path.

@@ -98,13 +98,14 @@ func Summary(findings []Finding) string {
 	var parts []string
 	for _, s := range []Severity{SeverityError, SeverityWarning, SeverityNote} {
 		if counts[s] > 0 {
-			parts = append(parts, plural(counts[s], s.String()))
+			parts = append(parts, Plural(counts[s], s.String()))
 		}
 	}
-	return fmt.Sprintf("%s: %s in %s", plural(len(findings), "finding"), strings.Join(parts, ", "), plural(len(files), "file"))
+	return fmt.Sprintf("%s: %s in %s", Plural(len(findings), "finding"), strings.Join(parts, ", "), Plural(len(files), "file"))
 }
 
-func plural(n int, noun string) string {
+// Plural counts n of noun in English: "1 finding", "2 findings".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}

@@ -67,7 +67,7 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 	}
 	for _, p := range paths {
 		if p == "-" {
-			d.inputs = append(d.inputs, manifest.NewReader(source.StdinName, opts.Stdin))
+			d.inputs = append(d.inputs, manifest.NewReader(lint.StdinName, opts.Stdin))
 			continue
 		}
 		info, err := os.Stat(p)
@@ -89,8 +89,8 @@ type discovery struct {
 	// boundary is where the inputs may read what they refer to; nothing
 	// above it, such as an ancestor's Chart.yaml, is consulted.
 	boundary *source.Boundary
-	inputs []lint.Input
-	errs   []lint.InputError
+	inputs   []lint.Input
+	errs     []lint.InputError
 	// seen holds the absolute paths of charts, kustomizations and files
 	// already added, so each is linted once.
 	seen map[string]bool

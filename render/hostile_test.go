@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/render/helm"
 	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 	"helm.sh/helm/v3/pkg/chart/loader"
 )
@@ -47,6 +49,8 @@ type hostileRun struct {
 	skipped []Skipped
 	// allocated is how many bytes the run allocated in total.
 	allocated uint64
+	// opened is every path the reader opened, in order.
+	opened []string
 }
 
 // lintHostile discovers and lints paths with the real rules, as the CLI
@@ -58,6 +62,13 @@ func lintHostile(t *testing.T, paths []string) hostileRun {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
 		var run hostileRun
+		var mu sync.Mutex
+		stop := source.Trace(func(path string) {
+			mu.Lock()
+			defer mu.Unlock()
+			run.opened = append(run.opened, path)
+		})
+		defer stop()
 		inputs, errs := Discover(paths, Options{OnSkip: func(s Skipped) { run.skipped = append(run.skipped, s) }})
 		e := lint.Engine{Rules: rules.All()}
 		run.Result = e.Run(inputs)
@@ -171,24 +182,27 @@ type tarFile struct {
 // manifest: the run must end, report an error naming the input (and line
 // where there is one), keep linting the good manifest, and stay within a
 // memory budget.
+// hostileCase is one hostile or broken input, linted beside a good manifest.
+type hostileCase struct {
+	name string
+	// setup writes the hostile input below dir and returns the paths
+	// to lint besides dir/good.yaml; nil means dir itself.
+	setup func(t *testing.T, dir string) []string
+	// errFile is the suffix of the error's file, errMsg part of its
+	// message; errLine, when not zero, its line. Empty errMsg means no
+	// error is expected.
+	errFile, errMsg string
+	errLine         int
+	// skip is part of a skip notice that must be given.
+	skip string
+	// maxAllocMiB bounds the bytes allocated by the whole run.
+	maxAllocMiB uint64
+	// check makes further assertions.
+	check func(t *testing.T, dir string, run hostileRun)
+}
+
 func TestHostileInputs(t *testing.T) {
-	tests := []struct {
-		name string
-		// setup writes the hostile input below dir and returns the paths
-		// to lint besides dir/good.yaml; nil means dir itself.
-		setup func(t *testing.T, dir string) []string
-		// errFile is the suffix of the error's file, errMsg part of its
-		// message; errLine, when not zero, its line. Empty errMsg means no
-		// error is expected.
-		errFile, errMsg string
-		errLine         int
-		// skip is part of a skip notice that must be given.
-		skip string
-		// maxAllocMiB bounds the bytes allocated by the whole run.
-		maxAllocMiB uint64
-		// check makes further assertions.
-		check func(t *testing.T, dir string, run hostileRun)
-	}{
+	runHostile(t, []hostileCase{
 		{
 			name: "alias bomb",
 			setup: func(t *testing.T, dir string) []string {
@@ -497,7 +511,14 @@ func TestHostileInputs(t *testing.T) {
 			},
 			errFile: "kbomb/kustomization.yaml", errMsg: "alias", maxAllocMiB: 256,
 		},
-	}
+	})
+}
+
+// runHostile lints each case in a tree of its own: the run must end, report
+// an error naming the input (and line where there is one), keep linting the
+// good manifest, and stay within the case's memory budget.
+func runHostile(t *testing.T, tests []hostileCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "tree")

@@ -71,6 +71,12 @@ func (b *kustBuild) source(abs string) *sourceFile {
 	return s
 }
 
+// wasRead reports whether the build read the file at abs.
+func (b *kustBuild) wasRead(abs string) bool {
+	_, ok := b.read[filepath.Clean(abs)]
+	return ok
+}
+
 func (b *kustBuild) spec(abs string) *kustSpec {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -126,11 +132,13 @@ func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
 	annotations := lint.Path(obj.Node, "metadata", "annotations")
 	var origin buildOrigin
 	if yaml.Unmarshal([]byte(lint.Scalar(lint.Get(annotations, originAnnotation))), &origin) == nil {
-		if origin.Path != "" {
-			l.origin = b.abs(origin.Path)
+		// A patch or generator option can set the annotation itself: a
+		// path the build did not read is not kustomize's, and is ignored.
+		if p := b.abs(origin.Path); origin.Path != "" && b.wasRead(p) {
+			l.origin = p
 		}
-		if origin.ConfiguredIn != "" {
-			l.configuredIn = b.abs(origin.ConfiguredIn)
+		if p := b.abs(origin.ConfiguredIn); origin.ConfiguredIn != "" && b.wasRead(p) {
+			l.configuredIn = p
 			l.generator = origin.ConfiguredBy.Name
 		}
 	}

@@ -166,7 +166,12 @@ func (k *kustSpec) localPath(n *yaml.Node) (string, bool) {
 		k.errorf(n, "remote resources are not fetched: %s", ref)
 		return "", false
 	}
-	return filepath.Join(k.dir, filepath.FromSlash(ref)), true
+	path := filepath.Join(k.dir, filepath.FromSlash(ref))
+	if err := k.boundary.Check(path); err != nil {
+		k.errorf(n, "%s", source.DescribeError(err))
+		return "", false
+	}
+	return path, true
 }
 
 // addGeneratorFile reads a configMapGenerator files entry, "path" or

@@ -2,7 +2,6 @@ package source
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,14 +13,19 @@ import (
 // boundary.
 var errOutside = errors.New("outside the boundary")
 
-// outsideError names the path and the boundary it left, for DescribeError.
-type outsideError struct{ path, root string }
+// outsideError names the path, where its links led, and the boundary it
+// left, for DescribeError.
+type outsideError struct{ path, resolved, root string }
 
 func (e *outsideError) Error() string {
-	if e.root == "" {
-		return fmt.Sprintf("%s is outside the paths being linted; not read", filepath.ToSlash(e.path))
+	what := filepath.ToSlash(e.path) + " is"
+	if e.resolved != Abs(e.path) {
+		what = filepath.ToSlash(e.path) + " resolves to " + filepath.ToSlash(e.resolved) + ","
 	}
-	return fmt.Sprintf("%s is outside %s; not read", filepath.ToSlash(e.path), filepath.ToSlash(e.root))
+	if e.root == "" {
+		return what + " outside the paths being linted; not read"
+	}
+	return what + " outside " + filepath.ToSlash(e.root) + "; not read"
 }
 
 func (e *outsideError) Unwrap() error { return errOutside }
@@ -110,7 +114,7 @@ func (b *Boundary) Check(path string) error {
 	if len(b.roots) == 1 {
 		root = b.roots[0]
 	}
-	return &outsideError{path: path, root: root}
+	return &outsideError{path: path, resolved: resolve(Abs(path)), root: root}
 }
 
 // ReadFile reads the file at name (an OS path) that an input refers to,

@@ -27,9 +27,6 @@ import (
 // gigabyte of memory.
 const MaxFileSize = 32 << 20
 
-// StdinName is how standard input is named in findings and errors.
-const StdinName = "<stdin>"
-
 // limit is the largest file read; SetLimit raises it for one run.
 var limit atomic.Int64
 
