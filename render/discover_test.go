@@ -153,12 +153,12 @@ func TestDiscoverSymlinks(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "root")
 	outside := filepath.Join(dir, "outside.yaml")
-	manifest := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+	doc := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
 	for _, f := range []string{filepath.Join(root, "a.yaml"), outside} {
 		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(f, manifest, 0o644); err != nil {
+		if err := os.WriteFile(f, doc, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -117,11 +117,11 @@ func (c *Chart) Load() ([]*lint.Object, error) {
 
 // withSource names the values file a failing render used in each of its
 // input errors, as findings do.
-func withSource(err error, source string) error {
+func withSource(err error, variant string) error {
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
 		for _, e := range joined.Unwrap() {
-			out = append(out, withSource(e, source))
+			out = append(out, withSource(e, variant))
 		}
 		return errors.Join(out...)
 	}
@@ -130,7 +130,7 @@ func withSource(err error, source string) error {
 		return err
 	}
 	tagged := *ie
-	tagged.Message += " [" + source + "]"
+	tagged.Message += " [" + variant + "]"
 	return &tagged
 }
 
@@ -196,9 +196,9 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		return nil, err
 	}
 
-	source := ""
+	variant := ""
 	if ci != "" {
-		source = "values " + ci
+		variant = "values " + ci
 	}
 	var objects []*lint.Object
 	var errs []error
@@ -214,11 +214,11 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		loc := &helmLocator{file: r.display[f], marks: &r.marks, placed: placed, values: r.values[key]}
 		objs, err := manifest.Decode(loc.file, []byte(text))
 		if err != nil {
-			errs = append(errs, renderedYAMLError(loc, err, chrt.Name(), source))
+			errs = append(errs, renderedYAMLError(loc, err, chrt.Name(), variant))
 		}
 		for _, obj := range objs {
 			obj.Locator = loc
-			obj.Source = source
+			obj.Source = variant
 		}
 		objects = append(objects, objs...)
 	}
@@ -656,7 +656,7 @@ func (r *release) renderError(chrt *chart.Chart, err error) error {
 
 // renderedYAMLError moves a YAML error in rendered output to the template
 // line that produced the broken line.
-func renderedYAMLError(loc *helmLocator, err error, chartName, source string) error {
+func renderedYAMLError(loc *helmLocator, err error, chartName, variant string) error {
 	var ie *lint.InputError
 	if !errors.As(err, &ie) {
 		return err
@@ -666,8 +666,8 @@ func renderedYAMLError(loc *helmLocator, err error, chartName, source string) er
 		out.File, out.Line = loc.renderedLine(ie.Line)
 	}
 	out.Message = "chart " + chartName + " renders " + ie.Message
-	if source != "" {
-		out.Message += " [" + source + "]"
+	if variant != "" {
+		out.Message += " [" + variant + "]"
 	}
 	return &out
 }

@@ -105,7 +105,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 	}
 
 	b := &kustBuild{absDir: absDir, dir: k.Dir, boundary: k.boundary, read: read, sources: map[string]*sourceFile{}}
-	source := "kustomization " + filepath.ToSlash(k.Dir)
+	origin := "kustomization " + filepath.ToSlash(k.Dir)
 	var objects []*lint.Object
 	var errs []error
 	for _, r := range m.Resources() {
@@ -122,7 +122,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 			loc := b.newLocator(obj)
 			obj.Locator = loc
 			obj.File = loc.objectFile()
-			obj.Source = source
+			obj.Source = origin
 			objects = append(objects, obj)
 		}
 	}

@@ -240,13 +240,13 @@ func (f fragment) position(n *yaml.Node) lint.Position {
 
 func (l *kustLocator) Locate(_ *yaml.Node, field string) lint.Location {
 	path := parseFieldPath(field)
-	source, sourceName := l.sourceObject()
+	from, sourceName := l.sourceObject()
 	if pos, ok := l.locateInPatches(path, sourceName); ok {
 		return lint.Location{Primary: pos}
 	}
-	if source.node != nil {
-		n, _ := walkField(source.node, l.rendered, path)
-		return lint.Location{Primary: source.position(n)}
+	if from.node != nil {
+		n, _ := walkField(from.node, l.rendered, path)
+		return lint.Location{Primary: from.position(n)}
 	}
 	if l.generator != "" {
 		if n := l.generatorEntry(); n != nil {

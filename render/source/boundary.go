@@ -80,8 +80,8 @@ func (b *Boundary) add(root string) {
 // resolve is abs with every symbolic link resolved. A path that does not
 // exist (yet) keeps its unresolved tail under its nearest existing parent.
 func resolve(abs string) string {
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return real
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		return resolved
 	}
 	parent := filepath.Dir(abs)
 	if parent == abs {
@@ -93,9 +93,9 @@ func resolve(abs string) string {
 // Root is the root holding path, or "" when path lies outside the boundary.
 // path is resolved first, so a link leading out of a root is outside.
 func (b *Boundary) Root(path string) string {
-	real := resolve(Abs(path))
+	resolved := resolve(Abs(path))
 	for _, r := range b.roots {
-		if Within(r, real) {
+		if Within(r, resolved) {
 			return r
 		}
 	}

@@ -42,12 +42,12 @@ func SetLimit(n int64) { limit.Store(n) }
 // ReadAll reads r up to the limit, failing rather than reading on. file
 // names the input in errors.
 func ReadAll(file string, r io.Reader) ([]byte, error) {
-	max := Limit()
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	maxSize := Limit()
+	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
 	if err != nil {
 		return nil, &lint.InputError{File: file, Message: "cannot read: " + err.Error()}
 	}
-	if int64(len(data)) > max {
+	if int64(len(data)) > maxSize {
 		return nil, TooLarge(file)
 	}
 	return data, nil
@@ -55,12 +55,12 @@ func ReadAll(file string, r io.Reader) ([]byte, error) {
 
 // TooLarge is the error for an input over the limit.
 func TooLarge(file string) error {
-	max := Limit()
-	size := fmt.Sprintf("%d MiB", max>>20)
-	if max%(1<<20) != 0 {
-		size = fmt.Sprintf("%d-byte", max)
+	maxSize := Limit()
+	size := fmt.Sprintf("%d MiB", maxSize>>20)
+	if maxSize%(1<<20) != 0 {
+		size = fmt.Sprintf("%d-byte", maxSize)
 	}
-	return &lint.InputError{File: file, Message: "file is larger than the " + size + " limit; not linted (--max-file-size raises it)"}
+	return &lint.InputError{File: file, Message: "file is larger than the " + size + " limit; not linted"}
 }
 
 // ReadFile reads the file at name (an OS path) that the user named on the

@@ -1,0 +1,108 @@
+//go:build unix
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestUnreadableInputs points every file the command line reads besides the
+// manifests (config, baseline, --set-file, a committed config file) at a
+// device or a FIFO: each must be refused with an error naming it, and exit
+// 2, instead of reading /dev/zero until memory runs out or waiting on the
+// FIFO forever.
+func TestUnreadableInputs(t *testing.T) {
+	socket, err := filepath.Abs(socketFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chart, err := filepath.Abs("testdata/charts/socketpath")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		// setup prepares the working directory, a repository of its own.
+		setup func(t *testing.T, dir string)
+		args  []string
+		want  want
+	}{
+		{
+			name:  "committed config file linked to /dev/zero",
+			setup: func(t *testing.T, dir string) { link(t, "/dev/zero", filepath.Join(dir, configName)) },
+			args:  []string{"lint", socket},
+			want:  want{code: 2, stderr: []string{configName + " resolves to /dev/zero, outside"}},
+		},
+		{
+			name:  "committed config file that is a FIFO",
+			setup: func(t *testing.T, dir string) { fifo(t, filepath.Join(dir, configName)) },
+			args:  []string{"lint", socket},
+			want:  want{code: 2, stderr: []string{configName + ": not a regular file"}},
+		},
+		{
+			name: "--config /dev/zero",
+			args: []string{"lint", "--config", "/dev/zero", socket},
+			want: want{code: 2, stderr: []string{"config file /dev/zero: not a regular file"}},
+		},
+		{
+			name:  "--config naming a FIFO",
+			setup: func(t *testing.T, dir string) { fifo(t, filepath.Join(dir, "pipe.yaml")) },
+			args:  []string{"lint", "--config", "pipe.yaml", socket},
+			want:  want{code: 2, stderr: []string{"config file pipe.yaml: not a regular file"}},
+		},
+		{
+			name: "--baseline /dev/zero",
+			args: []string{"lint", "--baseline", "/dev/zero", socket},
+			want: want{code: 2, stderr: []string{"baseline /dev/zero: not a regular file"}},
+		},
+		{
+			name: "--set-file naming /dev/zero",
+			args: []string{"lint", "--set-file", "docker.socketPath=/dev/zero", chart},
+			want: want{code: 2, stderr: []string{"--set-file docker.socketPath=/dev/zero: /dev/zero: not a regular file"}},
+		},
+		{
+			name:  "a FIFO named beside a manifest",
+			setup: func(t *testing.T, dir string) { fifo(t, filepath.Join(dir, "pipe.yaml")) },
+			args:  []string{"lint", "pipe.yaml", socket},
+			want:  want{code: 2, stdout: []string{"error docker-socket"}, stderr: []string{"pipe.yaml: error: not a regular file"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if tt.setup != nil {
+				tt.setup(t, dir)
+			}
+			t.Chdir(dir)
+			done := make(chan cliResult, 1)
+			go func() { done <- runCLI(t, "", tt.args...) }()
+			select {
+			case r := <-done:
+				r.check(t, tt.want)
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("%v did not end", tt.args)
+			}
+		})
+	}
+}
+
+func link(t *testing.T, target, path string) {
+	t.Helper()
+	if err := os.Symlink(target, path); err != nil {
+		t.Skipf("cannot make a symbolic link here: %v", err)
+	}
+}
+
+func fifo(t *testing.T, path string) {
+	t.Helper()
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+}
