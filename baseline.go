@@ -12,9 +12,6 @@ import (
 	"github.com/dockershim-lint/dockershim-lint/render/source"
 )
 
-// sarifFingerprintKey is the partialFingerprints entry lint/sarif.go
-// writes; the two must change together.
-const sarifFingerprintKey = "dockershimLint/v1"
 
 // baseline is the fingerprints of findings accepted in an earlier report.
 type baseline struct {
@@ -67,9 +64,9 @@ func loadBaseline(name string) (*baseline, error) {
 	case raw.Runs != nil:
 		for _, run := range *raw.Runs {
 			for i, r := range run.Results {
-				fp := r.PartialFingerprints[sarifFingerprintKey]
+				fp := r.PartialFingerprints[lint.SARIFFingerprintKey]
 				if fp == "" {
-					return nil, usagef("baseline %s: SARIF result %d has no %s fingerprint (not a dockershim-lint report)", file, i+1, sarifFingerprintKey)
+					return nil, usagef("baseline %s: SARIF result %d has no %s fingerprint (not a dockershim-lint report)", file, i+1, lint.SARIFFingerprintKey)
 				}
 				b.fingerprints[fp] = true
 			}

@@ -166,6 +166,11 @@ func (f *Finding) TextWithObject() string {
 	return f.Text()
 }
 
+// SARIFFingerprintKey names the partialFingerprints entry of SARIF results
+// that holds Fingerprint; the version lets the hash change later without
+// GitHub matching old and new values. Baselines read it back.
+const SARIFFingerprintKey = "dockershimLint/v1"
+
 // Fingerprint identifies a finding across edits that move lines: it hashes
 // the rule, the file, the object and the field, never a line number, so code
 // scanning alerts and baselines survive unrelated changes.

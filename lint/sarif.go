@@ -25,9 +25,6 @@ const (
 	sarifSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 	toolName       = "dockershim-lint"
 	toolInfoURI    = "https://github.com/dockershim-lint/dockershim-lint"
-	// fingerprintKey names our partialFingerprints entry; the version lets
-	// the hash change later without GitHub matching old and new values.
-	fingerprintKey = "dockershimLint/v1"
 	// srcRoot is the conventional base for paths relative to the checkout,
 	// which GitHub resolves against the repository root.
 	srcRoot = "%SRCROOT%"
@@ -267,7 +264,7 @@ func (s *SARIFWriter) result(f *Finding, rules *ruleTable) sarifResult {
 		Level:               sarifLevel(f.Severity),
 		Message:             sarifMessage{Text: f.Text()},
 		Locations:           []sarifLocation{loc},
-		PartialFingerprints: map[string]string{fingerprintKey: f.Fingerprint()},
+		PartialFingerprints: map[string]string{SARIFFingerprintKey: f.Fingerprint()},
 	}
 	for i, rel := range f.Related {
 		// Ids start at 1 so that a message can link one as [text](1).

@@ -291,7 +291,7 @@ func TestSARIFRun(t *testing.T) {
 		if got := run.Tool.Driver.Rules[res.RuleIndex].ID; got != res.RuleID {
 			t.Errorf("result %d: ruleIndex %d names %s, ruleId is %s", i, res.RuleIndex, got, res.RuleID)
 		}
-		if got, want := res.PartialFingerprints[fingerprintKey], r.Findings[i].Fingerprint(); got != want {
+		if got, want := res.PartialFingerprints[SARIFFingerprintKey], r.Findings[i].Fingerprint(); got != want {
 			t.Errorf("result %d: fingerprint %q, want %q", i, got, want)
 		}
 	}
@@ -335,7 +335,7 @@ func TestSARIFFingerprintIgnoresLines(t *testing.T) {
 	}
 	fingerprint := func(f Finding) string {
 		log := decodeSARIF(t, writeSARIF(t, &SARIFWriter{}, &Report{Findings: []Finding{f}}))
-		return log.Runs[0].Results[0].PartialFingerprints[fingerprintKey]
+		return log.Runs[0].Results[0].PartialFingerprints[SARIFFingerprintKey]
 	}
 	before := fingerprint(base)
 	for _, tt := range tests {
