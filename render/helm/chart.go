@@ -207,7 +207,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 			continue
 		}
 		f := r.byKey[key]
-		text, placed := stripMarkers(out[key])
+		text, placed := stripMarkers(out[key], len(r.marks.marks))
 		if f == nil || strings.TrimSpace(text) == "" {
 			continue
 		}

@@ -414,7 +414,7 @@ func TestMarkersDoNotChangeOutput(t *testing.T) {
 				if r.shadowed[key] {
 					markedKey += markedSuffix
 				}
-				got, placed := stripMarkers(marked[markedKey])
+				got, placed := stripMarkers(marked[markedKey], len(r.marks.marks))
 				if got != want {
 					t.Errorf("%s: output differs once markers are stripped", key)
 				}

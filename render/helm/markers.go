@@ -1,6 +1,8 @@
 package helm
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strconv"
@@ -14,9 +16,12 @@ import (
 // the engine, each top-level template is rewritten before rendering so that
 // its output carries invisible markers: one at the start of every literal
 // text segment (the text of one template line) and one before every action.
-// A marker is "\x00<index>\x01", an index into a table of template
-// positions; NUL cannot occur in YAML, so a marker can never be mistaken for
-// chart output, and it is stripped before the output is decoded.
+// A marker is "\x00<token><index>\x01": an index into a table of template
+// positions, behind a token drawn at random when the process starts. Chart
+// values reach the output too, and a value may hold any bytes, NUL
+// included; without the token it could pass for a marker and move, lose or
+// invent a finding. A value cannot know the token, so what it holds is kept
+// as output, where the YAML decoder reports the control character.
 //
 // Markers go only into top-level template bodies, never into `define` bodies
 // or `_` files: the output of a helper is a value that templates pass to
@@ -55,6 +60,15 @@ type mark struct {
 	refs   [][]string
 	toYAML bool
 }
+
+// markToken follows the NUL of every marker; see above.
+var markToken = func() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("dockershim-lint: no randomness for Helm position markers: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}()
 
 // markTable collects the marks of every template of one chart render.
 type markTable struct {
@@ -108,7 +122,7 @@ type marker struct {
 func (m *marker) add(mk mark) *parse.TextNode {
 	mk.file = m.file
 	m.table.marks = append(m.table.marks, mk)
-	text := string(markStart) + strconv.Itoa(len(m.table.marks)-1) + string(markEnd)
+	text := string(markStart) + markToken + strconv.Itoa(len(m.table.marks)-1) + string(markEnd)
 	return &parse.TextNode{NodeType: parse.NodeText, Text: []byte(text)}
 }
 
@@ -263,9 +277,28 @@ type placed struct {
 	column int
 }
 
+// readMarker reads the marker at the start of s: its index into a table of
+// marks entries, and its length in bytes. ok is false for anything else,
+// such as a value holding NUL.
+func readMarker(s string, marks int) (idx, size int, ok bool) {
+	rest, found := strings.CutPrefix(s[1:], markToken)
+	if !found {
+		return 0, 0, false
+	}
+	end := strings.IndexByte(rest, markEnd)
+	if end <= 0 {
+		return 0, 0, false
+	}
+	idx, err := strconv.Atoi(rest[:end])
+	if err != nil || idx < 0 || idx >= marks || strconv.Itoa(idx) != rest[:end] {
+		return 0, 0, false
+	}
+	return idx, 1 + len(markToken) + end + 1, true
+}
+
 // stripMarkers removes the markers from rendered output and returns where
 // each was.
-func stripMarkers(out string) (string, []placed) {
+func stripMarkers(out string, marks int) (string, []placed) {
 	if strings.IndexByte(out, markStart) < 0 {
 		return out, nil
 	}
@@ -277,12 +310,10 @@ func stripMarkers(out string) (string, []placed) {
 		c := out[i]
 		switch {
 		case c == markStart:
-			if end := strings.IndexByte(out[i:], markEnd); end > 0 {
-				if idx, err := strconv.Atoi(out[i+1 : i+end]); err == nil {
-					found = append(found, placed{mark: idx, line: line, column: col})
-					i += end + 1
-					continue
-				}
+			if idx, size, ok := readMarker(out[i:], marks); ok {
+				found = append(found, placed{mark: idx, line: line, column: col})
+				i += size
+				continue
 			}
 			// Not one of ours (a value holding NUL): keep it, so the
 			// YAML decoder reports the control character.
