@@ -54,7 +54,7 @@ func loadBaseline(name string) (*baseline, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			line := bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")) + 1
+			line := lint.IndexLines(data).Line(int(se.Offset))
 			return nil, usagef("baseline %s:%d: not a JSON report: %v", file, line, err)
 		}
 		return nil, usagef("baseline %s: not a dockershim-lint JSON or SARIF report: %v", file, err)

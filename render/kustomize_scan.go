@@ -73,6 +73,7 @@ func readKustomization(dir string) (*kustSpec, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxError(filepath.ToSlash(file), data, err)
 	}
+	lint.IndexLines(data).RenumberNodes(&doc)
 	k := &kustSpec{file: file, dir: dir}
 	if len(doc.Content) == 0 {
 		return k, nil
