@@ -12,7 +12,6 @@ import (
 	"github.com/dockershim-lint/dockershim-lint/render/source"
 )
 
-
 // baseline is the fingerprints of findings accepted in an earlier report.
 type baseline struct {
 	file         string
@@ -47,7 +46,7 @@ func loadBaseline(name string) (*baseline, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			line := bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")) + 1
+			line := lint.IndexLines(data).Line(int(se.Offset))
 			return nil, usagef("baseline %s:%d: not a JSON report: %v", file, line, err)
 		}
 		return nil, usagef("baseline %s: not a dockershim-lint JSON or SARIF report: %v", file, err)

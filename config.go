@@ -162,7 +162,7 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		line := extra.Line
+		line := clampLine(data, extra.Line)
 		if err != nil {
 			return nil, yamlErrors(file, data, err)
 		}
@@ -348,16 +348,13 @@ func agentLines(data []byte) []int {
 // checkText rejects what the YAML reader would reject without a line:
 // text that is not UTF-8, and control characters.
 func checkText(file string, data []byte) error {
-	line := 1
 	for i := 0; i < len(data); {
 		r, size := utf8.DecodeRune(data[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			return &configError{file: file, line: line, msg: "not UTF-8 text"}
+			return &configError{file: file, line: lint.IndexLines(data).Line(i), msg: "not UTF-8 text"}
 		case !yamlPrintable(r):
-			return &configError{file: file, line: line, msg: fmt.Sprintf("control character %U is not allowed in YAML", r)}
-		case r == '\n':
-			line++
+			return &configError{file: file, line: lint.IndexLines(data).Line(i), msg: fmt.Sprintf("control character %U is not allowed in YAML", r)}
 		}
 		i += size
 	}
@@ -401,14 +398,13 @@ func yamlErrors(file string, data []byte, err error) error {
 	return errors.Join(errs...)
 }
 
-// clampLine keeps a line within data: the parser reports an unexpected end
-// of input on the line after the last.
+// clampLine turns a line yaml.v3 reported in data into the line a person
+// sees there (see lint.Lines), kept within data: the parser reports an
+// unexpected end of input on the line after the last.
 func clampLine(data []byte, line int) int {
-	last := bytes.Count(data, []byte("\n")) + 1
-	if len(data) > 0 && data[len(data)-1] == '\n' {
-		last--
-	}
-	return max(1, min(line, last))
+	lines := lint.IndexLines(data)
+	line, _ = lines.FromYAML(line, 0)
+	return lines.Clamp(line)
 }
 
 // glob is an ignore pattern: path.Match per slash-separated segment, with

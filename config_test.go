@@ -319,7 +319,7 @@ func TestConfigProject(t *testing.T) {
 	}
 	wants := linttest.ParseWantFiles(t, ".", ".yaml")
 	wants = append(wants, linttest.ParseWantFiles(t, "../../charts/guarded", ".yaml")...)
-	linttest.Match(t, wants, report.Findings)
+	linttest.Match(t, wants, report.findings())
 	for _, f := range report.Findings {
 		if f.Rule == "docker-data-dir" && f.Severity != lint.SeverityNote {
 			t.Errorf("docker-data-dir severity = %v, want the config's note", f.Severity)
@@ -427,7 +427,7 @@ func FuzzLoadConfig(f *testing.F) {
 		if err == nil {
 			return
 		}
-		lines := max(1, strings.Count(string(data), "\n")+1)
+		lines := lint.IndexLines(data).Count()
 		for _, ce := range configErrorsOf(t, err) {
 			if ce.file != "cfg.yaml" || ce.line < 1 || ce.line > lines {
 				t.Errorf("error %q: want cfg.yaml and a line in 1..%d", ce.Error(), lines)

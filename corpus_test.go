@@ -108,7 +108,7 @@ func TestCorpus(t *testing.T) {
 				t.Fatalf("got %d findings, want %d", len(got), len(tt.want))
 			}
 			for _, w := range tt.want {
-				i := slices.IndexFunc(got, func(f lint.Finding) bool { return f.Rule == w.rule && f.Field == w.field })
+				i := slices.IndexFunc(got, func(f lint.Finding) bool { return f.Rule == w.rule && f.Field.String() == w.field })
 				if i < 0 {
 					t.Errorf("no %s finding on %s", w.rule, w.field)
 					continue

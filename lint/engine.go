@@ -197,7 +197,7 @@ func compareFindings(a, b Finding) int {
 }
 
 func compareIgnoringSource(a, b Finding) int {
-	return cmp.Or(
+	if c := cmp.Or(
 		cmp.Compare(a.File, b.File),
 		cmp.Compare(a.Line, b.Line),
 		cmp.Compare(a.Column, b.Column),
@@ -205,7 +205,13 @@ func compareIgnoringSource(a, b Finding) int {
 		cmp.Compare(a.Object.Kind, b.Object.Kind),
 		cmp.Compare(a.Object.Namespace, b.Object.Namespace),
 		cmp.Compare(a.Object.Name, b.Object.Name),
-		cmp.Compare(a.Field, b.Field),
+	); c != 0 {
+		return c
+	}
+	// Fields are compared as printed, the order reports have always had;
+	// printing only on a tie keeps sorting free of allocations.
+	return cmp.Or(
+		cmp.Compare(a.Field.String(), b.Field.String()),
 		cmp.Compare(a.Message, b.Message),
 	)
 }

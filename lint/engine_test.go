@@ -58,7 +58,7 @@ var nameRule = &lint.Rule{
 		if name.Value == "panic" {
 			panic("rule bug")
 		}
-		p.Reportf(name, "metadata.name", "object %s", name.Value)
+		p.Reportf(name, lint.KeyPath("metadata", "name"), "object %s", name.Value)
 	},
 }
 
@@ -68,7 +68,7 @@ var countRule = &lint.Rule{
 	ID:       "count",
 	Severity: lint.SeverityNote,
 	Check: func(p *lint.Pass) {
-		p.Reportf(lint.Get(p.Object.Node, "kind"), "kind", "%d objects", len(p.Objects))
+		p.Reportf(lint.Get(p.Object.Node, "kind"), lint.KeyPath("kind"), "%d objects", len(p.Objects))
 	},
 }
 
@@ -224,7 +224,7 @@ func TestEngineCheckPassesObjects(t *testing.T) {
 		t.Fatalf("got %d findings, want one per object: %+v", len(findings), findings)
 	}
 	for _, f := range findings {
-		if f.Message != "3 objects" || f.Object.Kind != "Pod" || f.Field != "kind" {
+		if f.Message != "3 objects" || f.Object.Kind != "Pod" || f.Field.String() != "kind" {
 			t.Errorf("finding %+v, want %q on a Pod's kind", f, "3 objects")
 		}
 	}

@@ -30,7 +30,7 @@ type jsonFinding struct {
 	EndLine     int        `json:"endLine,omitempty"`
 	EndColumn   int        `json:"endColumn,omitempty"`
 	Object      jsonObject `json:"object"`
-	Field       string     `json:"field"`
+	Field       FieldPath  `json:"field"`
 	Help        string     `json:"help"`
 	Related     []Related  `json:"related,omitempty"`
 	Source      string     `json:"source,omitempty"`

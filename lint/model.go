@@ -13,9 +13,9 @@ import (
 // StdinName is how standard input is named in findings and errors.
 const StdinName = "<stdin>"
 
-// Position is a place in a file a person can open and edit. Lines and
-// columns are 1-based and count Unicode code points, as yaml.v3 does; zero
-// means unknown.
+// Position is a place in a file a person can open and edit. Lines are
+// numbered as GitHub and editors number them (see Lines), columns count
+// Unicode code points; both are 1-based, and zero means unknown.
 type Position struct {
 	File      string `json:"file"`
 	Line      int    `json:"line,omitempty"`
@@ -55,10 +55,11 @@ type Location struct {
 // Locator maps a node of an object's tree back to the source a person edits.
 // Plain files need none (the node's own line and column are right); Helm and
 // kustomize renderers supply one because their trees describe rendered text.
-// field is the node's path in the object, such as
-// "spec.template.spec.volumes[0].hostPath.path".
+// field is the node's path in the object. For a path into an embedded
+// document, n may be the string value holding it or a node placed inside
+// that value's text.
 type Locator interface {
-	Locate(n *yaml.Node, field string) Location
+	Locate(n *yaml.Node, field FieldPath) Location
 }
 
 // ObjectRef identifies a Kubernetes object in reports.
@@ -100,7 +101,7 @@ type Object struct {
 }
 
 // Locate returns where n, found at field, should be reported.
-func (o *Object) Locate(n *yaml.Node, field string) Location {
+func (o *Object) Locate(n *yaml.Node, field FieldPath) Location {
 	if o.Locator != nil {
 		return o.Locator.Locate(n, field)
 	}
@@ -135,7 +136,7 @@ type Finding struct {
 	Message  string   `json:"message"`
 	Position
 	Object  ObjectRef `json:"object"`
-	Field   string    `json:"field"`
+	Field   FieldPath `json:"field"`
 	Help    string    `json:"help"`
 	Related []Related `json:"related,omitempty"`
 	// Source is the Object.Source of the object the finding is about. It
@@ -176,10 +177,16 @@ const SARIFFingerprintKey = "dockershimLint/v1"
 // scanning alerts and baselines survive unrelated changes.
 func (f *Finding) Fingerprint() string {
 	h := sha256.New()
-	for _, part := range []string{f.Rule, f.File, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field} {
+	for _, part := range []string{f.Rule, f.File, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
+	// The field is hashed in its printed form, which fingerprints have
+	// always used: baselines written before paths were typed still match.
+	var buf [256]byte
+	field, _ := f.Field.AppendText(buf[:0])
+	h.Write(field)
+	h.Write([]byte{0})
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 

@@ -73,7 +73,7 @@ func Memo[T any](p *Pass, key any, compute func() T) T {
 // locating its nodes.
 type Diagnostic struct {
 	Node    *yaml.Node
-	Field   string
+	Field   FieldPath
 	Message string
 	// Severity overrides the rule's default when the evidence warrants it.
 	Severity Severity
@@ -83,13 +83,13 @@ type Diagnostic struct {
 // RelatedNode is a node of the same object worth showing next to the finding.
 type RelatedNode struct {
 	Node    *yaml.Node
-	Field   string
+	Field   FieldPath
 	Message string
 }
 
 // Reportf reports a finding at node n, found at field, with the rule's default
 // severity.
-func (p *Pass) Reportf(n *yaml.Node, field, format string, args ...any) {
+func (p *Pass) Reportf(n *yaml.Node, field FieldPath, format string, args ...any) {
 	p.Report(Diagnostic{Node: n, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 

@@ -88,6 +88,7 @@ var (
 // stdin, paths with spaces and non-ASCII, an absolute path inside the working
 // directory, an unknown line and input errors.
 func sampleReport() *Report {
+	templateSpec := KeyPath("spec", "template", "spec")
 	deployment := ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "prod", Name: "shop"}
 	agent := ObjectRef{APIVersion: "apps/v1", Kind: "DaemonSet", Name: "agent"}
 	findings := []Finding{
@@ -95,7 +96,7 @@ func sampleReport() *Report {
 			Rule: "docker-socket", Severity: SeverityError,
 			Message:  "mounts /var/run/docker.sock (volume docker-sock)",
 			Position: Position{File: "deploy/shop.yaml", Line: 31, Column: 17, EndLine: 31, EndColumn: 37},
-			Object:   deployment, Field: "spec.template.spec.volumes[0].hostPath.path",
+			Object:   deployment, Field: templateSpec.Append(Key("volumes"), Index(0), Key("hostPath"), Key("path")),
 			Help:    socketRule.HelpURL,
 			Related: []Related{{Position: Position{File: "deploy/shop.yaml", Line: 24, Column: 13}, Message: "mounted here by container shop"}},
 		},
@@ -103,7 +104,7 @@ func sampleReport() *Report {
 			Rule: "docker-socket", Severity: SeverityError,
 			Message:  "mounts /var/run/docker.sock (volume dockersocket) [chart agent with values.yaml]",
 			Position: Position{File: "charts/agent/templates/daemonset.yaml", Line: 40, Column: 11},
-			Object:   agent, Field: "spec.template.spec.volumes[1].hostPath.path",
+			Object:   agent, Field: templateSpec.Append(Key("volumes"), Index(1), Key("hostPath"), Key("path")),
 			Help: socketRule.HelpURL,
 			Related: []Related{
 				{Position: Position{File: "charts/agent/values.yaml", Line: 8, Column: 15, EndLine: 8, EndColumn: 35}, Message: "value of .Values.dockerSocket"},
@@ -115,7 +116,7 @@ func sampleReport() *Report {
 			Message:  "sets DOCKER_HOST, a comma, and a colon: tcp://localhost:2375",
 			Position: Position{File: "deploy/my app/job #1 100%.yaml", Line: 9, Column: 20, EndLine: 9, EndColumn: 42},
 			Object:   ObjectRef{APIVersion: "batch/v1", Kind: "Job", Namespace: "ci", Name: "build"},
-			Field:    "spec.template.spec.containers[0].env[0].value",
+			Field:    templateSpec.Append(Key("containers"), Index(0), Key("env"), Index(0), Key("value")),
 			Help:     hostEnvRule.HelpURL,
 		},
 		{
@@ -123,7 +124,7 @@ func sampleReport() *Report {
 			Message:  "sets DOCKER_HOST\nin two lines",
 			Position: Position{File: "déploiement/cœur.yaml", Line: 5, Column: 3},
 			Object:   ObjectRef{APIVersion: "v1", Kind: "Pod", Name: "cœur"},
-			Field:    "spec.containers[0].env[0].value",
+			Field:    KeyPath("spec", "containers").Append(Index(0), Key("env"), Index(0), Key("value")),
 			Help:     hostEnvRule.HelpURL,
 		},
 		{
@@ -131,7 +132,7 @@ func sampleReport() *Report {
 			Message:  "mounts /var/run/docker.sock (volume sock)",
 			Position: Position{File: "<stdin>", Line: 12, Column: 15, EndLine: 12, EndColumn: 35},
 			Object:   ObjectRef{APIVersion: "v1", Kind: "Pod", Name: "piped"},
-			Field:    "spec.volumes[0].hostPath.path",
+			Field:    KeyPath("spec", "volumes").Append(Index(0), Key("hostPath"), Key("path")),
 			Help:     socketRule.HelpURL,
 		},
 		{
@@ -139,7 +140,7 @@ func sampleReport() *Report {
 			Message:  "mounts /var/run/docker.sock (volume sock)",
 			Position: Position{File: sampleWorkDir + "/abs/inside.yaml", Line: 7, Column: 15},
 			Object:   ObjectRef{APIVersion: "v1", Kind: "Pod", Namespace: "default", Name: "inside"},
-			Field:    "spec.volumes[0].hostPath.path",
+			Field:    KeyPath("spec", "volumes").Append(Index(0), Key("hostPath"), Key("path")),
 			Help:     socketRule.HelpURL,
 		},
 		{
@@ -149,7 +150,7 @@ func sampleReport() *Report {
 			Message:  "uses image docker:24-dind",
 			Position: Position{File: "deploy/shop.yaml"},
 			Object:   deployment,
-			Field:    "spec.template.spec.containers[1].image",
+			Field:    templateSpec.Append(Key("containers"), Index(1), Key("image")),
 		},
 	}
 	SortFindings(findings)
@@ -227,7 +228,7 @@ func TestSARIFGolden(t *testing.T) {
 					Message:  "mounts /var/run/docker.sock (volume sock)",
 					Position: Position{File: "/etc/kubernetes/manifests/outside pod.yaml", Line: 7, Column: 15},
 					Object:   ObjectRef{APIVersion: "v1", Kind: "Pod", Namespace: "kube-system", Name: "outside"},
-					Field:    "spec.volumes[0].hostPath.path",
+					Field:    KeyPath("spec", "volumes").Append(Index(0), Key("hostPath"), Key("path")),
 					Help:     socketRule.HelpURL,
 				}},
 			},
@@ -329,7 +330,7 @@ func TestSARIFFingerprintIgnoresLines(t *testing.T) {
 	}{
 		{name: "lines move", edit: func(f *Finding) { f.Line += 10; f.EndLine += 10; f.Column = 1 }, same: true},
 		{name: "message changes", edit: func(f *Finding) { f.Message = "reworded" }, same: true},
-		{name: "another field", edit: func(f *Finding) { f.Field = "spec.template.spec.volumes[1].hostPath.path" }, same: false},
+		{name: "another field", edit: func(f *Finding) { f.Field = f.Field.Slice(0, 4).Append(Index(1), Key("hostPath"), Key("path")) }, same: false},
 		{name: "another object", edit: func(f *Finding) { f.Object.Name = "cart" }, same: false},
 		{name: "another rule", edit: func(f *Finding) { f.Rule = "docker-host-env" }, same: false},
 	}

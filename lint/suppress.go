@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"bufio"
 	"bytes"
 	"slices"
 	"strings"
@@ -17,9 +16,8 @@ const IgnoreDirective = "dockershim-lint:ignore"
 // directive's form without the keyword: "docker-socket -- reason".
 const IgnoreAnnotation = "dockershim-lint.io/ignore"
 
-// ignoreAnnotationField is the annotation's field path, in the form rules
-// give fields whose keys hold dots and slashes.
-const ignoreAnnotationField = `metadata.annotations["` + IgnoreAnnotation + `"]`
+// ignoreAnnotationField is the annotation's field path.
+var ignoreAnnotationField = KeyPath("metadata", "annotations", IgnoreAnnotation)
 
 // The rules the engine itself reports about ignore comments and annotations.
 const (
@@ -69,16 +67,15 @@ func ParseDirectives(file string, src []byte) []Directive {
 		return nil
 	}
 	var out []Directive
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(nil, len(src)+1)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
-		at := strings.Index(text, IgnoreDirective)
+	lines := IndexLines(src)
+	for line := 1; line <= lines.Count(); line++ {
+		text := lines.Text(line)
+		at := bytes.Index(text, []byte(IgnoreDirective))
 		if at < 0 {
 			continue
 		}
-		hash := strings.LastIndex(text[:at], "#")
-		if hash < 0 || strings.TrimSpace(text[hash+1:at]) != "" {
+		hash := bytes.LastIndexByte(text[:at], '#')
+		if hash < 0 || len(bytes.TrimSpace(text[hash+1:at])) > 0 {
 			// Not a comment of its own: a string value that mentions the
 			// directive, as this package's documentation does.
 			continue
@@ -88,9 +85,10 @@ func ParseDirectives(file string, src []byte) []Directive {
 			// plain scalar.
 			continue
 		}
-		d := ParseDirective(text[at+len(IgnoreDirective):])
-		d.Position = Position{File: file, Line: line, Column: len([]rune(text[:hash])) + 1}
-		d.Trailing = strings.TrimSpace(text[:hash]) != ""
+		d := ParseDirective(string(text[at+len(IgnoreDirective):]))
+		_, column := lines.Position(lines.Start(line) + hash)
+		d.Position = Position{File: file, Line: line, Column: column}
+		d.Trailing = len(bytes.TrimSpace(text[:hash])) > 0
 		out = append(out, d)
 	}
 	return out

@@ -20,16 +20,17 @@ func FuzzParseDirectives(f *testing.F) {
 		"a#dockershim-lint:ignore x -- y\n\"# dockershim-lint:ignore\"\n",
 		"name: cœur\t# dockershim-lint:ignore -- --\n",
 		"\xff# dockershim-lint:ignore a\n\n\n",
+		"a: 1\r# dockershim-lint:ignore x -- y\rb: 2\u0085# dockershim-lint:ignore z -- w\r",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		lines := bytes.Split(src, []byte("\n"))
+		lines := lint.IndexLines(src)
 		for _, d := range lint.ParseDirectives("f.yaml", src) {
-			if d.File != "f.yaml" || d.Line < 1 || d.Line > len(lines) {
-				t.Fatalf("directive at line %d of a %d-line input", d.Line, len(lines))
+			if d.File != "f.yaml" || d.Line < 1 || d.Line > lines.Count() {
+				t.Fatalf("directive at line %d of a %d-line input", d.Line, lines.Count())
 			}
-			line := lines[d.Line-1]
+			line := lines.Text(d.Line)
 			if d.Column < 1 || d.Column > utf8.RuneCount(line) {
 				t.Fatalf("directive at column %d of line %q", d.Column, line)
 			}

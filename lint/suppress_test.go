@@ -67,6 +67,24 @@ func TestParseDirectives(t *testing.T) {
 			src:  "note: \"write dockershim-lint:ignore RULE -- why\"\nurl: a#dockershim-lint:ignore x -- y\n",
 		},
 		{
+			// Read by lines broken at LF only, this file was one line
+			// and the comment sat at 1:7, trailing YAML.
+			name: "CR line endings",
+			src:  "a: 1\r  # dockershim-lint:ignore docker-socket -- still on Docker\rb: 2\r",
+			want: []lint.Directive{{
+				Position: lint.Position{File: "f.yaml", Line: 2, Column: 3},
+				Rules:    []string{"docker-socket"}, Reason: "still on Docker",
+			}},
+		},
+		{
+			name: "a byte order mark is no column",
+			src:  "\ufeff# dockershim-lint:ignore docker-cli -- r\n",
+			want: []lint.Directive{{
+				Position: lint.Position{File: "f.yaml", Line: 1, Column: 1},
+				Rules:    []string{"docker-cli"}, Reason: "r",
+			}},
+		},
+		{
 			name: "the reason may hold dashes and hashes",
 			src:  "# dockershim-lint:ignore docker-cli -- see #123 -- and PR 7\n",
 			want: []lint.Directive{{
@@ -142,6 +160,15 @@ func TestEngineIgnores(t *testing.T) {
 			name:   "a comment on the line above suppresses",
 			rules:  withIgnores,
 			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: pod("a", "# dockershim-lint:ignore name -- generated")}}},
+			want: []string{
+				"a.yaml:2:7 note count 1 objects",
+				"suppressed a.yaml:5 name (inSource@4 generated)",
+			},
+		},
+		{
+			name:   "a comment in a file with CR line endings suppresses",
+			rules:  withIgnores,
+			inputs: []lint.Input{commentedInput{fakeInput{name: "a.yaml", src: strings.ReplaceAll(pod("a", "# dockershim-lint:ignore name -- generated"), "\n", "\r")}}},
 			want: []string{
 				"a.yaml:2:7 note count 1 objects",
 				"suppressed a.yaml:5 name (inSource@4 generated)",

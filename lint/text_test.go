@@ -43,6 +43,7 @@ func golden(t *testing.T, name string, got []byte) {
 // errors with and without a line. Findings come sorted, as from the engine.
 func sampleReport() *lint.Report {
 	const guide = "https://kubernetes.io/docs/tasks/administer-cluster/migrating-from-dockershim/migrating-telemetry-and-security-agents/"
+	templateSpec := lint.KeyPath("spec", "template", "spec")
 	r := &lint.Report{
 		Version: "v1.2.3",
 		Findings: []lint.Finding{
@@ -52,7 +53,7 @@ func sampleReport() *lint.Report {
 				Message:  `hostPath volume "dockersock" mounts the Docker Engine socket /var/run/docker.sock`,
 				Position: lint.Position{File: "deploy/agent.yaml", Line: 31, Column: 19, EndLine: 31, EndColumn: 39},
 				Object:   lint.ObjectRef{APIVersion: "apps/v1", Kind: "DaemonSet", Namespace: "monitoring", Name: "node-agent"},
-				Field:    "spec.template.spec.volumes[0].hostPath.path",
+				Field:    templateSpec.Append(lint.Key("volumes"), lint.Index(0), lint.Key("hostPath"), lint.Key("path")),
 				Help:     guide,
 				Related: []lint.Related{{
 					Position: lint.Position{File: "deploy/agent.yaml", Line: 25, Column: 21},
@@ -65,7 +66,7 @@ func sampleReport() *lint.Report {
 				Message:  "DOCKER_HOST points at tcp://dind:2375 — a Docker daemon the pod must run itself",
 				Position: lint.Position{File: "deploy/agent.yaml", Line: 40, Column: 22},
 				Object:   lint.ObjectRef{APIVersion: "apps/v1", Kind: "DaemonSet", Namespace: "monitoring", Name: "node-agent"},
-				Field:    "spec.template.spec.containers[0].env[1].value",
+				Field:    templateSpec.Append(lint.Key("containers"), lint.Index(0), lint.Key("env"), lint.Index(1), lint.Key("value")),
 				Help:     guide,
 			},
 			{
@@ -74,7 +75,7 @@ func sampleReport() *lint.Report {
 				Message:  "the command runs `docker ps\n\x1b[2Jdocker rm`",
 				Position: lint.Position{File: "jobs/ménage.yaml", Line: 7, Column: 13},
 				Object:   lint.ObjectRef{APIVersion: "v1", Kind: "Pod", Name: "nettoyage"},
-				Field:    "spec.containers[0].args[0]",
+				Field:    lint.KeyPath("spec", "containers").Append(lint.Index(0), lint.Key("args"), lint.Index(0)),
 				Help:     guide,
 			},
 			{
@@ -83,7 +84,7 @@ func sampleReport() *lint.Report {
 				Message:  `hostPath volume "sock" mounts the Docker Engine socket /run/docker.sock`,
 				Position: lint.Position{File: "<stdin>", Line: 12, Column: 15},
 				Object:   lint.ObjectRef{APIVersion: "v1", Kind: "Pod", Namespace: "ci", Name: "builder"},
-				Field:    "spec.volumes[0].hostPath.path",
+				Field:    lint.KeyPath("spec", "volumes").Append(lint.Index(0), lint.Key("hostPath"), lint.Key("path")),
 				Help:     guide,
 			},
 		},

@@ -116,7 +116,7 @@ func checkSignalFx(p *lint.Pass, monitorType string, message func(string) string
 				}
 				p.Report(lint.Diagnostic{
 					Node:    doc.locate(typ),
-					Field:   doc.fieldOf(index("monitors", i) + ".type"),
+					Field:   doc.fieldOf(lint.Key("monitors"), lint.Index(i), lint.Key("type")),
 					Message: message("SignalFx Smart Agent monitor " + monitorType),
 				})
 			}
@@ -131,7 +131,7 @@ func checkSignalFx(p *lint.Pass, monitorType string, message func(string) string
 			}
 			p.Report(lint.Diagnostic{
 				Node:    doc.locate(typ),
-				Field:   doc.fieldOf(fieldKey("receivers", name.Value) + ".type"),
+				Field:   doc.fieldOf(lint.Key("receivers"), lint.Key(name.Value), lint.Key("type")),
 				Message: message("Splunk OpenTelemetry Collector receiver " + name.Value + " runs the Smart Agent monitor " + monitorType + ", which"),
 			})
 		}
@@ -195,7 +195,7 @@ func checkOTelDockerStats(p *lint.Pass) {
 			}
 			p.Report(lint.Diagnostic{
 				Node:  doc.locate(name),
-				Field: doc.fieldOf(fieldKey("receivers", name.Value)),
+				Field: doc.fieldOf(lint.Key("receivers"), lint.Key(name.Value)),
 				Message: fmt.Sprintf("OpenTelemetry Collector receiver %s reads container stats from Docker Engine's API at %s, "+
 					"which containerd and CRI-O nodes do not have: collect container metrics with the kubeletstats receiver instead",
 					name.Value, endpoint),

@@ -13,8 +13,8 @@ import (
 type configDoc struct {
 	obj *lint.Object
 	// field is where the document sits in the object, such as
-	// `data["agent.yaml"]`; empty for a whole standalone file.
-	field string
+	// data["agent.yaml"]; empty for a whole standalone file.
+	field lint.FieldPath
 	// text and value are the embedded document and the scalar holding it;
 	// both are unset when tree is part of the object.
 	text  string
@@ -37,7 +37,7 @@ func configDocs(obj *lint.Object) []configDoc {
 			}
 			docs = append(docs, configDoc{
 				obj:    obj,
-				field:  fieldKey("data", k.Value),
+				field:  lint.KeyPath("data", k.Value),
 				text:   v.Value,
 				value:  v,
 				indent: blockIndent(dataKey, k),
@@ -51,9 +51,9 @@ func configDocs(obj *lint.Object) []configDoc {
 		case v == nil:
 			return nil
 		case v.Kind == yaml.ScalarNode:
-			return []configDoc{{obj: obj, field: "spec.config", text: v.Value, value: v, indent: blockIndent(specKey, k)}}
+			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v, indent: blockIndent(specKey, k)}}
 		default:
-			return []configDoc{{obj: obj, field: "spec.config", tree: v}}
+			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), tree: v}}
 		}
 	case obj.Kind == "" && obj.APIVersion == "":
 		// A document that is not a Kubernetes object: a standalone agent
@@ -140,15 +140,12 @@ func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
 	return &moved
 }
 
-// fieldOf names a path inside the document.
-func (d configDoc) fieldOf(sub string) string {
-	switch {
-	case d.field == "":
-		return sub
-	case sub == "":
-		return d.field
-	case strings.HasPrefix(sub, "["):
-		return d.field + sub
+// fieldOf is the path of a field inside the document. For a document
+// embedded in a string it goes through a Document step: parseYAML reads
+// the first document of the text.
+func (d configDoc) fieldOf(steps ...lint.Step) lint.FieldPath {
+	if d.tree == nil {
+		return d.field.Append(lint.Document(0)).Append(steps...)
 	}
-	return d.field + "." + sub
+	return d.field.Append(steps...)
 }

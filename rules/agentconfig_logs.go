@@ -191,7 +191,7 @@ func checkLogFormat(p *lint.Pass) {
 			} else {
 				node = doc.at(h.entry.line, h.entry.column, &yaml.Node{Kind: yaml.ScalarNode, Value: h.entry.raw})
 			}
-			p.Report(lint.Diagnostic{Node: node, Field: doc.fieldOf(""), Message: h.message + logFormatAdvice})
+			p.Report(lint.Diagnostic{Node: node, Field: doc.field, Message: h.message + logFormatAdvice})
 		}
 	}
 }

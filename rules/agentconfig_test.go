@@ -157,12 +157,12 @@ func TestConfigFindingPositions(t *testing.T) {
 		column int
 		field  string
 	}{
-		{file: "signalfx.yaml", rule: "signalfx-docker-container-stats", line: 16, column: 13, field: `data["agent.yaml"].monitors[2].type`},
-		{file: "signalfx.yaml", rule: "signalfx-kubelet-stats", line: 12, column: 13, field: `data["agent.yaml"].monitors[1].type`},
-		{file: "signalfx.yaml", rule: "signalfx-docker-container-stats", line: 44, column: 15, field: `data["agent.yaml"].monitors[0].type`},
-		{file: "signalfx.yaml", rule: "signalfx-docker-container-stats", line: 55, column: 20, field: `data["agent.yaml"].monitors[0].type`},
-		{file: "otel.yaml", rule: "otel-docker-stats", line: 15, column: 7, field: `data.relay.receivers.docker_stats`},
-		{file: "otel.yaml", rule: "signalfx-docker-container-stats", line: 11, column: 15, field: `data.relay.receivers["smartagent/docker-container-stats"].type`},
+		{file: "signalfx.yaml", rule: "signalfx-docker-container-stats", line: 16, column: 13, field: `data["agent.yaml"]>monitors[2].type`},
+		{file: "signalfx.yaml", rule: "signalfx-kubelet-stats", line: 12, column: 13, field: `data["agent.yaml"]>monitors[1].type`},
+		{file: "signalfx.yaml", rule: "signalfx-docker-container-stats", line: 44, column: 15, field: `data["agent.yaml"]>monitors[0].type`},
+		{file: "signalfx.yaml", rule: "signalfx-docker-container-stats", line: 55, column: 20, field: `data["agent.yaml"]>monitors[0].type`},
+		{file: "otel.yaml", rule: "otel-docker-stats", line: 15, column: 7, field: `data.relay>receivers.docker_stats`},
+		{file: "otel.yaml", rule: "signalfx-docker-container-stats", line: 11, column: 15, field: `data.relay>receivers["smartagent/docker-container-stats"].type`},
 		{file: "otel.yaml", rule: "otel-docker-stats", line: 68, column: 7, field: `spec.config.receivers.docker_stats`},
 		{file: "fluent-bit.yaml", rule: "log-format-docker-json", line: 16, column: 9, field: `data["input-kubernetes.conf"]`},
 		{file: "fluent-bit.yaml", rule: "log-format-docker-json", line: 82, column: 11, field: `data["fluent-bit.yaml"]`},
@@ -172,7 +172,7 @@ func TestConfigFindingPositions(t *testing.T) {
 		t.Run(tt.file+":"+tt.rule, func(t *testing.T) {
 			_, findings := lintAgentFixture(t, filepath.Join("..", "testdata", "agentconfig", tt.file), configRules())
 			f := agentFindingAt(t, findings, tt.rule, tt.line)
-			if f.Column != tt.column || f.Field != tt.field {
+			if f.Column != tt.column || f.Field.String() != tt.field {
 				t.Errorf("got column %d field %q, want column %d field %q", f.Column, f.Field, tt.column, tt.field)
 			}
 		})

@@ -108,40 +108,48 @@ func matchAny(patterns []imagePattern, image imagePattern) (imagePattern, bool) 
 // agentMatch is why a workload is taken for an agent.
 type agentMatch struct {
 	node  *yaml.Node
-	field string
+	field lint.FieldPath
 	// image is the matched image reference, empty for a name match.
 	image   string
 	pattern imagePattern
 	// name is the matching name and where it was found, for a name match.
-	name, nameField string
+	name      string
+	nameField lint.FieldPath
 }
 
-// nameSource is a name that may identify an agent.
+// nameSource is a name that may identify an agent, found under key of the
+// mapping at: its field is built only for the name that matches.
 type nameSource struct {
 	value string
-	field string
+	at    lint.FieldPath
+	key   string
 }
+
+func (n *nameSource) field() lint.FieldPath { return n.at.Key(n.key) }
 
 // workloadNames are the names a person or a chart gives an agent: the
 // object's name, its app labels and those of its pod template, and its
 // container names.
 func workloadNames(w *Workload) []nameSource {
-	out := []nameSource{{value: w.Object.Name, field: "metadata.name"}}
-	labelsAt := []string{"metadata"}
-	if tmpl, ok := strings.CutSuffix(w.SpecPath, ".spec"); ok && tmpl != "" {
-		labelsAt = append(labelsAt, tmpl+".metadata")
+	out := []nameSource{{value: w.Object.Name, at: metadataPath, key: "name"}}
+	labelsAt := []lint.FieldPath{metadataPath}
+	// A pod template (spec.template.spec) has metadata beside its spec.
+	if n := w.SpecPath.Len(); n > 1 {
+		if key, _ := w.SpecPath.At(n - 1).Key(); key == "spec" {
+			labelsAt = append(labelsAt, w.SpecPath.Slice(0, n-1).Key("metadata"))
+		}
 	}
 	for _, at := range labelsAt {
-		labels := lint.Path(w.Object.Node, append(strings.Split(at, "."), "labels")...)
+		labels := lint.Get(lint.Lookup(w.Object.Node, at), "labels")
 		for _, key := range []string{"app.kubernetes.io/name", "app"} {
 			if v := lint.Scalar(lint.Get(labels, key)); v != "" {
-				out = append(out, nameSource{value: v, field: fieldKey(at+".labels", key)})
+				out = append(out, nameSource{value: v, at: at.Key("labels"), key: key})
 			}
 		}
 	}
 	for _, c := range w.Containers() {
 		if c.Name != "" {
-			out = append(out, nameSource{value: c.Name, field: c.Path + ".name"})
+			out = append(out, nameSource{value: c.Name, at: c.Path, key: "name"})
 		}
 	}
 	return out
@@ -154,7 +162,7 @@ func workloadNames(w *Workload) []nameSource {
 func (a *compiledAgent) match(v *workloadView) (agentMatch, bool) {
 	for i, c := range v.containers {
 		if p, ok := matchAny(a.images, v.images[i]); ok {
-			return agentMatch{node: c.Image, field: c.Path + ".image", image: lint.Scalar(c.Image), pattern: p}, true
+			return agentMatch{node: c.Image, field: c.Path.Key("image"), image: lint.Scalar(c.Image), pattern: p}, true
 		}
 	}
 	var found *nameSource
@@ -171,18 +179,26 @@ func (a *compiledAgent) match(v *workloadView) (agentMatch, bool) {
 		return agentMatch{}, false
 	}
 	node, field := identityNode(v.w.Object)
-	return agentMatch{node: node, field: field, name: found.value, nameField: found.field}, true
+	return agentMatch{node: node, field: field, name: found.value, nameField: found.field()}, true
 }
 
 // identityNode is where a finding about a whole object goes: its name, or
 // its kind when it has none (a generateName object, a hand-written
 // fragment), so that the finding still has a line.
-func identityNode(obj *lint.Object) (*yaml.Node, string) {
+func identityNode(obj *lint.Object) (*yaml.Node, lint.FieldPath) {
 	if n := lint.Path(obj.Node, "metadata", "name"); n != nil {
-		return n, "metadata.name"
+		return n, metadataNamePath
 	}
-	return lint.Get(obj.Node, "kind"), "kind"
+	return lint.Get(obj.Node, "kind"), kindPath
 }
+
+// Paths every object has; a FieldPath is never changed once built, so one
+// value serves every finding.
+var (
+	metadataPath     = lint.KeyPath("metadata")
+	metadataNamePath = lint.KeyPath("metadata", "name")
+	kindPath         = lint.KeyPath("kind")
+)
 
 // workloadView is what the agent rules read of a workload, worked out once
 // per object for all of them: splitting names into tokens and image

@@ -148,7 +148,7 @@ func TestAgentFindings(t *testing.T) {
 			if tt.column != 0 && f.Column != tt.column {
 				t.Errorf("column = %d, want %d", f.Column, tt.column)
 			}
-			if tt.field != "" && f.Field != tt.field {
+			if tt.field != "" && f.Field.String() != tt.field {
 				t.Errorf("field = %q, want %q", f.Field, tt.field)
 			}
 			for _, s := range tt.contains {

@@ -108,9 +108,9 @@ func commandLines(c Container) [][]argWord {
 	lines := [][]argWord{containerArgv(c)}
 	for _, hook := range execHooks {
 		var argv []argWord
-		field := c.Path + "." + strings.Join(hook, ".")
+		field := c.Path.Concat(lint.KeyPath(hook...))
 		for i, n := range lint.Items(lint.Path(c.Node, hook...)) {
-			argv = append(argv, argWord{value: lint.Scalar(n), node: n, field: index(field, i)})
+			argv = append(argv, argWord{value: lint.Scalar(n), node: n, field: field.Index(i)})
 		}
 		lines = append(lines, argv)
 	}

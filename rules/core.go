@@ -19,7 +19,7 @@ const (
 type volumeMount struct {
 	container Container
 	node      *yaml.Node
-	field     string
+	field     lint.FieldPath
 	mountPath string
 	subPath   string
 }
@@ -29,7 +29,7 @@ type volumeMount struct {
 func (m volumeMount) related() lint.RelatedNode {
 	node, field := m.node, m.field
 	if mp := lint.Get(m.node, "mountPath"); mp != nil {
-		node, field = mp, m.field+".mountPath"
+		node, field = mp, m.field.Key("mountPath")
 	}
 	msg := "mounted at " + m.mountPath + " in container " + quote(m.container.Name)
 	if m.subPath != "" {
@@ -49,7 +49,7 @@ func (w *Workload) mountsOf(volume string) []volumeMount {
 			out = append(out, volumeMount{
 				container: c,
 				node:      m,
-				field:     index(c.Path+".volumeMounts", j),
+				field:     c.Path.Append(lint.Key("volumeMounts"), lint.Index(j)),
 				mountPath: lint.Scalar(lint.Get(m, "mountPath")),
 				subPath:   lint.Scalar(lint.Get(m, "subPath")),
 			})
@@ -59,13 +59,13 @@ func (w *Workload) mountsOf(volume string) []volumeMount {
 }
 
 // volumeNamed returns the pod volume called name and its field path.
-func (w *Workload) volumeNamed(name string) (*yaml.Node, string) {
+func (w *Workload) volumeNamed(name string) (*yaml.Node, lint.FieldPath) {
 	for i, v := range lint.Items(lint.Get(w.Spec, "volumes")) {
 		if lint.Scalar(lint.Get(v, "name")) == name {
-			return v, index(w.SpecPath+".volumes", i)
+			return v, w.SpecPath.Append(lint.Key("volumes"), lint.Index(i))
 		}
 	}
-	return nil, ""
+	return nil, lint.FieldPath{}
 }
 
 // dindImage matches images that run their own Docker daemon: the official
@@ -154,7 +154,7 @@ func mayRun(c Container, name string) bool {
 type argWord struct {
 	value string
 	node  *yaml.Node
-	field string
+	field lint.FieldPath
 }
 
 // containerArgv joins command and args the way the kubelet does when both
@@ -168,41 +168,10 @@ func containerArgv(c Container) []argWord {
 			if n.Kind != yaml.ScalarNode {
 				continue
 			}
-			argv = append(argv, argWord{value: n.Value, node: n, field: index(c.Path+"."+key, i)})
+			argv = append(argv, argWord{value: n.Value, node: n, field: c.Path.Append(lint.Key(key), lint.Index(i))})
 		}
 	}
 	return argv
-}
-
-// fieldKey appends a mapping key to a field path, bracketing keys that
-// would not read as one path element (annotations, ConfigMap file names).
-func fieldKey(parent, key string) string {
-	if isPlainKey(key) {
-		if parent == "" {
-			return key
-		}
-		return parent + "." + key
-	}
-	return parent + "[" + quote(key) + "]"
-}
-
-// isPlainKey reports whether key matches [A-Za-z_][A-Za-z0-9_-]*. It is
-// written out rather than a regexp because the dockershim walk asks it for
-// every mapping key it meets.
-func isPlainKey(key string) bool {
-	if key == "" {
-		return false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_':
-		case i > 0 && ('0' <= c && c <= '9' || c == '-'):
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func quote(s string) string {

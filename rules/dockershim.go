@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -121,7 +122,7 @@ var runtimeEndpointFlags = []string{"--container-runtime-endpoint", "--runtime-e
 // what it is.
 type shimHit struct {
 	node    *yaml.Node
-	field   string
+	field   lint.FieldPath
 	subject string
 }
 
@@ -134,18 +135,31 @@ type shimWalker struct {
 	// anchor's node again, and a hostile file can make that node its own
 	// ancestor.
 	seen map[*yaml.Node]bool
+	// path holds the steps to the node being walked. The walk pushes and
+	// pops them and only a hit copies them into a FieldPath, so walking
+	// allocates nothing per node.
+	path []lint.Step
 }
 
 // skippedFields hold copies or prose, not configuration: a finding there
 // would repeat one made elsewhere or quote documentation.
-var skippedFields = map[string]bool{
-	"status":                 true,
-	"metadata.managedFields": true,
-	`metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"]`: true,
+var skippedFields = [][]lint.Step{
+	{lint.Key("status")},
+	{lint.Key("metadata"), lint.Key("managedFields")},
+	{lint.Key("metadata"), lint.Key("annotations"), lint.Key("kubectl.kubernetes.io/last-applied-configuration")},
 }
 
-func (sw *shimWalker) walk(n *yaml.Node, field string) {
-	if n == nil || skippedFields[field] || sw.seen[n] {
+func (sw *shimWalker) skipped() bool {
+	for _, f := range skippedFields {
+		if slices.Equal(sw.path, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func (sw *shimWalker) walk(n *yaml.Node) {
+	if n == nil || sw.skipped() || sw.seen[n] {
 		return
 	}
 	if sw.seen == nil {
@@ -160,32 +174,36 @@ func (sw *shimWalker) walk(n *yaml.Node, field string) {
 			if k.Value == "description" || k.Value == "mountPath" {
 				continue
 			}
-			child := fieldKey(field, k.Value)
-			if v.Kind == yaml.ScalarNode {
-				if namesDockershim(v.Value) && !skippedFields[child] {
-					sw.hits = append(sw.hits, shimHit{node: v, field: child, subject: sw.subject(n, k.Value, child)})
-				}
-				continue
+			sw.path = append(sw.path, lint.Key(k.Value))
+			switch {
+			case v.Kind != yaml.ScalarNode:
+				sw.walk(v)
+			case namesDockershim(v.Value) && !sw.skipped():
+				field := lint.NewFieldPath(sw.path...)
+				sw.hits = append(sw.hits, shimHit{node: v, field: field, subject: sw.subject(n, k.Value, field)})
 			}
-			sw.walk(v, child)
+			sw.path = sw.path[:len(sw.path)-1]
 		}
 	case yaml.SequenceNode:
 		prev := ""
 		for i, item := range lint.Items(n) {
-			child := index(field, i)
-			if item.Kind != yaml.ScalarNode {
-				sw.walk(item, child)
+			sw.path = append(sw.path, lint.Index(i))
+			switch {
+			case item.Kind != yaml.ScalarNode:
+				sw.walk(item)
 				prev = ""
-				continue
-			}
-			if namesDockershim(item.Value) {
-				subject := "argument " + child
-				if flag := flagOf(prev, item.Value); flag != "" {
-					subject = "flag " + flag + " (" + child + ")"
+			default:
+				if namesDockershim(item.Value) {
+					field := lint.NewFieldPath(sw.path...)
+					subject := "argument " + field.String()
+					if flag := flagOf(prev, item.Value); flag != "" {
+						subject = "flag " + flag + " (" + field.String() + ")"
+					}
+					sw.hits = append(sw.hits, shimHit{node: item, field: field, subject: subject})
 				}
-				sw.hits = append(sw.hits, shimHit{node: item, field: child, subject: subject})
+				prev = item.Value
 			}
-			prev = item.Value
+			sw.path = sw.path[:len(sw.path)-1]
 		}
 	}
 }
@@ -204,22 +222,22 @@ func flagOf(prev, word string) string {
 // subject says what the value under key of mapping parent is, in the
 // terms of its owner: a hostPath volume, an environment variable, or a
 // configuration field.
-func (sw *shimWalker) subject(parent *yaml.Node, key, field string) string {
+func (sw *shimWalker) subject(parent *yaml.Node, key string, field lint.FieldPath) string {
 	switch {
-	case key == "path" && strings.HasSuffix(field, ".hostPath.path"):
-		return "hostPath " + field
+	case key == "path" && len(sw.path) > 2 && sw.path[len(sw.path)-2] == lint.Key("hostPath"):
+		return "hostPath " + field.String()
 	case key == "value" && lint.Get(parent, "name") != nil:
-		return "environment variable " + lint.Scalar(lint.Get(parent, "name")) + " (" + field + ")"
+		return "environment variable " + lint.Scalar(lint.Get(parent, "name")) + " (" + field.String() + ")"
 	}
 	for _, flag := range runtimeEndpointFlags {
 		if strings.Contains(lint.Scalar(lint.Get(parent, key)), flag+"=") {
-			return "flag " + flag + " (" + field + ")"
+			return "flag " + flag + " (" + field.String() + ")"
 		}
 	}
 	if sw.kind == "" {
-		return field
+		return field.String()
 	}
-	return sw.kind + " " + field
+	return sw.kind + " " + field.String()
 }
 
 func detectDockershimSocket(obj *lint.Object) []evidence {
@@ -230,10 +248,10 @@ func detectDockershimSocket(obj *lint.Object) []evidence {
 		return nil
 	}
 	sw := &shimWalker{kind: obj.Kind}
-	sw.walk(obj.Node, "")
+	sw.walk(obj.Node)
 	var out []evidence
 	for _, h := range sw.hits {
-		if obj.Kind == "ConfigMap" && strings.HasPrefix(h.field, "data") && strings.Contains(h.node.Value, "\n") {
+		if obj.Kind == "ConfigMap" && h.field.At(0) == lint.Key("data") && strings.Contains(h.node.Value, "\n") {
 			if embedded := embeddedShimHits(obj, h); len(embedded) > 0 {
 				out = append(out, embedded...)
 				continue
@@ -244,7 +262,7 @@ func detectDockershimSocket(obj *lint.Object) []evidence {
 	return out
 }
 
-func shimEvidence(n *yaml.Node, field, subject, value string) evidence {
+func shimEvidence(n *yaml.Node, field lint.FieldPath, subject, value string) evidence {
 	token := value
 	for _, word := range strings.FieldsFunc(value, func(r rune) bool { return strings.ContainsRune(" \t\n=\"',", r) }) {
 		if namesDockershim(word) {
@@ -269,15 +287,16 @@ func shimEvidence(n *yaml.Node, field, subject, value string) evidence {
 // the shim inside the block scalar. It returns nothing when the value is
 // not YAML, so the caller reports the value as a whole.
 //
-// yaml.v3 does not keep a block scalar's indentation, so a literal block
-// (|) is assumed to be indented two spaces past its key, as kubeadm and
-// kubectl write it; lines are exact. Other styles, and objects from
-// renderers whose locators only know their own nodes, are reported at the
-// value with the embedded field in the message.
+// Each finding's field leads to the value, then through a Document step to
+// the field inside. In a plain file, yaml.v3 does not keep a block scalar's
+// indentation, so a literal block (|) is assumed to be indented two spaces
+// past its key, as kubeadm and kubectl write it; lines are exact. Other
+// styles are reported at the value, and so are objects from renderers,
+// whose locators place the value, or the field inside it, themselves.
 func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(h.node.Value)))
 	var hits []shimHit
-	for {
+	for i := 0; ; i++ {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
@@ -287,8 +306,15 @@ func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
 			return nil
 		}
 		inner := &shimWalker{kind: lint.Scalar(lint.Get(doc.Content[0], "kind"))}
-		inner.walk(doc.Content[0], "")
-		hits = append(hits, inner.hits...)
+		inner.walk(doc.Content[0])
+		// The hits keep their path inside the document for the message;
+		// the finding's field leads from the object into the document.
+		at := h.field.Append(lint.Document(i))
+		for _, ih := range inner.hits {
+			ih.subject = "ConfigMap " + h.field.String() + ": " + ih.subject
+			ih.field = at.Concat(ih.field)
+			hits = append(hits, ih)
+		}
 	}
 	keyColumn := 0
 	if data := lint.Get(obj.Node, "data"); data != nil {
@@ -301,7 +327,6 @@ func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
 	exact := h.node.Style == yaml.LiteralStyle && obj.Locator == nil && keyColumn > 0
 	var out []evidence
 	for _, ih := range hits {
-		subject := "ConfigMap " + h.field + ": " + ih.subject
 		node := h.node
 		if exact {
 			node = &yaml.Node{
@@ -312,7 +337,7 @@ func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
 				Column: keyColumn + 1 + ih.node.Column,
 			}
 		}
-		out = append(out, shimEvidence(node, h.field+">"+ih.field, subject, ih.node.Value))
+		out = append(out, shimEvidence(node, ih.field, ih.subject, ih.node.Value))
 	}
 	return out
 }

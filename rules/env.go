@@ -80,7 +80,8 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 	for _, c := range w.Containers() {
 		envs := lint.Get(c.Node, "env")
 		for j, env := range lint.Items(envs) {
-			field := index(c.Path+".env", j)
+			// Built only for a finding: most variables are not one.
+			field := func(key string) lint.FieldPath { return c.Path.Append(lint.Key("env"), lint.Index(j), lint.Key(key)) }
 			nameNode := lint.Get(env, "name")
 			name := lint.Scalar(nameNode)
 			valueNode := lint.Get(env, "value")
@@ -94,7 +95,7 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 				out = append(out, evidence{
 					rule:     dockerHostEnvID,
 					node:     nameNode,
-					field:    field + ".name",
+					field:    field("name"),
 					severity: lint.SeverityWarning,
 					message:  who + " from valueFrom, so the Docker Engine it reaches is not visible here; make sure it is not the node's Docker socket, which containerd and CRI-O nodes do not have",
 					summary:  "sets DOCKER_HOST",
@@ -103,9 +104,9 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 			case isHost:
 				// Without a value the finding belongs on the name: it is
 				// the only line the variable has.
-				node, at := valueNode, field+".value"
+				node, at := valueNode, field("value")
 				if node == nil {
-					node, at = nameNode, field+".name"
+					node, at = nameNode, field("name")
 				}
 				out = append(out, evidence{
 					rule:     dockerHostEnvID,
@@ -122,7 +123,7 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 			e := evidence{
 				rule:    dockerHostEnvID,
 				node:    valueNode,
-				field:   field + ".value",
+				field:   field("value"),
 				summary: "sets " + name,
 			}
 			if !isHost {
@@ -207,7 +208,7 @@ func mountFor(c Container, p string) *volumeMount {
 			best = &volumeMount{
 				container: c,
 				node:      m,
-				field:     index(c.Path+".volumeMounts", j),
+				field:     c.Path.Append(lint.Key("volumeMounts"), lint.Index(j)),
 				mountPath: mp,
 				subPath:   lint.Scalar(lint.Get(m, "subPath")),
 			}

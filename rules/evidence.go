@@ -12,7 +12,7 @@ import (
 type evidence struct {
 	rule     string
 	node     *yaml.Node
-	field    string
+	field    lint.FieldPath
 	severity lint.Severity // zero: the rule's default
 	// message is the finding's full message.
 	message string

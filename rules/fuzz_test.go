@@ -35,7 +35,7 @@ func FuzzRules(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		objects, _ := manifest.Decode("f.yaml", data)
 		e := lint.Engine{Rules: all}
-		lines := max(1, strings.Count(string(data), "\n")+1)
+		lines := lint.IndexLines(data).Count()
 		for _, finding := range e.Check(objects) {
 			if !ids[finding.Rule] {
 				t.Fatalf("finding of unknown rule %q", finding.Rule)

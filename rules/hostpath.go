@@ -118,7 +118,7 @@ func dockerDataDir(p string) (dir, rest string) {
 type hostPathVolume struct {
 	name     string
 	pathNode *yaml.Node
-	field    string
+	field    lint.FieldPath
 	clean    string
 	typ      string
 	mounts   []volumeMount
@@ -164,7 +164,7 @@ func hostPathVolumes(obj *lint.Object) []*hostPathVolume {
 		out = append(out, &hostPathVolume{
 			name:     name,
 			pathNode: pathNode,
-			field:    index(w.SpecPath+".volumes", i) + ".hostPath.path",
+			field:    w.SpecPath.Append(lint.Key("volumes"), lint.Index(i), lint.Key("hostPath"), lint.Key("path")),
 			clean:    clean,
 			typ:      lint.Scalar(lint.Get(hp, "type")),
 			mounts:   w.mountsOf(name),

@@ -524,7 +524,7 @@ data:
 			}
 			for i, w := range tt.want {
 				f := got[i]
-				if f.Rule != w.rule || f.Severity != w.severity || f.Line != w.line || f.Column != w.column || f.Field != w.field {
+				if f.Rule != w.rule || f.Severity != w.severity || f.Line != w.line || f.Column != w.column || f.Field.String() != w.field {
 					t.Errorf("finding %d = %s %v at %d:%d %s, want %s %v at %d:%d %s",
 						i, f.Rule, f.Severity, f.Line, f.Column, f.Field, w.rule, w.severity, w.line, w.column, w.field)
 				}

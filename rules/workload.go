@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"strconv"
-
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
 )
@@ -11,8 +9,8 @@ import (
 type Workload struct {
 	Object *lint.Object
 	Spec   *yaml.Node
-	// SpecPath is the pod spec's field path, such as "spec.template.spec".
-	SpecPath string
+	// SpecPath is the pod spec's field path, such as spec.template.spec.
+	SpecPath lint.FieldPath
 }
 
 // podSpecPaths are where pod specs live, tried in order. The first two cover
@@ -20,20 +18,20 @@ type Workload struct {
 // was published with (extensions/v1beta1, apps/v1beta2, batch/v1beta1 ...)
 // and any custom resource shaped like one (Argo Rollouts, OpenKruise).
 var podSpecPaths = []podSpecPath{
-	{keys: []string{"spec", "template", "spec"}, field: "spec.template.spec"},
-	{keys: []string{"spec", "jobTemplate", "spec", "template", "spec"}, field: "spec.jobTemplate.spec.template.spec"},
+	{keys: []string{"spec", "template", "spec"}, field: lint.KeyPath("spec", "template", "spec")},
+	{keys: []string{"spec", "jobTemplate", "spec", "template", "spec"}, field: lint.KeyPath("spec", "jobTemplate", "spec", "template", "spec")},
 }
 
 // podSpecPath is where a pod spec lives, as keys to follow and as the
 // field path findings name.
 type podSpecPath struct {
 	keys  []string
-	field string
+	field lint.FieldPath
 }
 
 var (
-	podSpec         = podSpecPath{keys: []string{"spec"}, field: "spec"}
-	podTemplateSpec = podSpecPath{keys: []string{"template", "spec"}, field: "template.spec"}
+	podSpec         = podSpecPath{keys: []string{"spec"}, field: lint.KeyPath("spec")}
+	podTemplateSpec = podSpecPath{keys: []string{"template", "spec"}, field: lint.KeyPath("template", "spec")}
 )
 
 // workloadOf returns the workload view of obj, or nil when obj runs no pods.
@@ -67,8 +65,8 @@ func newWorkload(obj *lint.Object, path podSpecPath) *Workload {
 type Container struct {
 	Node *yaml.Node
 	// Path is the container's field path, such as
-	// "spec.template.spec.initContainers[0]".
-	Path  string
+	// spec.template.spec.initContainers[0].
+	Path  lint.FieldPath
 	Name  string
 	Image *yaml.Node
 }
@@ -83,16 +81,11 @@ func (w *Workload) Containers() []Container {
 		for i, c := range lint.Items(lint.Get(w.Spec, list)) {
 			out = append(out, Container{
 				Node:  c,
-				Path:  index(w.SpecPath+"."+list, i),
+				Path:  w.SpecPath.Append(lint.Key(list), lint.Index(i)),
 				Name:  lint.Scalar(lint.Get(c, "name")),
 				Image: lint.Get(c, "image"),
 			})
 		}
 	}
 	return out
-}
-
-// index appends a sequence index to a field path.
-func index(path string, i int) string {
-	return path + "[" + strconv.Itoa(i) + "]"
 }

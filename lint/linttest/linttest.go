@@ -8,8 +8,6 @@
 package linttest
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,10 +34,9 @@ var wantComment = regexp.MustCompile(`#\s*want:\s*([a-z0-9][a-z0-9, -]*)`)
 // findings will carry.
 func ParseWants(file string, src []byte) []Want {
 	var wants []Want
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(nil, len(src)+1)
-	for line := 1; sc.Scan(); line++ {
-		m := wantComment.FindSubmatch(sc.Bytes())
+	lines := lint.IndexLines(src)
+	for line := 1; line <= lines.Count(); line++ {
+		m := wantComment.FindSubmatch(lines.Text(line))
 		if m == nil {
 			continue
 		}

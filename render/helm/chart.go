@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -208,11 +209,11 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		}
 		f := r.byKey[key]
 		text, placed := stripMarkers(out[key], len(r.marks.marks))
-		if f == nil || strings.TrimSpace(text) == "" {
+		if f == nil || len(bytes.TrimSpace(text)) == 0 {
 			continue
 		}
 		loc := &helmLocator{file: r.display[f], marks: &r.marks, placed: placed, values: r.values[key]}
-		objs, err := manifest.Decode(loc.file, []byte(text))
+		objs, err := manifest.Decode(loc.file, text)
 		if err != nil {
 			errs = append(errs, renderedYAMLError(loc, err, chrt.Name(), variant))
 		}
@@ -355,6 +356,7 @@ func dependencyLine(chrt *chart.Chart, display map[*chart.File]string, name stri
 		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
 			continue
 		}
+		lint.IndexLines(f.Data).RenumberNodes(&doc)
 		for _, d := range lint.Items(lint.Get(doc.Content[0], "dependencies")) {
 			if n := lint.Get(d, "name"); lint.Scalar(n) == name {
 				return display[f], n.Line
@@ -446,6 +448,7 @@ func parseValues(file string, data []byte) (parsedValues, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return parsedValues{}, manifest.SyntaxError(file, data, err)
 	}
+	lint.IndexLines(data).RenumberNodes(&doc)
 	src := parsedValues{file: file, data: data}
 	if len(doc.Content) > 0 {
 		src.root = doc.Content[0]

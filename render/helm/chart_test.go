@@ -43,6 +43,8 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "included helper", chart: "include"},
 		{name: "subcharts with conditions", chart: "parent"},
 		{name: "chart defaults only, CI values unused", chart: "civalues"},
+		{name: "CR, NEL, LS and PS line endings", chart: "lineendings"},
+		{name: "ignore annotation pasted by toYaml", chart: "annotations"},
 		{name: "default capabilities", chart: "capabilities", clean: true},
 		{
 			name: "--kube-version and --api-versions", chart: "capabilities",
@@ -159,6 +161,16 @@ func TestHelmAllCIValues(t *testing.T) {
 	}
 }
 
+// volumePath and envValuePath are the paths of a pod template's hostPath
+// volume and of a container's environment value.
+func volumePath(volume int) lint.FieldPath {
+	return lint.KeyPath("spec", "template", "spec", "volumes").Append(lint.Index(volume), lint.Key("hostPath"), lint.Key("path"))
+}
+
+func envValuePath(container, env int) lint.FieldPath {
+	return lint.KeyPath("spec", "template", "spec", "containers").Append(lint.Index(container), lint.Key("env"), lint.Index(env), lint.Key("value"))
+}
+
 // TestHelmPositions pins the primary and related positions the locator
 // gives rendered nodes, for each way a template can produce them.
 func TestHelmPositions(t *testing.T) {
@@ -168,66 +180,96 @@ func TestHelmPositions(t *testing.T) {
 		chart       string
 		opts        Options
 		object      string // kind/name
-		field       string
+		field       lint.FieldPath
 		wantPrimary string
 		wantRelated []string
 	}{
 		{
 			name: "action reading a values literal", chart: "socketpath", object: "DaemonSet/socketpath-agent",
-			field:       "spec.template.spec.volumes[0].hostPath.path",
+			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
 			wantRelated: []string{"../../testdata/charts/socketpath/values.yaml:3:15"},
 		},
 		{
 			name: "literal text followed by an action", chart: "socketpath", object: "DaemonSet/socketpath-agent",
-			field:       "spec.template.spec.containers[0].env[0].value",
+			field:       envValuePath(0, 0),
 			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:19:22",
 			wantRelated: []string{"../../testdata/charts/socketpath/values.yaml:3:15"},
 		},
 		{
 			name: "-f file overrides values.yaml", chart: "socketpath", object: "DaemonSet/socketpath-agent",
 			opts:        Options{ValuesFiles: []string{override}},
-			field:       "spec.template.spec.volumes[0].hostPath.path",
+			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
 			wantRelated: []string{"../../testdata/charts/overrides/socket-values.yaml:2:15"},
 		},
 		{
 			name: "--set has no file", chart: "socketpath", object: "DaemonSet/socketpath-agent",
 			opts:        Options{ValuesFiles: []string{override}, Set: []string{"dockerSocket=/var/run/docker.sock"}},
-			field:       "spec.template.spec.volumes[0].hostPath.path",
+			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
 		},
 		{
 			name: "literal text with its span", chart: "socketpath", object: "DaemonSet/socketpath-agent",
-			field:       "spec.template.spec.volumes[1].hostPath.path",
+			field:       volumePath(1),
 			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:29:19-29:45",
 		},
 		{
 			name: "toYaml of a values list", chart: "toyaml", object: "Deployment/toyaml",
-			field:       "spec.template.spec.volumes[0].hostPath.path",
+			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/toyaml/values.yaml:5:13-5:33",
 			wantRelated: []string{"../../testdata/charts/toyaml/templates/deployment.yaml:27:9"},
 		},
 		{
 			name: "toYaml of dot inside with", chart: "toyaml", object: "Deployment/toyaml",
-			field:       "spec.template.spec.containers[1].env[0].value",
+			field:       envValuePath(1, 0),
 			wantPrimary: "../../testdata/charts/toyaml/values.yaml:12:14-12:41",
 			wantRelated: []string{"../../testdata/charts/toyaml/templates/deployment.yaml:24:13"},
 		},
 		{
 			name: "included helper maps to the include", chart: "include", object: "DaemonSet/include",
-			field:       "spec.template.spec.volumes[0].hostPath.path",
+			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/include/templates/daemonset.yaml:18:16",
 		},
 		{
 			name: "line after an if guard", chart: "guarded", object: "DaemonSet/guarded",
 			opts:        Options{Set: []string{"docker.enabled=true"}},
-			field:       "spec.template.spec.volumes[1].hostPath.path",
+			field:       volumePath(1),
 			wantPrimary: "../../testdata/charts/guarded/templates/daemonset.yaml:30:19-30:39",
 		},
 		{
+			// A key holding dots and a slash is one step of the path,
+			// found in the values the annotations were pasted from.
+			name: "toYaml of annotations", chart: "annotations", object: "Pod/annotated",
+			field:       lint.KeyPath("metadata", "annotations", "dockershim-lint.io/ignore"),
+			wantPrimary: "../../testdata/charts/annotations/values.yaml:5:30-5:43",
+			wantRelated: []string{"../../testdata/charts/annotations/templates/pod.yaml:6:5"},
+		},
+		{
+			name: "template with CR line endings", chart: "lineendings", object: "DaemonSet/lineendings-cr",
+			field:       volumePath(0),
+			wantPrimary: "../../testdata/charts/lineendings/templates/daemonset.yaml:22:19",
+			wantRelated: []string{"../../testdata/charts/lineendings/values.yaml:2:15"},
+		},
+		{
+			name: "literal text in a template with CR line endings", chart: "lineendings", object: "DaemonSet/lineendings-cr",
+			field:       volumePath(1),
+			wantPrimary: "../../testdata/charts/lineendings/templates/daemonset.yaml:25:19-25:45",
+		},
+		{
+			name: "action after a PS", chart: "lineendings", object: "Deployment/lineendings-nel",
+			field:       volumePath(0),
+			wantPrimary: "../../testdata/charts/lineendings/templates/deployment.yaml:17:39",
+			wantRelated: []string{"../../testdata/charts/lineendings/values.yaml:2:15"},
+		},
+		{
+			name: "literal text after a NEL", chart: "lineendings", object: "Deployment/lineendings-nel",
+			field:       volumePath(1),
+			wantPrimary: "../../testdata/charts/lineendings/templates/deployment.yaml:19:19-19:45",
+		},
+		{
 			name: "subchart value set by the parent", chart: "parent", object: "DaemonSet/agent",
-			field:       "spec.template.spec.volumes[0].hostPath.path",
+			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/parent/charts/agent/templates/daemonset.yaml:23:19",
 			wantRelated: []string{"../../testdata/charts/parent/values.yaml:4:15"},
 		},
@@ -242,7 +284,7 @@ func TestHelmPositions(t *testing.T) {
 			if obj == nil {
 				t.Fatalf("no object %s among %d", tt.object, len(objects))
 			}
-			n := walkValues(obj.Node, splitField(tt.field))
+			n := lint.Lookup(obj.Node, tt.field)
 			if n == nil {
 				t.Fatalf("%s has no field %s", tt.object, tt.field)
 			}
@@ -415,7 +457,7 @@ func TestMarkersDoNotChangeOutput(t *testing.T) {
 					markedKey += markedSuffix
 				}
 				got, placed := stripMarkers(marked[markedKey], len(r.marks.marks))
-				if got != want {
+				if string(got) != want {
 					t.Errorf("%s: output differs once markers are stripped", key)
 				}
 				if strings.TrimSpace(want) != "" && !strings.HasSuffix(key, "NOTES.txt") && len(placed) == 0 && !isPartial(key) {
@@ -543,7 +585,7 @@ func TestHelmCorpus(t *testing.T) {
 			for _, f := range res.Findings {
 				if strings.HasPrefix(f.Rule, "docker-") || f.Rule == "dockershim-socket" {
 					file := strings.TrimPrefix(f.File, filepath.ToSlash(c.dir)+"/")
-					got = append(got, f.Rule+" "+spanString(lint.Position{File: file, Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn})+" "+f.Field)
+					got = append(got, f.Rule+" "+spanString(lint.Position{File: file, Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn})+" "+f.Field.String())
 				}
 			}
 			if !slices.Equal(got, tt.want) {
@@ -591,7 +633,7 @@ func BenchmarkRenderDatadog(b *testing.B) {
 }
 
 func locateAll(o *lint.Object, n *yaml.Node) {
-	o.Locate(n, "")
+	o.Locate(n, lint.FieldPath{})
 	for _, c := range n.Content {
 		locateAll(o, c)
 	}

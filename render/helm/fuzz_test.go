@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -87,18 +86,18 @@ func FuzzHelmLineMap(f *testing.F) {
 			if r.shadowed[key] {
 				markedKey += markedSuffix
 			}
-			if got, _ := stripMarkers(marked[markedKey], len(r.marks.marks)); got != want {
+			if got, _ := stripMarkers(marked[markedKey], len(r.marks.marks)); string(got) != want {
 				t.Fatalf("%s: output differs once markers are stripped:\n%q\nwant\n%q", key, got, want)
 			}
 		}
 
 		objects, _ := NewChart(dir, Options{}).Load()
 		lines := map[string]int{
-			c.Path + "/templates/t.yaml": countLines(template),
-			c.Path + "/values.yaml":      countLines(values),
+			c.Path + "/templates/t.yaml": lint.IndexLines([]byte(template)).Count(),
+			c.Path + "/values.yaml":      lint.IndexLines([]byte(values)).Count(),
 		}
 		for _, obj := range objects {
-			walkFields(obj.Node, "", 0, func(n *yaml.Node, field string) {
+			walkFields(obj.Node, lint.FieldPath{}, 0, func(n *yaml.Node, field lint.FieldPath) {
 				loc := obj.Locate(n, field)
 				checkPosition(t, loc.Primary, lines)
 				for _, rel := range loc.Related {
@@ -107,10 +106,6 @@ func FuzzHelmLineMap(f *testing.F) {
 			})
 		}
 	})
-}
-
-func countLines(text string) int {
-	return max(1, strings.Count(text, "\n")+1)
 }
 
 func checkPosition(t *testing.T, p lint.Position, lines map[string]int) {
@@ -126,7 +121,7 @@ func checkPosition(t *testing.T, p lint.Position, lines map[string]int) {
 
 // walkFields calls fn for every node of the tree with its field path, as
 // rules name fields; aliases are not followed.
-func walkFields(n *yaml.Node, field string, depth int, fn func(*yaml.Node, string)) {
+func walkFields(n *yaml.Node, field lint.FieldPath, depth int, fn func(*yaml.Node, lint.FieldPath)) {
 	if n == nil || depth > manifest.MaxDepth {
 		return
 	}
@@ -134,15 +129,11 @@ func walkFields(n *yaml.Node, field string, depth int, fn func(*yaml.Node, strin
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			child := n.Content[i].Value
-			if field != "" {
-				child = field + "." + child
-			}
-			walkFields(n.Content[i+1], child, depth+1, fn)
+			walkFields(n.Content[i+1], field.Key(n.Content[i].Value), depth+1, fn)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
-			walkFields(item, field+"["+strconv.Itoa(i)+"]", depth+1, fn)
+			walkFields(item, field.Index(i), depth+1, fn)
 		}
 	}
 }

@@ -31,12 +31,31 @@ const (
 	MaxChartFileSize    = 5 << 20
 )
 
+// markerBytes is how many bytes of out are position markers, which the
+// limits leave out: they measure what the chart renders.
+func markerBytes(out string) int {
+	n := 0
+	prefix := string(markStart) + markToken
+	for {
+		i := strings.Index(out, prefix)
+		if i < 0 {
+			return n
+		}
+		end := strings.IndexByte(out[i:], markEnd)
+		if end < 0 {
+			return n
+		}
+		n += end + 1
+		out = out[i+end+1:]
+	}
+}
+
 // checkRenderSize enforces MaxTemplateOutput and MaxChartOutput on what
 // Helm's engine returned, before any of it is decoded into node trees.
 func (r *release) checkRenderSize(chartName string, out map[string]string) error {
 	total := 0
 	for _, key := range slices.Sorted(maps.Keys(out)) {
-		size := len(out[key])
+		size := len(out[key]) - markerBytes(out[key])
 		if size > MaxTemplateOutput {
 			file := r.base
 			if f := r.byKey[key]; f != nil {

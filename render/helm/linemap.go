@@ -2,7 +2,6 @@ package helm
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -25,7 +24,7 @@ type helmLocator struct {
 // is the place to edit, with the values-file line as a related position
 // when the rendered value is a literal there, or as the primary one when
 // the action pastes a values subtree wholesale (toYaml .Values.x).
-func (l *helmLocator) Locate(n *yaml.Node, field string) lint.Location {
+func (l *helmLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
 	if n == nil || n.Line == 0 {
 		return lint.Location{Primary: lint.Position{File: l.file}}
 	}
@@ -172,19 +171,21 @@ func (cv *chartValues) lookup(path []string) (*yaml.Node, string) {
 // block finds, for n found at field inside the output of toYaml of the
 // values at ref, the values node it was serialised from. A rendered block
 // mirrors its values subtree, so a suffix of field is n's path in that
-// subtree; the longest suffix whose node matches n wins.
-func (cv *chartValues) block(ref []string, field string, n *yaml.Node) (*yaml.Node, string) {
+// subtree; the longest suffix whose node matches n wins. A field inside a
+// document embedded in a string is looked for as the string: the values
+// hold the string, not the document.
+func (cv *chartValues) block(ref []string, field lint.FieldPath, n *yaml.Node) (*yaml.Node, string) {
 	if cv.fromFlags(ref) {
 		return nil, ""
 	}
-	segs := splitField(field)
-	for k := range len(segs) + 1 {
+	field, _, _, _ = field.Embedded()
+	for k := range field.Len() + 1 {
 		for _, s := range cv.sources {
 			base := walkValues(s.root, append(slices.Clone(s.prefix), ref...))
 			if base == nil {
 				continue
 			}
-			if vn := walkValues(base, segs[k:]); vn != nil && sameShape(vn, n) {
+			if vn := lint.Lookup(base, field.Slice(k, field.Len())); vn != nil && sameShape(vn, n) {
 				return vn, s.file
 			}
 		}
@@ -221,51 +222,7 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
-// walkValues follows keys and "[i]" indexes from n.
-func walkValues(n *yaml.Node, path []string) *yaml.Node {
-	for _, seg := range path {
-		n = lint.Resolve(n)
-		if n == nil {
-			return nil
-		}
-		if strings.HasPrefix(seg, "[") && n.Kind == yaml.SequenceNode {
-			i, err := strconv.Atoi(strings.Trim(seg, "[]"))
-			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[i]
-			continue
-		}
-		n = lint.Get(n, seg)
-	}
-	return lint.Resolve(n)
-}
-
-// splitField splits a field path such as "spec.volumes[0].hostPath.path"
-// into keys and "[i]" indexes.
-func splitField(field string) []string {
-	var segs []string
-	for part := range strings.SplitSeq(field, ".") {
-		for part != "" {
-			i := strings.IndexByte(part, '[')
-			switch {
-			case i < 0:
-				segs = append(segs, part)
-				part = ""
-			case i > 0:
-				segs = append(segs, part[:i])
-				part = part[i:]
-			default:
-				j := strings.IndexByte(part, ']')
-				if j < 0 {
-					segs = append(segs, part)
-					part = ""
-					continue
-				}
-				segs = append(segs, part[:j+1])
-				part = part[j+1:]
-			}
-		}
-	}
-	return segs
+// walkValues follows the keys of a .Values reference from n.
+func walkValues(n *yaml.Node, keys []string) *yaml.Node {
+	return lint.Resolve(lint.Path(n, keys...))
 }

@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template/parse"
-	"unicode/utf8"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
 )
 
 // Helm's engine returns only the text a template produced, with no trace of
@@ -84,7 +85,7 @@ func (mt *markTable) rewrite(name, file, src string) (string, error) {
 	if _, err := t.Parse(src, "{{", "}}", trees); err != nil {
 		return "", err
 	}
-	m := &marker{table: mt, file: file, src: src, lines: lineStarts(src)}
+	m := &marker{table: mt, file: file, src: src, lines: lint.IndexLines([]byte(src))}
 	var b strings.Builder
 	if main := trees[name]; main != nil {
 		m.list(main.Root, values{path: nil, known: false})
@@ -116,7 +117,7 @@ type marker struct {
 	table *markTable
 	file  string
 	src   string
-	lines []int
+	lines *lint.Lines
 }
 
 func (m *marker) add(mk mark) *parse.TextNode {
@@ -168,19 +169,19 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 	l.Nodes = out
 }
 
-// text splits a text node after every newline and puts a marker in front of
-// each non-empty piece, so every output line of literal text starts with
-// the template position it came from.
+// text splits a text node after every line break and puts a marker in
+// front of each non-empty piece, so every output line of literal text
+// starts with the template position it came from.
 func (m *marker) text(n *parse.TextNode) []parse.Node {
 	var out []parse.Node
 	rest := n.Text
 	off := int(n.Pos)
 	for len(rest) > 0 {
+		line, col := m.lines.Position(off)
 		end := len(rest)
-		if i := strings.IndexByte(string(rest), '\n'); i >= 0 {
-			end = i + 1
+		if next := m.lines.Start(line+1) - off; next > 0 && next < end {
+			end = next
 		}
-		line, col := position(m.src, m.lines, off)
 		out = append(out, m.add(mark{kind: markText, line: line, column: col}),
 			&parse.TextNode{NodeType: parse.NodeText, Pos: parse.Pos(off), Text: rest[:end]})
 		rest = rest[end:]
@@ -195,28 +196,7 @@ func (m *marker) actionPosition(off int) (line, col int) {
 	if i := strings.LastIndex(m.src[:min(off, len(m.src))], "{{"); i >= 0 {
 		off = i
 	}
-	return position(m.src, m.lines, off)
-}
-
-// lineStarts returns the byte offset of the start of every line of src.
-func lineStarts(src string) []int {
-	starts := []int{0}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
-	return starts
-}
-
-// position converts a byte offset to a 1-based line and a 1-based column
-// counted in code points, as yaml.v3 counts them.
-func position(src string, starts []int, off int) (line, col int) {
-	i, found := slices.BinarySearch(starts, off)
-	if !found {
-		i--
-	}
-	return i + 1, utf8.RuneCountInString(src[starts[i]:off]) + 1
+	return m.lines.Position(off)
 }
 
 // pipeRefs lists the .Values paths a pipeline reads, and whether it
@@ -270,7 +250,7 @@ func valuesRef(arg parse.Node, dot values) ([]string, bool) {
 
 // placed is a marker found in rendered output: the mark, and where its
 // output starts once markers are stripped (0-based line, column in code
-// points).
+// points), lines counted as Decode numbers the nodes of that output.
 type placed struct {
 	mark   int
 	line   int
@@ -298,34 +278,33 @@ func readMarker(s string, marks int) (idx, size int, ok bool) {
 
 // stripMarkers removes the markers from rendered output and returns where
 // each was.
-func stripMarkers(out string, marks int) (string, []placed) {
-	if strings.IndexByte(out, markStart) < 0 {
-		return out, nil
-	}
-	var b strings.Builder
-	b.Grow(len(out))
+func stripMarkers(out string, marks int) ([]byte, []placed) {
+	text := make([]byte, 0, len(out))
 	var found []placed
-	line, col := 0, 0
-	for i := 0; i < len(out); {
-		c := out[i]
-		switch {
-		case c == markStart:
-			if idx, size, ok := readMarker(out[i:], marks); ok {
-				found = append(found, placed{mark: idx, line: line, column: col})
-				i += size
-				continue
-			}
-			// Not one of ours (a value holding NUL): keep it, so the
-			// YAML decoder reports the control character.
-			col++
-		case c == '\n':
-			line++
-			col = 0
-		case utf8.RuneStart(c):
-			col++
+	var offsets []int
+	for {
+		i := strings.IndexByte(out, markStart)
+		if i < 0 {
+			text = append(text, out...)
+			break
 		}
-		b.WriteByte(c)
-		i++
+		text, out = append(text, out[:i]...), out[i:]
+		if idx, size, ok := readMarker(out, marks); ok {
+			found = append(found, placed{mark: idx})
+			offsets = append(offsets, len(text))
+			out = out[size:]
+			continue
+		}
+		// Not one of ours (a value holding NUL): it is kept, so the YAML
+		// decoder reports the control character.
+		text, out = append(text, out[0]), out[1:]
 	}
-	return b.String(), found
+	if len(found) > 0 {
+		lines := lint.IndexLines(text)
+		for i, off := range offsets {
+			line, column := lines.Position(off)
+			found[i].line, found[i].column = line-1, column-1
+		}
+	}
+	return text, found
 }

@@ -2,10 +2,10 @@ package kustomize
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +28,7 @@ var socketProbe = &lint.Rule{
 		spec := lint.Path(p.Object.Node, "spec", "template", "spec")
 		for i, v := range lint.Items(lint.Get(spec, "volumes")) {
 			if path := lint.Path(v, "hostPath", "path"); lint.Scalar(path) == "/var/run/docker.sock" {
-				p.Reportf(path, "spec.template.spec.volumes["+strconv.Itoa(i)+"].hostPath.path", "mounts the Docker socket")
+				p.Reportf(path, lint.KeyPath("spec", "template", "spec", "volumes").Append(lint.Index(i), lint.Key("hostPath"), lint.Key("path")), "mounts the Docker socket")
 			}
 		}
 	},
@@ -89,6 +89,31 @@ func TestKustomizationPatchColumn(t *testing.T) {
 	want := lint.Position{File: "../../testdata/kustomize/inline-patch/kustomization.yaml", Line: 13, Column: 19, EndLine: 13, EndColumn: 39}
 	if got != want {
 		t.Errorf("position = %+v, want %+v", got, want)
+	}
+}
+
+// TestKustomizationEmbeddedPositions places findings inside YAML documents
+// embedded in ConfigMap values, in a base and in a patch. The field leads
+// to the value and on inside the document; the locator finds the value in
+// the file or patch that wrote it, then the field inside its block.
+func TestKustomizationEmbeddedPositions(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "embedded")
+	res := runKustomization(t, rules.All(), filepath.Join(root, "overlay"))
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, root, ".yaml"), res.Findings)
+	want := []string{
+		`../../testdata/kustomize/embedded/base/agent-config.yaml:12:15-12:37 signalfx-docker-container-stats data["agent.yaml"]>monitors[1].type`,
+		`../../testdata/kustomize/embedded/base/kubelet-config.yaml:13:31-13:62 dockershim-socket data.kubelet>containerRuntimeEndpoint`,
+		`../../testdata/kustomize/embedded/overlay/init-configuration.yaml:18:18-18:42 dockershim-socket data.InitConfiguration>#1.nodeRegistration.criSocket`,
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s-%d:%d %s %s", f.Position, f.EndLine, f.EndColumn, f.Rule, f.Field))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -167,22 +192,6 @@ func TestBoundedFSRefusesOutside(t *testing.T) {
 	}
 	if err := fsys.WriteFile(filepath.Join(inside, "x"), nil); err == nil {
 		t.Error("WriteFile succeeded on a read-only build file system")
-	}
-}
-
-func TestParseFieldPath(t *testing.T) {
-	tests := []struct {
-		field string
-		want  []pathStep
-	}{
-		{field: "spec", want: []pathStep{{key: "spec", index: -1}}},
-		{field: "spec.volumes[2].hostPath.path", want: []pathStep{{key: "spec", index: -1}, {key: "volumes", index: -1}, {index: 2}, {key: "hostPath", index: -1}, {key: "path", index: -1}}},
-		{field: "a[0][1]", want: []pathStep{{key: "a", index: -1}, {index: 0}, {index: 1}}},
-	}
-	for _, tt := range tests {
-		if got := parseFieldPath(tt.field); !slices.Equal(got, tt.want) {
-			t.Errorf("parseFieldPath(%q) = %v, want %v", tt.field, got, tt.want)
-		}
 	}
 }
 

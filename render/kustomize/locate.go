@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"bytes"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -36,7 +37,7 @@ type kustBuild struct {
 // sourceFile is a file an object or a patch came from.
 type sourceFile struct {
 	display string
-	lines   []string
+	lines   *lint.Lines
 	docs    []*yaml.Node
 }
 
@@ -64,8 +65,8 @@ func (b *kustBuild) source(abs string) *sourceFile {
 	}
 	var s *sourceFile
 	if data, ok := b.read[filepath.Clean(abs)]; ok {
-		s = &sourceFile{display: b.display(abs), lines: strings.Split(string(data), "\n")}
-		s.docs = parseDocs(data)
+		s = &sourceFile{display: b.display(abs), lines: lint.IndexLines(data)}
+		s.docs = parseDocs(s.lines, data)
 	}
 	b.sources[abs] = s
 	return s
@@ -94,16 +95,18 @@ func (b *kustBuild) spec(abs string) *kustSpec {
 	return s
 }
 
-// parseDocs returns the root node of every document of data that parses.
-func parseDocs(data []byte) []*yaml.Node {
+// parseDocs returns the root node of every document of data that parses,
+// numbered by lines, the index of data.
+func parseDocs(lines *lint.Lines, data []byte) []*yaml.Node {
 	var docs []*yaml.Node
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		if dec.Decode(&doc) != nil {
 			return docs
 		}
 		if len(doc.Content) > 0 {
+			lines.RenumberNodes(doc.Content[0])
 			docs = append(docs, doc.Content[0])
 		}
 	}
@@ -214,7 +217,9 @@ func (l *kustLocator) objectFile() string {
 // a patch written inline in a kustomization, whose node positions are
 // relative to the block holding it.
 type fragment struct {
-	file            string
+	file string
+	// src is the file's text, when it could be read.
+	src             *sourceFile
 	node            *yaml.Node
 	lineOff, colOff int
 	// at, when set, is the position of every node of a fragment whose
@@ -238,15 +243,29 @@ func (f fragment) position(n *yaml.Node) lint.Position {
 	return p
 }
 
-func (l *kustLocator) Locate(_ *yaml.Node, field string) lint.Location {
-	path := parseFieldPath(field)
+// located is the node of a source fragment that wrote a field, or the
+// deepest node on the field's path that the fragment has.
+type located struct {
+	at       fragment
+	node     *yaml.Node
+	complete bool
+}
+
+func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
+	path, doc, inner, embedded := field.Embedded()
 	from, sourceName := l.sourceObject()
-	if pos, ok := l.locateInPatches(path, sourceName); ok {
-		return lint.Location{Primary: pos}
+	found, ok := l.locateInPatches(path, sourceName)
+	if !ok && from.node != nil {
+		n, complete := walkField(from.node, l.rendered, path)
+		found, ok = located{at: from, node: n, complete: complete}, true
 	}
-	if from.node != nil {
-		n, _ := walkField(from.node, l.rendered, path)
-		return lint.Location{Primary: from.position(n)}
+	if ok {
+		if embedded && found.complete {
+			if pos, ok := embeddedPosition(found.at, found.node, doc, inner); ok {
+				return lint.Location{Primary: pos}
+			}
+		}
+		return lint.Location{Primary: found.at.position(found.node)}
 	}
 	if l.generator != "" {
 		if n := l.generatorEntry(); n != nil {
@@ -281,7 +300,42 @@ func (l *kustLocator) sourceObject() (fragment, string) {
 	if best == nil {
 		return fragment{}, ""
 	}
-	return fragment{file: src.display, node: best.Node}, best.Name
+	return fragment{file: src.display, src: src, node: best.Node}, best.Name
+}
+
+// embeddedPosition places a field of a YAML document embedded in the
+// string value n of fragment at. A literal block scalar keeps its lines, so
+// the field's node in the parsed text is as many lines below the block's
+// indicator, shifted right by the block's indentation in the file. Other
+// styles fold or escape lines: the caller reports the value itself.
+func embeddedPosition(at fragment, n *yaml.Node, doc int, inner lint.FieldPath) (lint.Position, bool) {
+	if at.at != nil || at.src == nil || n == nil || n.Kind != yaml.ScalarNode || n.Style != yaml.LiteralStyle {
+		return lint.Position{}, false
+	}
+	text := []byte(n.Value)
+	docs := parseDocs(lint.IndexLines(text), text)
+	if doc >= len(docs) {
+		return lint.Position{}, false
+	}
+	target := lint.Lookup(docs[doc], inner)
+	if target == nil {
+		return lint.Position{}, false
+	}
+	line := at.position(n).Line
+	block := fragment{file: at.file, lineOff: line, colOff: blockIndent(at.src, line)}
+	return block.position(target), true
+}
+
+// blockIndent is the indentation, in spaces, of the content of the block
+// scalar whose indicator is on line of src: that of its first non-blank
+// line.
+func blockIndent(src *sourceFile, line int) int {
+	for i := line + 1; src != nil && i <= src.lines.Count(); i++ {
+		if text := src.lines.Text(i); len(bytes.TrimSpace(text)) > 0 {
+			return len(text) - len(bytes.TrimLeft(text, " "))
+		}
+	}
+	return 0
 }
 
 func (l *kustLocator) generatorEntry() *yaml.Node {
@@ -306,9 +360,9 @@ type patch struct {
 	docs   []fragment
 }
 
-// locateInPatches returns the position in the last applied patch that
-// wrote the field, if any did.
-func (l *kustLocator) locateInPatches(path []pathStep, sourceName string) (lint.Position, bool) {
+// locateInPatches finds the node in the last applied patch that wrote the
+// field, if any did.
+func (l *kustLocator) locateInPatches(path lint.FieldPath, sourceName string) (located, bool) {
 	for _, kfile := range slices.Backward(l.patchedIn) {
 		spec := l.b.spec(kfile)
 		if spec == nil {
@@ -320,16 +374,16 @@ func (l *kustLocator) locateInPatches(path []pathStep, sourceName string) (lint.
 				continue
 			}
 			for _, doc := range slices.Backward(p.docs) {
-				if pos, ok := l.locateInPatch(doc, p.target != nil, path, sourceName); ok {
-					return pos, true
+				if found, ok := l.locateInPatch(doc, p.target != nil, path, sourceName); ok {
+					return found, true
 				}
 			}
 		}
 	}
-	return lint.Position{}, false
+	return located{}, false
 }
 
-func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path []pathStep, sourceName string) (lint.Position, bool) {
+func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path lint.FieldPath, sourceName string) (located, bool) {
 	if doc.node.Kind == yaml.SequenceNode {
 		return l.locateInOps(doc, path)
 	}
@@ -337,50 +391,51 @@ func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path []pathStep
 		kind := lint.Scalar(lint.Get(doc.node, "kind"))
 		name := lint.Scalar(lint.Path(doc.node, "metadata", "name"))
 		if kind != "" && kind != l.kind || name != sourceName && name != l.name {
-			return lint.Position{}, false
+			return located{}, false
 		}
 	}
 	n, complete := walkField(doc.node, l.rendered, path)
 	if !complete {
-		return lint.Position{}, false
+		return located{}, false
 	}
-	return doc.position(n), true
+	return located{at: doc, node: n, complete: true}, true
 }
 
 // locateInOps finds the JSON 6902 operation that wrote the field: the last
 // add or replace whose path is the field or one of its parents. The field
 // is then looked up inside the operation's value.
-func (l *kustLocator) locateInOps(doc fragment, path []pathStep) (lint.Position, bool) {
+func (l *kustLocator) locateInOps(doc fragment, path lint.FieldPath) (located, bool) {
 	for _, op := range slices.Backward(doc.node.Content) {
 		if kind := lint.Scalar(lint.Get(op, "op")); kind != "add" && kind != "replace" {
 			continue
 		}
 		ptr := strings.Split(strings.TrimPrefix(lint.Scalar(lint.Get(op, "path")), "/"), "/")
-		if len(ptr) > len(path) || !pointerCovers(ptr, path) {
+		if len(ptr) > path.Len() || !pointerCovers(ptr, path) {
 			continue
 		}
 		value := lint.Get(op, "value")
 		if value == nil {
-			return doc.position(op), true
+			return located{at: doc, node: op}, true
 		}
-		renderedAt, _ := walkField(l.rendered, l.rendered, path[:len(ptr)])
-		n, _ := walkField(value, renderedAt, path[len(ptr):])
-		return doc.position(n), true
+		renderedAt, _ := walkField(l.rendered, l.rendered, path.Slice(0, len(ptr)))
+		n, complete := walkField(value, renderedAt, path.Slice(len(ptr), path.Len()))
+		return located{at: doc, node: n, complete: complete}, true
 	}
-	return lint.Position{}, false
+	return located{}, false
 }
 
-func pointerCovers(ptr []string, path []pathStep) bool {
+func pointerCovers(ptr []string, path lint.FieldPath) bool {
 	for i, tok := range ptr {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		step := path[i]
-		if step.index < 0 {
-			if tok != step.key {
+		step := path.At(i)
+		if key, ok := step.Key(); ok {
+			if tok != key {
 				return false
 			}
 			continue
 		}
-		if n, err := strconv.Atoi(tok); tok != "-" && (err != nil || n != step.index) {
+		index, _ := step.Index()
+		if n, err := strconv.Atoi(tok); tok != "-" && (err != nil || n != index) {
 			return false
 		}
 	}
@@ -441,7 +496,7 @@ func (l *kustLocator) fileFragments(abs string) []fragment {
 	}
 	out := make([]fragment, 0, len(src.docs))
 	for _, doc := range src.docs {
-		out = append(out, fragment{file: src.display, node: doc})
+		out = append(out, fragment{file: src.display, src: src, node: doc})
 	}
 	return out
 }
@@ -450,81 +505,20 @@ func (l *kustLocator) fileFragments(abs string) []fragment {
 // scalar's lines map one to one onto the file's, shifted by the line of
 // its indicator and its indentation; any other style is credited as a whole.
 func (l *kustLocator) inlineFragments(spec *kustSpec, n *yaml.Node) []fragment {
-	display := l.b.display(spec.file)
+	src := l.b.source(spec.file)
 	var lineOff, colOff int
 	at := n
 	if n.Style == yaml.LiteralStyle {
 		at = nil
 		lineOff = n.Line
-		src := l.b.source(spec.file)
-		for i := n.Line; src != nil && i < len(src.lines); i++ {
-			if line := src.lines[i]; strings.TrimSpace(line) != "" {
-				colOff = len(line) - len(strings.TrimLeft(line, " "))
-				break
-			}
-		}
+		colOff = blockIndent(src, n.Line)
 	}
+	text := []byte(n.Value)
 	var out []fragment
-	for _, doc := range parseDocs([]byte(n.Value)) {
-		out = append(out, fragment{file: display, node: doc, lineOff: lineOff, colOff: colOff, at: at})
+	for _, doc := range parseDocs(lint.IndexLines(text), text) {
+		out = append(out, fragment{file: l.b.display(spec.file), src: src, node: doc, lineOff: lineOff, colOff: colOff, at: at})
 	}
 	return out
-}
-
-// pathStep is one step of a field path: a mapping key, or a sequence index
-// when index is not negative.
-type pathStep struct {
-	key   string
-	index int
-}
-
-// parseFieldPath splits "spec.volumes[0].hostPath.path" into steps. A key
-// that would not read as one element is bracketed and quoted, as in
-// `metadata.annotations["dockershim-lint.io/ignore"]`.
-func parseFieldPath(field string) []pathStep {
-	var steps []pathStep
-	for field != "" {
-		switch {
-		case field[0] == '.':
-			field = field[1:]
-		case strings.HasPrefix(field, `["`):
-			key, rest := quotedKey(field[2:])
-			steps = append(steps, pathStep{key: key, index: -1})
-			field = rest
-		case field[0] == '[':
-			num, rest, _ := strings.Cut(field[1:], "]")
-			if i, err := strconv.Atoi(num); err == nil {
-				steps = append(steps, pathStep{index: i})
-			}
-			field = rest
-		default:
-			end := strings.IndexAny(field, ".[")
-			if end < 0 {
-				end = len(field)
-			}
-			steps = append(steps, pathStep{key: field[:end], index: -1})
-			field = field[end:]
-		}
-	}
-	return steps
-}
-
-// quotedKey reads a key up to its closing `"]`, undoing the \" escapes of
-// quotes in it, and returns the key and the rest of the path.
-func quotedKey(s string) (string, string) {
-	var key strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '\\' && i+1 < len(s) && s[i+1] == '"':
-			key.WriteByte('"')
-			i++
-		case strings.HasPrefix(s[i:], `"]`):
-			return key.String(), s[i+2:]
-		default:
-			key.WriteByte(s[i])
-		}
-	}
-	return key.String(), ""
 }
 
 // mergeKeys identify list elements across a base, its patches and the
@@ -536,20 +530,22 @@ var mergeKeys = []string{"name", "mountPath", "devicePath", "containerPort"}
 // same place) to turn an index of the built list into the matching element
 // of the source list. It returns the deepest node reached and whether the
 // whole path was.
-func walkField(src, rendered *yaml.Node, path []pathStep) (*yaml.Node, bool) {
+func walkField(src, rendered *yaml.Node, path lint.FieldPath) (*yaml.Node, bool) {
 	cur := src
-	for _, step := range path {
+	for i := range path.Len() {
 		var next *yaml.Node
-		if step.index < 0 {
-			next, rendered = lint.Get(cur, step.key), lint.Get(rendered, step.key)
+		step := path.At(i)
+		if key, ok := step.Key(); ok {
+			next, rendered = lint.Get(cur, key), lint.Get(rendered, key)
 		} else {
+			index, _ := step.Index()
 			var item *yaml.Node
 			for i, it := range lint.Items(rendered) {
-				if i == step.index {
+				if i == index {
 					item = it
 				}
 			}
-			next, rendered = matchItem(cur, item, step.index), item
+			next, rendered = matchItem(cur, item, index), item
 		}
 		if next == nil {
 			return cur, false

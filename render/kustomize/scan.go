@@ -86,6 +86,7 @@ func parseKustomization(file string, data []byte, boundary *source.Boundary) (*k
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, manifest.SyntaxError(filepath.ToSlash(file), data, err)
 	}
+	lint.IndexLines(data).RenumberNodes(&doc)
 	k := &kustSpec{file: file, dir: dir, data: data, boundary: boundary}
 	if len(doc.Content) == 0 {
 		return k, nil

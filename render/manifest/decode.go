@@ -35,7 +35,8 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 	if len(data) > source.MaxFileSize {
 		return nil, source.TooLarge(file)
 	}
-	docs := newDocCheck(file, data)
+	lines := lint.IndexLines(data)
+	docs := newDocCheck(file, lines)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var objects []*lint.Object
 	var limitErr error
@@ -55,6 +56,7 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 		if len(doc.Content) == 0 {
 			continue
 		}
+		lines.RenumberNodes(doc.Content[0])
 		// Duplicate keys only matter in Kubernetes objects: other YAML
 		// (values files, CI workflows) is read by tools of its own that
 		// decide about them.
@@ -132,25 +134,27 @@ var parserErrors = []string{
 	"found duplicate %TAG directive",
 }
 
-// SyntaxError turns a yaml.v3 error into an InputError with the line a person
-// should look at.
+// SyntaxError turns a yaml.v3 error about data into an InputError with the
+// line a person should look at.
 func SyntaxError(file string, data []byte, err error) error {
+	lines := lint.IndexLines(data)
 	msg := err.Error()
 	if m := errorLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		if slices.Contains(parserErrors, m[2]) {
 			line++
 		}
-		return &lint.InputError{File: file, Line: clampLine(line, data), Message: "invalid YAML: " + m[2]}
+		line, _ = lines.FromYAML(line, 0)
+		return &lint.InputError{File: file, Line: lines.Clamp(line), Message: "invalid YAML: " + m[2]}
 	}
 	line := 0
 	switch m := unknownAnchor.FindStringSubmatch(msg); {
 	case m != nil:
-		line = lineOf(data, bytes.Index(data, []byte("*"+m[1])))
+		line = lineOf(lines, bytes.Index(data, []byte("*"+m[1])))
 	case strings.Contains(msg, "control characters are not allowed"):
-		line = lineOf(data, bytes.IndexFunc(data, isForbiddenControl))
+		line = lineOf(lines, bytes.IndexFunc(data, isForbiddenControl))
 	case strings.Contains(msg, "UTF-8"):
-		line = lineOf(data, invalidUTF8Offset(data))
+		line = lineOf(lines, invalidUTF8Offset(data))
 	}
 	return &lint.InputError{File: file, Line: line, Message: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
@@ -171,45 +175,9 @@ func invalidUTF8Offset(data []byte) int {
 }
 
 // lineOf is the 1-based line holding byte offset, or 0 for a negative offset.
-func lineOf(data []byte, offset int) int {
+func lineOf(lines *lint.Lines, offset int) int {
 	if offset < 0 {
 		return 0
 	}
-	return len(lineLengths(data[:offset]))
-}
-
-// clampLine keeps a reported line inside the input: errors at the end of
-// input are reported one line past the last one.
-func clampLine(line int, data []byte) int {
-	lines := lineLengths(data)
-	if len(lines) > 1 && lines[len(lines)-1] == 0 {
-		// The empty "line" after a final line break holds nothing to show.
-		lines = lines[:len(lines)-1]
-	}
-	return max(1, min(line, len(lines)))
-}
-
-// lineLengths returns the length in code points of each line of data,
-// breaking lines where yaml.v3 does when it numbers them: at "\r\n", "\r",
-// "\n", and the breaks of YAML 1.1 (NEL, LS, PS). A file saved with old Mac
-// line endings is many lines to yaml.v3, and positions must agree with it.
-// The line after a final break is counted, empty; there is always one line.
-func lineLengths(data []byte) []int {
-	lengths := []int{0}
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		i += size
-		switch r {
-		case '\r':
-			if i < len(data) && data[i] == '\n' {
-				i++
-			}
-			lengths = append(lengths, 0)
-		case '\n', '\u0085', '\u2028', '\u2029':
-			lengths = append(lengths, 0)
-		default:
-			lengths[len(lengths)-1]++
-		}
-	}
-	return lengths
+	return lines.Line(offset)
 }

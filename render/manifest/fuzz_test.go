@@ -3,6 +3,7 @@ package manifest
 import (
 	"errors"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"go.yaml.in/yaml/v3"
@@ -22,15 +23,16 @@ func FuzzDecode(f *testing.F) {
 		"---\n---\n",
 		"a:\n\tb: 1\n",
 		"x: \xff\x00\n",
+		"a: 1\u0085b: [x,\u2028 y]\u2029c: |\r  z\u0085  w\rd: ?",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		objects, err := Decode("f.yaml", data)
-		lines := lineLengths(data)
+		lines := lint.IndexLines(data)
 		var ie *lint.InputError
-		if errors.As(err, &ie) && ie.Line > len(lines) {
-			t.Fatalf("error line %d outside the input's %d lines: %v", ie.Line, len(lines), err)
+		if errors.As(err, &ie) && ie.Line > lines.Count() {
+			t.Fatalf("error line %d outside the input's %d lines: %v", ie.Line, lines.Count(), err)
 		}
 		for _, obj := range objects {
 			checkPositions(t, obj.Node, lines, 0)
@@ -38,15 +40,15 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-func checkPositions(t *testing.T, n *yaml.Node, lines []int, depth int) {
+func checkPositions(t *testing.T, n *yaml.Node, lines *lint.Lines, depth int) {
 	if n == nil || depth > 100 || n.Kind == yaml.AliasNode {
 		return
 	}
-	if n.Line < 1 || n.Line > len(lines) {
-		t.Fatalf("node %q at line %d outside the input's %d lines", n.Value, n.Line, len(lines))
+	if n.Line < 1 || n.Line > lines.Count() {
+		t.Fatalf("node %q at line %d outside the input's %d lines", n.Value, n.Line, lines.Count())
 	}
-	if n.Column < 1 || n.Column > lines[n.Line-1]+1 {
-		t.Fatalf("node %q at %d:%d outside its line of %d code points", n.Value, n.Line, n.Column, lines[n.Line-1])
+	if length := utf8.RuneCount(lines.Text(n.Line)); n.Column < 1 || n.Column > length+1 {
+		t.Fatalf("node %q at %d:%d outside its line of %d code points", n.Value, n.Line, n.Column, length)
 	}
 	for _, c := range n.Content {
 		checkPositions(t, c, lines, depth+1)

@@ -36,9 +36,9 @@ type docCheck struct {
 	lines, lastLength int
 }
 
-func newDocCheck(file string, data []byte) *docCheck {
-	lines := lineLengths(data)
-	return &docCheck{file: file, lines: len(lines), lastLength: lines[len(lines)-1]}
+func newDocCheck(file string, lines *lint.Lines) *docCheck {
+	last, column := lines.End()
+	return &docCheck{file: file, lines: last, lastLength: column - 1}
 }
 
 // check enforces MaxDepth and MaxExpandedNodes on one decoded document and,
@@ -233,7 +233,8 @@ func CheckYAMLLimits(file string, data []byte) error {
 	if !bytes.ContainsRune(data, '&') {
 		return nil
 	}
-	docs := newDocCheck(file, data)
+	lines := lint.IndexLines(data)
+	docs := newDocCheck(file, lines)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
@@ -243,6 +244,7 @@ func CheckYAMLLimits(file string, data []byte) error {
 		if len(doc.Content) == 0 {
 			continue
 		}
+		lines.RenumberNodes(doc.Content[0])
 		c := docs.treeCheck()
 		c.refuseCycles = true
 		if err := c.check(doc.Content[0]); err != nil {
