@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,7 +64,7 @@ func loadBaseline(name string) (*baseline, error) {
 	case raw.Runs != nil:
 		for _, run := range *raw.Runs {
 			for i, r := range run.Results {
-				fp := r.PartialFingerprints[lint.SARIFFingerprintKey]
+				fp := cmp.Or(r.PartialFingerprints[lint.SARIFFingerprintKey], r.PartialFingerprints[lint.LegacySARIFFingerprintKey])
 				if fp == "" {
 					return nil, usagef("baseline %s: SARIF result %d has no %s fingerprint (not a dockershim-lint report)", file, i+1, lint.SARIFFingerprintKey)
 				}
@@ -76,11 +77,14 @@ func loadBaseline(name string) (*baseline, error) {
 	return b, nil
 }
 
-// filter returns the findings not in the baseline and how many were.
+// filter returns the findings not in the baseline and how many were. A
+// baseline written by an earlier version holds fingerprints of the earlier
+// form, which still match.
 func (b *baseline) filter(findings []lint.Finding) ([]lint.Finding, int) {
 	var kept []lint.Finding
 	for i := range findings {
-		if !b.fingerprints[findings[i].Fingerprint()] {
+		f := &findings[i]
+		if !b.fingerprints[f.Fingerprint()] && !b.fingerprints[f.LegacyFingerprint()] {
 			kept = append(kept, findings[i])
 		}
 	}

@@ -144,7 +144,7 @@ func TestBadBaseline(t *testing.T) {
 		{file: "testdata/baseline/broken.json", want: "baseline testdata/baseline/broken.json:4: not a JSON report: "},
 		{file: "testdata/baseline/not-a-report.json", want: "baseline testdata/baseline/not-a-report.json: not a dockershim-lint JSON or SARIF report"},
 		{file: "testdata/baseline/no-fingerprint.json", want: "baseline testdata/baseline/no-fingerprint.json: finding 1 has no fingerprint"},
-		{file: "testdata/baseline/foreign.sarif", want: "baseline testdata/baseline/foreign.sarif: SARIF result 1 has no dockershimLint/v1 fingerprint"},
+		{file: "testdata/baseline/foreign.sarif", want: "baseline testdata/baseline/foreign.sarif: SARIF result 1 has no dockershimLint/v2 fingerprint"},
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.file), func(t *testing.T) {
@@ -158,6 +158,21 @@ func TestBadBaseline(t *testing.T) {
 			if got.stdout != "" {
 				t.Errorf("stdout should be empty on a bad baseline, got:\n%s", got.stdout)
 			}
+		})
+	}
+}
+
+// TestLegacyBaseline reads baselines the previous version wrote (fingerprints
+// over the file as given, the apiVersion and list indexes): their findings
+// must stay hidden.
+func TestLegacyBaseline(t *testing.T) {
+	for _, baseline := range []string{"testdata/baseline/legacy.json", "testdata/baseline/legacy.sarif"} {
+		t.Run(filepath.Base(baseline), func(t *testing.T) {
+			runCLI(t, "", "lint", "--baseline", baseline, socketFile).check(t, want{
+				code:   0,
+				stdout: []string{"no findings"},
+				stderr: []string{baseline + ": notice: 1 finding in the baseline, not reported"},
+			})
 		})
 	}
 }

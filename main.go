@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -362,7 +363,9 @@ func runLint(opts options, stdin io.Reader, stdout, stderr io.Writer) (int, erro
 
 	inputs, inputErrs := render.Discover(opts.paths, set.renderOptions(opts, stdin, stderr))
 	inputs = set.keep(inputs)
-	engine := lint.Engine{Rules: selected, Known: set.all}
+	// Fingerprints name files from the repository root, whichever
+	// directory the run starts in.
+	engine := lint.Engine{Rules: selected, Known: set.all, Root: cmp.Or(source.RepositoryRoot(workDir), workDir)}
 	result := engine.Run(inputs)
 	report := &lint.Report{
 		Version:  buildVersion(),

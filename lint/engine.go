@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -32,6 +33,11 @@ type Engine struct {
 	// that a directive naming a rule disabled in this run is neither unused
 	// nor unknown; nil means Rules.
 	Known []*Rule
+	// Root is the directory fingerprints name files relative to, an
+	// absolute path: the repository root, so that a run from a
+	// subdirectory fingerprints findings as a run from the top does. Empty
+	// leaves files as given.
+	Root string
 }
 
 // Result is everything an engine run found, in a deterministic order.
@@ -87,6 +93,11 @@ func (e *Engine) Run(inputs []Input) Result {
 	}
 	out.Findings = sortAndCompact(out.Findings)
 	out.Suppressed = sortAndCompact(out.Suppressed)
+	for _, fs := range [][]Finding{out.Findings, out.Suppressed} {
+		for i := range fs {
+			fs[i].repoFile = e.relativeToRoot(fs[i].File)
+		}
+	}
 	slices.SortStableFunc(out.Errors, func(a, b InputError) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Message, b.Message))
 	})
@@ -214,4 +225,21 @@ func compareIgnoringSource(a, b Finding) int {
 		cmp.Compare(a.Field.String(), b.Field.String()),
 		cmp.Compare(a.Message, b.Message),
 	)
+}
+
+// relativeToRoot is file relative to Root, or file itself when there is no
+// Root or file lies outside it.
+func (e *Engine) relativeToRoot(file string) string {
+	if e.Root == "" || file == StdinName {
+		return file
+	}
+	abs, err := filepath.Abs(filepath.FromSlash(file))
+	if err != nil {
+		return file
+	}
+	rel, ok := RelativeTo(e.Root, abs)
+	if !ok {
+		return file
+	}
+	return filepath.ToSlash(rel)
 }

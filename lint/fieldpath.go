@@ -29,11 +29,12 @@ type FieldPath struct {
 
 // Step is one step of a FieldPath.
 //
-// A sequence step holds the item's index. It may later also hold the
-// item's name (the value of its merge key, as strategic merge identifies
-// list items), so that a path can say volumes[name=docker-sock]; code that
-// reads steps through Index keeps working then.
+// A sequence step holds the item's index and, in a path made by Named, the
+// item's name: the value of its merge key, as strategic merge identifies
+// list items, so that the path says volumes[name=docker-sock].
 type Step struct {
+	// key is a mapping key, or for a named sequence step the item's name
+	// as printed between the brackets.
 	key string
 	// index is an int32 so that a step takes 24 bytes, not 32: no YAML
 	// document under the size limit has 2^31 items in one sequence.
@@ -183,7 +184,11 @@ func (p FieldPath) AppendText(b []byte) ([]byte, error) {
 			b = append(b, s.key...)
 		case indexStep:
 			b = append(b, '[')
-			b = strconv.AppendInt(b, int64(s.index), 10)
+			if s.key != "" {
+				b = append(b, s.key...)
+			} else {
+				b = strconv.AppendInt(b, int64(s.index), 10)
+			}
 			b = append(b, ']')
 		case documentStep:
 			b = append(b, '>')
@@ -220,4 +225,53 @@ func isPlainKey(key string) bool {
 		}
 	}
 	return true
+}
+
+// mergeKeys are the fields that name an item of a Kubernetes list, in the
+// order strategic merge patches look for them: containers, volumes and env
+// by name, volume mounts by mountPath, ports by containerPort.
+var mergeKeys = []string{"name", "mountPath", "devicePath", "containerPort", "key", "ip"}
+
+// Named returns p with each sequence step that root's tree can name
+// carrying the item's name: the value of its merge key for a mapping
+// (volumes[name=docker-sock]), the value itself for a scalar
+// (args[="docker ps"]). Items without either keep their index. A path
+// named so does not change when an unrelated item is inserted before, which
+// is what fingerprints need; the steps inside an embedded document keep
+// their indexes, since that text is not a tree here.
+func (p FieldPath) Named(root *yaml.Node) FieldPath {
+	steps := slices.Clone(p.steps)
+	n := Resolve(root)
+	for i, s := range steps {
+		switch s.kind {
+		case keyStep:
+			n = Get(n, s.key)
+			continue
+		case documentStep:
+			return FieldPath{steps: steps}
+		}
+		if n == nil || n.Kind != yaml.SequenceNode || s.index < 0 || int(s.index) >= len(n.Content) {
+			return FieldPath{steps: steps}
+		}
+		n = Resolve(n.Content[s.index])
+		steps[i].key = itemName(n)
+	}
+	return FieldPath{steps: steps}
+}
+
+// itemName is how Named prints a list item, or "" to keep its index.
+func itemName(item *yaml.Node) string {
+	switch {
+	case item == nil:
+		return ""
+	case item.Kind == yaml.ScalarNode:
+		return "=" + strconv.Quote(item.Value)
+	case item.Kind == yaml.MappingNode:
+		for _, k := range mergeKeys {
+			if v := Get(item, k); v != nil && v.Kind == yaml.ScalarNode {
+				return k + "=" + v.Value
+			}
+		}
+	}
+	return ""
 }

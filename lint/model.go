@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -147,6 +148,12 @@ type Finding struct {
 	// finding. Only SARIF shows them; a suppressed finding is left out of
 	// every other format.
 	Suppressions []Suppression `json:"-"`
+
+	// identity is what the finding is about, for Fingerprint: the field
+	// with list items named, or for an ignore finding its directive.
+	identity string
+	// repoFile is File relative to the engine's Root, for Fingerprint.
+	repoFile string
 }
 
 // Text is the message as reports show it, naming the render that produced
@@ -168,25 +175,42 @@ func (f *Finding) TextWithObject() string {
 }
 
 // SARIFFingerprintKey names the partialFingerprints entry of SARIF results
-// that holds Fingerprint; the version lets the hash change later without
-// GitHub matching old and new values. Baselines read it back.
-const SARIFFingerprintKey = "dockershimLint/v1"
+// that holds Fingerprint; the version changes with the hash, so that GitHub
+// never matches an old value against a new one. LegacySARIFFingerprintKey
+// names the entry of earlier versions, which baselines still read.
+const (
+	SARIFFingerprintKey       = "dockershimLint/v2"
+	LegacySARIFFingerprintKey = "dockershimLint/v1"
+)
 
 // Fingerprint identifies a finding across edits that move lines: it hashes
-// the rule, the file, the object and the field, never a line number, so code
-// scanning alerts and baselines survive unrelated changes.
+// the rule, the file relative to the repository root, the object's kind,
+// namespace and name, and the field with list items named by their merge
+// key (volumes[name=docker-sock]). No line, list index, apiVersion or
+// working directory goes in, so code scanning alerts and baselines survive
+// unrelated changes: a volume inserted above, an apps/v1beta2 moved to
+// apps/v1, a run from a subdirectory.
 func (f *Finding) Fingerprint() string {
+	identity := f.identity
+	if identity == "" {
+		identity = f.Field.String()
+	}
+	return fingerprint(f.Rule, cmp.Or(f.repoFile, f.File), f.Object.Kind, f.Object.Namespace, f.Object.Name, identity)
+}
+
+// LegacyFingerprint is the fingerprint earlier versions wrote, over the
+// file as given, the apiVersion and the field with list indexes. Baselines
+// they wrote still match through it.
+func (f *Finding) LegacyFingerprint() string {
+	return fingerprint(f.Rule, f.File, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field.String())
+}
+
+func fingerprint(parts ...string) string {
 	h := sha256.New()
-	for _, part := range []string{f.Rule, f.File, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name} {
+	for _, part := range parts {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
-	// The field is hashed in its printed form, which fingerprints have
-	// always used: baselines written before paths were typed still match.
-	var buf [256]byte
-	field, _ := f.Field.AppendText(buf[:0])
-	h.Write(field)
-	h.Write([]byte{0})
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 

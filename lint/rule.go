@@ -120,5 +120,6 @@ func (p *Pass) Report(d Diagnostic) {
 		Help:     p.Rule.HelpURL,
 		Related:  related,
 		Source:   p.Object.Source,
+		identity: d.Field.Named(p.Object.Node).String(),
 	})
 }

@@ -339,10 +339,8 @@ func repoPath(workDir, file string) (string, bool) {
 		native = filepath.Join(workDir, native)
 	}
 	if workDir != "" {
-		rel, err := filepath.Rel(workDir, native)
-		rel = filepath.ToSlash(rel)
-		if err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
-			return rel, true
+		if rel, ok := RelativeTo(workDir, native); ok {
+			return filepath.ToSlash(rel), true
 		}
 	}
 	return native, false

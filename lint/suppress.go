@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -246,8 +247,19 @@ func (e *Engine) applyIgnores(results []inputResult) (reported, suppressed []Fin
 	for _, r := range knownRules {
 		known[r.ID] = true
 	}
+	// An ignore finding is about its directive, which has no field: its
+	// identity is what the directive says, numbered when a file says the
+	// same thing twice, so that each has a fingerprint of its own.
+	said := map[string]int{}
 	for _, k := range order {
-		reported = append(reported, e.ignoreFindings(ignores[k], used, enabled, known)...)
+		for _, f := range e.ignoreFindings(ignores[k], used, enabled, known) {
+			key := f.File + "\x00" + f.identity
+			said[key]++
+			if n := said[key]; n > 1 {
+				f.identity += "#" + strconv.Itoa(n)
+			}
+			reported = append(reported, f)
+		}
 	}
 	return reported, suppressed
 }
@@ -291,6 +303,7 @@ func (e *Engine) ignoreFindings(s *seenIgnore, used map[usageKey]bool, enabled, 
 			Position: s.Position,
 			Object:   s.object,
 			Help:     rule.HelpURL,
+			identity: what + " " + strings.Join(s.Rules, ",") + " " + s.Reason + ": " + message,
 		}
 		if s.annotation {
 			f.Field = ignoreAnnotationField

@@ -165,7 +165,7 @@ func (d *discovery) walk(root string) {
 	// below it, subcharts included, belongs to the outermost one.
 	var charts []string
 	inChart := func(path string) bool {
-		return slices.ContainsFunc(charts, func(c string) bool { return source.Within(c, path) })
+		return slices.ContainsFunc(charts, func(c string) bool { return lint.Within(c, path) })
 	}
 	var kustomizations []string
 	for _, e := range entries {
@@ -255,7 +255,7 @@ func (d *discovery) collectSymlink(path, realRoot string, entries *[]walkEntry) 
 		return
 	}
 	target = source.Abs(target)
-	if !source.Within(realRoot, target) {
+	if !lint.Within(realRoot, target) {
 		d.skip(path, "symlink to "+filepath.ToSlash(target)+", outside the walked directory, not followed")
 		return
 	}
@@ -320,7 +320,7 @@ func (d *discovery) enclosingChart(file string) string {
 		return ""
 	}
 	chart := ""
-	for dir := filepath.Dir(file); source.Within(root, dir); {
+	for dir := filepath.Dir(file); lint.Within(root, dir); {
 		if _, err := os.Stat(filepath.Join(dir, "Chart.yaml")); err == nil {
 			chart = dir
 		}

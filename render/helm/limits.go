@@ -94,10 +94,10 @@ func checkChartLinks(name, dir string) error {
 			return &lint.InputError{File: link, Message: "chart holds a broken symbolic link; not linted"}
 		}
 		target = source.Abs(target)
-		if !source.Within(root, target) {
+		if !lint.Within(root, target) {
 			return &lint.InputError{File: link, Message: "chart holds a symbolic link to " + filepath.ToSlash(target) + ", outside the chart; not linted"}
 		}
-		if linkDir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil && source.Within(target, source.Abs(linkDir)) {
+		if linkDir, err := filepath.EvalSymlinks(filepath.Dir(p)); err == nil && lint.Within(target, source.Abs(linkDir)) {
 			return &lint.InputError{File: link, Message: "chart holds a symbolic link to a directory containing it (a loop); not linted"}
 		}
 		return nil

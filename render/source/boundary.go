@@ -69,11 +69,11 @@ func NewBoundary(paths []string) *Boundary {
 
 func (b *Boundary) add(root string) {
 	for _, r := range b.roots {
-		if Within(r, root) {
+		if lint.Within(r, root) {
 			return
 		}
 	}
-	b.roots = slices.DeleteFunc(b.roots, func(r string) bool { return Within(root, r) })
+	b.roots = slices.DeleteFunc(b.roots, func(r string) bool { return lint.Within(root, r) })
 	b.roots = append(b.roots, root)
 }
 
@@ -95,7 +95,7 @@ func resolve(abs string) string {
 func (b *Boundary) Root(path string) string {
 	resolved := resolve(Abs(path))
 	for _, r := range b.roots {
-		if Within(r, resolved) {
+		if lint.Within(r, resolved) {
 			return r
 		}
 	}

@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -116,13 +115,6 @@ func DescribeError(err error) string {
 		err = pe.Err
 	}
 	return "cannot open: " + err.Error()
-}
-
-// Within reports whether path is dir or lies below it. Both are cleaned
-// absolute paths.
-func Within(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // Abs is path made absolute, or only cleaned when the working directory is
