@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +33,7 @@ var (
 	// moved by its owner (or by an attacker) cannot change.
 	pinnedUses = regexp.MustCompile(`^[a-z0-9-]+/[a-z0-9-]+(/[a-z0-9-]+)*@[0-9a-f]{40}$`)
 	// versionComment is the release the SHA is, for readers and Dependabot.
-	versionComment = regexp.MustCompile(`^# v[0-9]+\.[0-9]+\.[0-9]+$`)
+	versionComment = regexp.MustCompile(`^# v\d+\.\d+\.\d+$`)
 )
 
 // TestActionPins checks every nested action: pinned by commit SHA, with
@@ -231,7 +232,8 @@ func (r *actionRun) run(name string, env ...string) (string, int) {
 	cmd.Env = cmdEnv
 	out, err := cmd.CombinedOutput()
 	code := 0
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		code = exit.ExitCode()
 	} else if err != nil {
 		r.t.Fatal(err)
@@ -308,10 +310,12 @@ func TestActionLint(t *testing.T) {
 				"paths":          "deploy charts\nkustomize",
 				"sarif-category": "ignored for github",
 			},
-			wantArgs: []string{"lint", "--format", "github", "--fail-on", "error", "--config", "ci/dockershim-lint.yaml",
+			wantArgs: []string{
+				"lint", "--format", "github", "--fail-on", "error", "--config", "ci/dockershim-lint.yaml",
 				"--baseline", "baseline.json", "--values", "values/prod.yaml", "--values", "values/eu.yaml",
 				"--set", "docker.enabled=false", "--set", "image.tag=1.2, with a space",
-				"--disable", "docker-cli", "--kube-version", "1.31", "--", "deploy", "charts", "kustomize"},
+				"--disable", "docker-cli", "--kube-version", "1.31", "--", "deploy", "charts", "kustomize",
+			},
 			wantExit: "0",
 		},
 		{
@@ -436,11 +440,11 @@ func TestActionFail(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newActionRun(t, nil)
-			errors := filepath.Join(r.temp, "errors.txt")
-			if err := os.WriteFile(errors, []byte(tt.errors), 0o644); err != nil {
+			errorsFile := filepath.Join(r.temp, "errors.txt")
+			if err := os.WriteFile(errorsFile, []byte(tt.errors), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			r.outputs["lint"] = map[string]string{"exit-code": tt.status, "errors-file": errors}
+			r.outputs["lint"] = map[string]string{"exit-code": tt.status, "errors-file": errorsFile}
 			out, code := r.run("Fail on findings or errors")
 			if code != tt.wantExit {
 				t.Errorf("exit %d, want %d", code, tt.wantExit)

@@ -33,7 +33,7 @@ const (
 	versionFile = "packaging/VERSION"
 )
 
-var releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+$`)
+var releaseVersion = regexp.MustCompile(`^v\d+\.\d+\.\d+$`)
 
 type options struct {
 	root     string // the linter's module, which is built

@@ -2,8 +2,10 @@ package main
 
 import (
 	"archive/tar"
+	"bytes"
 	"debug/buildinfo"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -138,9 +140,7 @@ func TestFormula(t *testing.T) {
 	}
 }
 
-var (
-	formulaBlock = regexp.MustCompile(`(?m)^ {2}on_(macos|linux) do$|^ {4}on_(intel|arm) do$|^ {6}url "([^"]+)"$|^ {6}sha256 "([0-9a-f]{64})"$`)
-)
+var formulaBlock = regexp.MustCompile(`(?m)^ {2}on_(macos|linux) do$|^ {4}on_(intel|arm) do$|^ {6}url "([^"]+)"$|^ {6}sha256 "([0-9a-f]{64})"$`)
 
 // formulaDownloads reads a formula's url and sha256 per on_SYSTEM and
 // on_ARCH block, as "system/arch" -> "URL SHA256".
@@ -306,7 +306,7 @@ func checkPlatformImage(t *testing.T, img v1.Image, arch, version string, binary
 	var got []byte
 	for {
 		hdr, err := tr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -319,7 +319,7 @@ func checkPlatformImage(t *testing.T, img v1.Image, arch, version string, binary
 			}
 		}
 	}
-	if bin := entries[c.Entrypoint[0]]; bin == nil || bin.Mode&0o111 == 0 || string(got) != string(binary) {
+	if bin := entries[c.Entrypoint[0]]; bin == nil || bin.Mode&0o111 == 0 || !bytes.Equal(got, binary) {
 		t.Errorf("%s: the entrypoint %s is not the executable binary (header %v, %d bytes, want %d)", arch, c.Entrypoint[0], bin, len(got), len(binary))
 	}
 	if wd := entries[c.WorkingDir]; wd == nil || wd.Typeflag != tar.TypeDir {
