@@ -66,3 +66,28 @@ func TestREADMEFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEStartsWithFirstCommands keeps what a new user runs on a fresh
+// clone at the top: the linter on the examples and the tests, then how to
+// install it.
+func TestREADMEStartsWithFirstCommands(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var headings []string
+	for line := range strings.Lines(string(data)) {
+		if strings.HasPrefix(line, "## ") {
+			headings = append(headings, strings.TrimSpace(line))
+		}
+	}
+	if len(headings) < 2 || headings[0] != "## First commands" || headings[1] != "## Install" {
+		t.Errorf("README.md's first sections are %q, want First commands, then Install", headings[:min(2, len(headings))])
+	}
+	first, _, _ := strings.Cut(string(data), "## Install")
+	for _, command := range []string{"go run . lint testdata/examples", "go test ./..."} {
+		if !strings.Contains(first, "\n"+command) {
+			t.Errorf("README.md's first commands lack %q", command)
+		}
+	}
+}
