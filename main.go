@@ -306,6 +306,18 @@ func parseOptions(c *cli.Context) (options, error) {
 			return opts, usagef("--values %s: %s", f, describeStat(err))
 		}
 	}
+	// Checked now, before a chart's render hands them to Helm's parser.
+	var budget render.SetBudget
+	for _, flag := range []struct {
+		name   string
+		values []string
+	}{{"set", opts.helm.Set}, {"set-string", opts.helm.SetString}, {"set-file", opts.helm.SetFile}} {
+		for _, v := range flag.values {
+			if err := budget.Add(v); err != nil {
+				return opts, usagef("--%s %s: %v", flag.name, render.ShortValue(v), err)
+			}
+		}
+	}
 	if v := opts.helm.KubeVersion; v != "" {
 		if _, err := chartutil.ParseKubeVersion(v); err != nil {
 			return opts, usagef("invalid --kube-version %q: %v", v, err)

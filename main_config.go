@@ -295,14 +295,22 @@ func (c *config) chartOptions(chart string, cf chartFile) (render.HelmOptions, e
 		}
 		opts.ValuesFiles = append(opts.ValuesFiles, file)
 	}
-	// Parsed now so that a mistake points at its line, not at the chart.
+	// Parsed now so that a mistake points at its line, not at the chart,
+	// and within the budget Helm's parser is given at render time.
+	var budget render.SetBudget
 	for _, s := range cf.Set {
+		if err := budget.Add(s.value); err != nil {
+			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set %s: %v", chart, render.ShortValue(s.value), err)}
+		}
 		if err := strvals.ParseInto(s.value, map[string]any{}); err != nil {
 			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set %s: %v", chart, s.value, err)}
 		}
 		opts.Set = append(opts.Set, s.value)
 	}
 	for _, s := range cf.SetString {
+		if err := budget.Add(s.value); err != nil {
+			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set-string %s: %v", chart, render.ShortValue(s.value), err)}
+		}
 		if err := strvals.ParseIntoString(s.value, map[string]any{}); err != nil {
 			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set-string %s: %v", chart, s.value, err)}
 		}
