@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
 )
 
 // boundedDeadline is the most any input of a few kilobytes may cost: each
@@ -23,8 +27,12 @@ func TestBoundedWork(t *testing.T) {
 		// run from dir.
 		setup func(t *testing.T, dir string) []string
 		want  want
-		// maxAllocMiB bounds what the whole run allocates.
-		maxAllocMiB uint64
+		// maxAllocMiB bounds what the whole run allocates, and maxHeapMiB
+		// the largest the heap grows, garbage included.
+		maxAllocMiB, maxHeapMiB uint64
+		// deadline, when set, replaces boundedDeadline for a case whose
+		// input takes seconds to read on a busy machine.
+		deadline time.Duration
 	}{
 		{
 			name: "--set nesting list indexes",
@@ -69,6 +77,23 @@ func TestBoundedWork(t *testing.T) {
 			}},
 			maxAllocMiB: 160,
 		},
+		{
+			name: "31 MB file of 204,000 findings",
+			setup: func(t *testing.T, dir string) []string {
+				const pod = "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\nspec:\n  containers: [{name: c}]\n" +
+					"  volumes:\n    - name: s\n      hostPath: {path: /var/run/docker.sock}\n"
+				var b strings.Builder
+				for i := range 204_000 {
+					fmt.Fprintf(&b, pod, i)
+				}
+				writeFile(t, filepath.Join(dir, "generated.yaml"), b.String())
+				return []string{"lint", "--format", "json", "generated.yaml"}
+			},
+			want: want{code: exitFindings, stdout: []string{`"name": "p9999"`}, notStdout: []string{`"name": "p10000"`}, stderr: []string{
+				"generated.yaml: notice: 10000 findings in generated.yaml; the rest (194000) are not reported",
+			}},
+			maxHeapMiB: 400, deadline: time.Minute,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,23 +101,31 @@ func TestBoundedWork(t *testing.T) {
 			args := tt.setup(t, dir)
 			t.Chdir(dir)
 			done := make(chan cliResult, 1)
-			var allocated uint64
+			var allocated, peak uint64
 			go func() {
 				var before, after runtime.MemStats
+				runtime.GC()
 				runtime.ReadMemStats(&before)
+				stop := sampleHeap(&peak)
 				r := runCLI(t, "", args...)
+				stop()
 				runtime.ReadMemStats(&after)
 				allocated = after.TotalAlloc - before.TotalAlloc
 				done <- r
 			}()
+			deadline := linttest.Deadline(cmp.Or(tt.deadline, boundedDeadline))
 			select {
 			case r := <-done:
 				r.check(t, tt.want)
-			case <-time.After(boundedDeadline):
-				t.Fatalf("the run did not end within %s", boundedDeadline)
+			case <-time.After(deadline):
+				t.Fatalf("the run did not end within %s", deadline)
 			}
-			if allocated > tt.maxAllocMiB<<20 {
+			t.Logf("allocated %d MiB; the heap reached %d MiB", allocated>>20, peak>>20)
+			if tt.maxAllocMiB > 0 && allocated > tt.maxAllocMiB<<20 {
 				t.Errorf("allocated %d MiB, over the %d MiB budget", allocated>>20, tt.maxAllocMiB)
+			}
+			if tt.maxHeapMiB > 0 && peak > tt.maxHeapMiB<<20 {
+				t.Errorf("the heap reached %d MiB, over the %d MiB budget", peak>>20, tt.maxHeapMiB)
 			}
 		})
 	}

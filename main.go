@@ -373,6 +373,11 @@ func runLint(opts options, stdin io.Reader, stdout, stderr io.Writer) (int, erro
 	inputs = set.keep(inputs)
 	engine := lint.Engine{Rules: selected, Known: set.all}
 	result := engine.Run(inputs)
+	for _, c := range result.Capped {
+		if !set.cfg.ignored(c.File) {
+			fmt.Fprintf(stderr, "%s: notice: %s\n", c.File, c.Notice())
+		}
+	}
 	report := &lint.Report{
 		Version:  buildVersion(),
 		Findings: result.Findings,

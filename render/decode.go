@@ -31,25 +31,32 @@ import (
 // decoded at all. A key written twice in one mapping is an error too, but
 // the object is still linted.
 func Decode(file string, data []byte) ([]*lint.Object, error) {
+	var objects []*lint.Object
+	err := decodeDocuments(file, data, func(objs []*lint.Object) { objects = append(objects, objs...) })
+	return objects, err
+}
+
+// decodeDocuments is Decode one document at a time: it calls yield with
+// each document's objects as soon as they are read.
+func decodeDocuments(file string, data []byte, yield func([]*lint.Object)) error {
 	if len(data) > MaxFileSize {
-		return nil, tooLarge(file)
+		return tooLarge(file)
 	}
 	docs := newDocCheck(file, data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var objects []*lint.Object
 	var limitErr error
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return objects, limitErr
+			return limitErr
 		}
 		if err != nil {
 			err = syntaxError(file, data, err)
 			if limitErr != nil {
 				err = errors.Join(limitErr, err)
 			}
-			return objects, err
+			return err
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -64,7 +71,9 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 			continue
 		}
 		limitErr = cmp.Or(limitErr, dup)
-		objects = appendObjects(objects, file, doc.Content[0])
+		if objects := appendObjects(nil, file, doc.Content[0]); len(objects) > 0 {
+			yield(objects)
+		}
 	}
 }
 

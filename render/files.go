@@ -50,6 +50,37 @@ func NewReader(name string, r io.Reader) File {
 func (f File) Name() string { return f.Path }
 
 func (f File) Load() ([]*lint.Object, error) {
+	data, err := f.read()
+	if err != nil {
+		return nil, err
+	}
+	return Decode(f.Path, data)
+}
+
+// wholeFileBatch is the largest file whose objects are checked together,
+// as one batch; a larger one is checked a document at a time. Node trees
+// take ten to twenty-five times the text they are decoded from, so a
+// generated file of 200,000 small documents held a gigabyte of trees at
+// once.
+const wholeFileBatch = 4 << 20
+
+// LoadBatches checks the file's objects all together, or for a file over
+// wholeFileBatch, a document at a time as they are decoded.
+func (f File) LoadBatches(check func([]*lint.Object)) error {
+	data, err := f.read()
+	if err != nil {
+		return err
+	}
+	if len(data) > wholeFileBatch {
+		return decodeDocuments(f.Path, data, check)
+	}
+	objects, err := Decode(f.Path, data)
+	check(objects)
+	return err
+}
+
+// read reads the file within MaxFileSize and records its ignore comments.
+func (f File) read() ([]byte, error) {
 	rc, err := f.open()
 	if err != nil {
 		return nil, &lint.InputError{File: f.Path, Message: describeOpenError(err)}
@@ -60,7 +91,7 @@ func (f File) Load() ([]*lint.Object, error) {
 		return nil, err
 	}
 	*f.directives = lint.ParseDirectives(f.Path, data)
-	return Decode(f.Path, data)
+	return data, nil
 }
 
 // Directives returns the ignore comments of the file, once Load has read it.

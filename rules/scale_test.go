@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
 	"github.com/dockershim-lint/dockershim-lint/render"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
@@ -44,8 +45,8 @@ func TestLargePodsAreLinear(t *testing.T) {
 			var findings []lint.Finding
 			select {
 			case findings = <-done:
-			case <-time.After(scaleDeadline):
-				t.Fatalf("checking a %d KB pod took longer than %s", len(pod)>>10, scaleDeadline)
+			case <-time.After(linttest.Deadline(scaleDeadline)):
+				t.Fatalf("checking a %d KB pod took longer than %s", len(pod)>>10, linttest.Deadline(scaleDeadline))
 			}
 			lint.SortFindings(findings)
 			got := make([]string, len(findings))
