@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bmatcuk/doublestar/v4"
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/strvals"
 
@@ -293,14 +294,22 @@ func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) 
 		}
 		opts.ValuesFiles = append(opts.ValuesFiles, file)
 	}
-	// Parsed now so that a mistake points at its line, not at the chart.
+	// Parsed now so that a mistake points at its line, not at the chart,
+	// and within the budget Helm's parser is given at render time.
+	var budget helm.SetBudget
 	for _, s := range cf.Set {
+		if err := budget.Add(s.value); err != nil {
+			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set %s: %v", chart, helm.ShortValue(s.value), err)}
+		}
 		if err := strvals.ParseInto(s.value, map[string]any{}); err != nil {
 			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set %s: %v", chart, s.value, err)}
 		}
 		opts.Set = append(opts.Set, s.value)
 	}
 	for _, s := range cf.SetString {
+		if err := budget.Add(s.value); err != nil {
+			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set-string %s: %v", chart, helm.ShortValue(s.value), err)}
+		}
 		if err := strvals.ParseIntoString(s.value, map[string]any{}); err != nil {
 			return opts, &configError{line: s.line, msg: fmt.Sprintf("charts: %s: set-string %s: %v", chart, s.value, err)}
 		}
@@ -407,9 +416,17 @@ func clampLine(data []byte, line int) int {
 	return lines.Clamp(line)
 }
 
-// glob is an ignore pattern: path.Match per slash-separated segment, with
-// "**" matching any number of segments.
+// glob is an ignore pattern in doublestar's syntax (path.Match's per
+// segment, ** for any number of segments, {a,b} for either), held as the
+// brace-free patterns its alternatives expand to. doublestar matches a
+// brace-free pattern in time linear in the pattern and the path, but tries
+// alternatives by backtracking, which is exponential in the number of
+// brace groups: expanding them first, up to maxGlobAlternatives, keeps
+// every match linear.
 type glob []string
+
+// maxGlobAlternatives is how many patterns one ignore entry may expand to.
+const maxGlobAlternatives = 256
 
 func compileGlob(pattern string) (glob, error) {
 	if pattern == "" {
@@ -418,35 +435,89 @@ func compileGlob(pattern string) (glob, error) {
 	if strings.HasPrefix(pattern, "/") {
 		return nil, fmt.Errorf("%q: patterns are relative to the config file's directory, not absolute", pattern)
 	}
-	segs := strings.Split(path.Clean(pattern), "/")
-	for _, s := range segs {
-		if _, err := path.Match(s, ""); err != nil {
-			return nil, fmt.Errorf("%q: %w", pattern, err)
-		}
+	if !doublestar.ValidatePattern(pattern) {
+		return nil, fmt.Errorf("%q: %w", pattern, doublestar.ErrBadPattern)
 	}
-	return segs, nil
+	alternatives, err := expandBraces(pattern, maxGlobAlternatives)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", pattern, err)
+	}
+	g := make(glob, len(alternatives))
+	for i, a := range alternatives {
+		g[i] = path.Clean(a)
+	}
+	return g, nil
 }
 
-func (g glob) match(segs []string) bool {
-	for i, p := range g {
-		if p == "**" {
-			rest := g[i+1:]
-			for j := range len(segs) + 1 {
-				if rest.match(segs[j:]) {
-					return true
+// expandBraces returns the patterns without {a,b} groups that a valid
+// pattern stands for, or an error when there are more than limit.
+func expandBraces(pattern string, limit int) ([]string, error) {
+	open, commas, end := firstBraceGroup(pattern)
+	if open < 0 {
+		return []string{pattern}, nil
+	}
+	var out []string
+	from := open + 1
+	for _, to := range append(commas, end) {
+		more, err := expandBraces(pattern[:open]+pattern[from:to]+pattern[end+1:], limit-len(out))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+		if len(out) > limit {
+			return nil, fmt.Errorf("more than %d alternatives", maxGlobAlternatives)
+		}
+		from = to + 1
+	}
+	return out, nil
+}
+
+// firstBraceGroup finds the first {...} group of a valid pattern: its
+// opening brace, the commas separating its alternatives and its closing
+// brace, skipping escaped characters and character classes as doublestar
+// reads them. open is -1 when there is none.
+func firstBraceGroup(pattern string) (open int, commas []int, end int) {
+	open, depth := -1, 0
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '\\':
+			i++
+		case '[':
+			i++
+			if pattern[i] == '^' || pattern[i] == '!' {
+				i++
+			}
+			for i++; pattern[i] != ']'; i++ {
+				if pattern[i] == '\\' {
+					i++
 				}
 			}
-			return false
+		case '{':
+			if depth == 0 {
+				open = i
+			}
+			depth++
+		case ',':
+			if depth == 1 {
+				commas = append(commas, i)
+			}
+		case '}':
+			depth--
+			if depth == 0 {
+				return open, commas, i
+			}
 		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(p, segs[0]); !ok {
-			return false
-		}
-		segs = segs[1:]
 	}
-	return len(segs) == 0
+	return -1, nil, 0
+}
+
+func (g glob) match(name string) bool {
+	for _, alternative := range g {
+		if doublestar.MatchUnvalidated(alternative, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // ignored reports whether file, a path as findings name it, matches an
@@ -464,10 +535,13 @@ func (c *config) ignored(file string) bool {
 	if err != nil {
 		return false
 	}
-	segs := strings.Split(filepath.ToSlash(rel), "/")
-	for n := 1; n <= len(segs); n++ {
+	rel = filepath.ToSlash(rel)
+	for i := 0; i <= len(rel); i++ {
+		if i < len(rel) && rel[i] != '/' {
+			continue
+		}
 		for _, g := range c.ignore {
-			if g.match(segs[:n]) {
+			if g.match(rel[:i]) {
 				return true
 			}
 		}
@@ -604,9 +678,19 @@ func (s *settings) keep(inputs []lint.Input) []lint.Input {
 // current finding, the baselined ones too, so that rewriting a baseline
 // in place keeps what it accepted and drops only what was fixed.
 func (s *settings) finish(report *lint.Report, opts options, stderr io.Writer) error {
-	report.Findings = slices.DeleteFunc(report.Findings, func(f lint.Finding) bool { return s.cfg.ignored(f.File) })
-	report.Errors = slices.DeleteFunc(report.Errors, func(e lint.InputError) bool { return s.cfg.ignored(e.File) })
-	report.Suppressed = slices.DeleteFunc(report.Suppressed, func(f lint.Finding) bool { return s.cfg.ignored(f.File) })
+	// Many findings share a file: each is matched once.
+	verdicts := map[string]bool{}
+	ignored := func(file string) bool {
+		v, ok := verdicts[file]
+		if !ok {
+			v = s.cfg.ignored(file)
+			verdicts[file] = v
+		}
+		return v
+	}
+	report.Findings = slices.DeleteFunc(report.Findings, func(f lint.Finding) bool { return ignored(f.File) })
+	report.Errors = slices.DeleteFunc(report.Errors, func(e lint.InputError) bool { return ignored(e.File) })
+	report.Suppressed = slices.DeleteFunc(report.Suppressed, func(f lint.Finding) bool { return ignored(f.File) })
 	for i := range report.Findings {
 		if sev, ok := s.cfg.severityOf(report.Findings[i].Rule); ok {
 			report.Findings[i].Severity = sev

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
@@ -236,6 +237,9 @@ func TestGlob(t *testing.T) {
 		{pattern: "charts/*/templates/*.yaml", match: []string{"charts/a/templates/ds.yaml"}, noMatch: []string{"charts/a/b/templates/ds.yaml"}},
 		{pattern: "./deploy/**/kind-*.yaml", match: []string{"deploy/kind-a.yaml", "deploy/x/kind-b.yaml"}, noMatch: []string{"deploy/x/prod.yaml"}},
 		{pattern: "a/**/**/b", match: []string{"a/b", "a/x/y/b"}, noMatch: []string{"a/x/c"}},
+		{pattern: "{deploy,ops}/**/*.{yaml,yml}", match: []string{"deploy/a.yaml", "ops/x/b.yml"}, noMatch: []string{"src/a.yaml", "deploy/a.json"}},
+		{pattern: "env-{dev,stag{e,ing}}/**", match: []string{"env-dev/a.yaml", "env-stage/a.yaml", "env-staging/x/a.yaml"}, noMatch: []string{"env-prod/a.yaml", "env-stag/a.yaml"}},
+		{pattern: `[{]x[}]/\{y,z\}`, match: []string{"{x}/{y,z}"}, noMatch: []string{"x/y", "{x}/y"}},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {
@@ -259,6 +263,52 @@ func TestGlob(t *testing.T) {
 	}
 	if (&config{dir: dir, ignore: []glob{{"**"}}}).ignored("<stdin>") {
 		t.Error("standard input was ignored")
+	}
+}
+
+// TestGlobIsLinear matches hostile ignore patterns under a deadline: each
+// ** used to try every way of splitting the path among them, and each
+// {a,b} group doubles doublestar's backtracking, so both must be bounded.
+func TestGlobIsLinear(t *testing.T) {
+	deep := strings.Repeat("d/", 25) + "x.yaml"
+	tests := []struct {
+		name    string
+		pattern string
+		path    string
+		match   bool
+		err     string
+	}{
+		{name: "ten ** against a 25-deep path", pattern: strings.Repeat("**/", 10) + "y.yaml", path: deep},
+		{name: "ten ** that match", pattern: strings.Repeat("**/", 10) + "x.yaml", path: deep, match: true},
+		{name: "eight {a,b} groups", pattern: strings.Repeat("{d,e}/", 8) + "**/y.yaml", path: deep},
+		{name: "thirty {a,b} groups", pattern: strings.Repeat("{d,e}/", 30) + "y.yaml", err: "more than 256 alternatives"},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			var matched bool
+			go func() {
+				g, err := compileGlob(tt.pattern)
+				if err == nil {
+					matched = (&config{dir: dir, ignore: []glob{g}}).ignored(filepath.ToSlash(filepath.Join(dir, tt.path)))
+				}
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				switch {
+				case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+					t.Errorf("error %v, want one saying %q", err, tt.err)
+				case tt.err == "" && err != nil:
+					t.Errorf("error %v", err)
+				case matched != tt.match:
+					t.Errorf("matched %v, want %v", matched, tt.match)
+				}
+			case <-time.After(linttest.Deadline(10 * time.Second)):
+				t.Fatal("matching did not end in time")
+			}
+		})
 	}
 }
 

@@ -310,6 +310,18 @@ func parseOptions(c *cli.Context) (options, error) {
 			return opts, usagef("--values %s: %s", f, source.DescribeError(err))
 		}
 	}
+	// Checked now, before a chart's render hands them to Helm's parser.
+	var budget helm.SetBudget
+	for _, flag := range []struct {
+		name   string
+		values []string
+	}{{"set", opts.helm.Set}, {"set-string", opts.helm.SetString}, {"set-file", opts.helm.SetFile}} {
+		for _, v := range flag.values {
+			if err := budget.Add(v); err != nil {
+				return opts, usagef("--%s %s: %v", flag.name, helm.ShortValue(v), err)
+			}
+		}
+	}
 	if v := opts.helm.KubeVersion; v != "" {
 		if _, err := chartutil.ParseKubeVersion(v); err != nil {
 			return opts, usagef("invalid --kube-version %q: %v", v, err)
@@ -367,6 +379,11 @@ func runLint(opts options, stdin io.Reader, stdout, stderr io.Writer) (int, erro
 	// directory the run starts in.
 	engine := lint.Engine{Rules: selected, Known: set.all, Root: cmp.Or(source.RepositoryRoot(workDir), workDir)}
 	result := engine.Run(inputs)
+	for _, c := range result.Capped {
+		if !set.cfg.ignored(c.File) {
+			fmt.Fprintf(stderr, "%s: notice: %s\n", c.File, c.Notice())
+		}
+	}
 	report := &lint.Report{
 		Version:  buildVersion(),
 		Findings: result.Findings,

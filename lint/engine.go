@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -21,6 +22,35 @@ type Input interface {
 	// Load returns the input's objects. It may return objects and an error
 	// together: a file whose third document is broken still has two.
 	Load() ([]*Object, error)
+}
+
+// BatchInput is an input whose objects are read and checked in batches,
+// each dropped before the next is read, so that a large input never holds
+// every object's tree at once. Rules see the batch as their Pass's
+// Objects: a plain file is one batch unless it is large, when each
+// document is one.
+type BatchInput interface {
+	Input
+	// LoadBatches calls check with each batch of objects, in order, and
+	// returns what Load would have returned as its error.
+	LoadBatches(check func([]*Object)) error
+}
+
+// MaxFindingsPerFile is how many findings one input records in one file.
+// A generated file can hold hundreds of thousands of findings; past this
+// many the rest are counted, not kept, and the run notes it (Capped).
+const MaxFindingsPerFile = 10_000
+
+// Capped is a file whose findings went past MaxFindingsPerFile: the first
+// are reported, Dropped more are not.
+type Capped struct {
+	File    string
+	Dropped int
+}
+
+// Notice is what a person is told about a capped file.
+func (c Capped) Notice() string {
+	return fmt.Sprintf("%d findings in %s; the rest (%d) are not reported", MaxFindingsPerFile, c.File, c.Dropped)
 }
 
 // Engine runs rules over inputs.
@@ -48,6 +78,8 @@ type Result struct {
 	// each with its Suppressions. Text, JSON and the exit code leave them
 	// out; SARIF reports them as dismissed.
 	Suppressed []Finding
+	// Capped are the files whose findings went past MaxFindingsPerFile.
+	Capped []Capped
 }
 
 type inputResult struct {
@@ -55,6 +87,7 @@ type inputResult struct {
 	errors      []InputError
 	directives  []Directive
 	annotations []annotationIgnore
+	capped      []Capped
 }
 
 // Run loads and checks every input. Inputs are processed in parallel, but the
@@ -90,7 +123,14 @@ func (e *Engine) Run(inputs []Input) Result {
 	out.Findings, out.Suppressed = e.applyIgnores(results)
 	for _, r := range results {
 		out.Errors = append(out.Errors, r.errors...)
+		out.Capped = append(out.Capped, r.capped...)
 	}
+	// A file reached through several inputs (a base linted alone and
+	// through an overlay) is noted once, with the most dropped.
+	slices.SortFunc(out.Capped, func(a, b Capped) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(b.Dropped, a.Dropped))
+	})
+	out.Capped = slices.CompactFunc(out.Capped, func(a, b Capped) bool { return a.File == b.File })
 	out.Findings = sortAndCompact(out.Findings)
 	out.Suppressed = sortAndCompact(out.Suppressed)
 	for _, fs := range [][]Finding{out.Findings, out.Suppressed} {
@@ -116,28 +156,55 @@ func (e *Engine) runInput(in Input) (res inputResult) {
 			})
 		}
 	}()
-	objects, err := in.Load()
+	var pass Pass
+	perFile := map[string]int{}
+	dropped := map[string]int{}
+	check := func(objects []*Object) {
+		for _, obj := range objects {
+			start := len(res.findings)
+			res.findings = e.checkObject(&pass, obj, objects, res.findings)
+			res.findings = capFindings(res.findings, start, perFile, dropped)
+			// An annotation is about its own object, so it is applied
+			// here, where the object's findings are known.
+			if ann, ok := objectIgnore(obj); ok {
+				suppressByAnnotation(&ann, res.findings[start:])
+				res.annotations = append(res.annotations, ann)
+			}
+		}
+	}
+	var err error
+	if b, ok := in.(BatchInput); ok {
+		err = b.LoadBatches(check)
+	} else {
+		var objects []*Object
+		objects, err = in.Load()
+		check(objects)
+	}
 	if err != nil {
 		res.errors = flattenErrors(in.Name(), err)
 	}
 	if ds, ok := in.(DirectiveSource); ok {
 		res.directives = ds.Directives()
 	}
-	var findings []Finding
-	var annotations []annotationIgnore
-	var pass Pass
-	for _, obj := range objects {
-		start := len(findings)
-		findings = e.checkObject(&pass, obj, objects, findings)
-		// An annotation is about its own object, so it is applied here,
-		// where the object's findings are known.
-		if ann, ok := objectIgnore(obj); ok {
-			suppressByAnnotation(&ann, findings[start:])
-			annotations = append(annotations, ann)
-		}
+	for _, file := range slices.Sorted(maps.Keys(dropped)) {
+		res.capped = append(res.capped, Capped{File: file, Dropped: dropped[file]})
 	}
-	res.findings, res.annotations = findings, annotations
 	return res
+}
+
+// capFindings keeps, of the findings from start on, those within
+// MaxFindingsPerFile of their file, counting the others in dropped.
+func capFindings(findings []Finding, start int, perFile, dropped map[string]int) []Finding {
+	kept := findings[:start]
+	for _, f := range findings[start:] {
+		if perFile[f.File] >= MaxFindingsPerFile {
+			dropped[f.File]++
+			continue
+		}
+		perFile[f.File]++
+		kept = append(kept, f)
+	}
+	return kept
 }
 
 // Check runs every rule over every object of one input. It applies no

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -227,5 +229,72 @@ func TestEngineCheckPassesObjects(t *testing.T) {
 		if f.Message != "3 objects" || f.Object.Kind != "Pod" || f.Field.String() != "kind" {
 			t.Errorf("finding %+v, want %q on a Pod's kind", f, "3 objects")
 		}
+	}
+}
+
+// TestFindingsCappedPerFile: a file of more findings than
+// MaxFindingsPerFile keeps the first, notes how many more there were, and
+// does not call an ignore comment unused for a finding it dropped.
+func TestFindingsCappedPerFile(t *testing.T) {
+	names := make([]string, lint.MaxFindingsPerFile+5)
+	for i := range names {
+		names[i] = fmt.Sprintf("p%d", i)
+	}
+	src := pods(names...) + "# dockershim-lint:ignore name -- the last is dropped before the comment is read\n" + pods("last")
+	e := lint.Engine{Rules: append([]*lint.Rule{nameRule}, lint.SuppressionRules()...)}
+	result := e.Run([]lint.Input{commentedInput{fakeInput{name: "many.yaml", src: src}}})
+	if len(result.Findings) != lint.MaxFindingsPerFile {
+		t.Fatalf("got %d findings, want %d", len(result.Findings), lint.MaxFindingsPerFile)
+	}
+	for _, f := range result.Findings {
+		if f.Rule != nameRule.ID {
+			t.Errorf("unexpected finding %+v", f)
+		}
+		if n, _ := strconv.Atoi(strings.TrimPrefix(f.Object.Name, "p")); n >= lint.MaxFindingsPerFile || f.Object.Name == "last" {
+			t.Errorf("finding on %s, past the first %d", f.Object.Name, lint.MaxFindingsPerFile)
+		}
+	}
+	want := []lint.Capped{{File: "many.yaml", Dropped: 6}}
+	if !reflect.DeepEqual(result.Capped, want) {
+		t.Errorf("Capped = %+v, want %+v", result.Capped, want)
+	}
+	if got := want[0].Notice(); got != "10000 findings in many.yaml; the rest (6) are not reported" {
+		t.Errorf("notice %q", got)
+	}
+}
+
+// batches is a BatchInput that yields each of its sources as a batch.
+type batches struct {
+	name    string
+	sources []string
+}
+
+func (in batches) Name() string { return in.name }
+
+func (in batches) Load() ([]*lint.Object, error) {
+	panic("the engine loads a BatchInput in batches")
+}
+
+func (in batches) LoadBatches(check func([]*lint.Object)) error {
+	for _, src := range in.sources {
+		objects, err := fakeInput{name: in.name, src: src}.Load()
+		if err != nil {
+			return err
+		}
+		check(objects)
+	}
+	return nil
+}
+
+// TestEngineRunsBatches: rules see each batch of a BatchInput as the
+// objects of their input.
+func TestEngineRunsBatches(t *testing.T) {
+	e := lint.Engine{Rules: []*lint.Rule{countRule}}
+	got := brief(e.Run([]lint.Input{batches{name: "a.yaml", sources: []string{pods("a1", "a2"), pods("a3")}}}))
+	want := []string{"a.yaml:3:7 note count 2 objects", "a.yaml:3:7 note count 1 objects", "a.yaml:8:7 note count 2 objects"}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -40,8 +40,9 @@ type RuleDoc struct {
 }
 
 // Pass is what a rule sees when it checks one object: the object, every
-// object of the same input (a file, a chart release, a kustomization build)
-// for cross-object checks, and a way to report.
+// object of the same input (a file, a chart release, a kustomization build;
+// for a BatchInput, the same batch) for cross-object checks, and a way to
+// report.
 type Pass struct {
 	Rule    *Rule
 	Object  *Object

@@ -115,16 +115,20 @@ func isRuleSeparator(r rune) bool {
 	return r == ',' || r == ' ' || r == '\t'
 }
 
-// covers reports whether comment directive d sits on line p or the line
-// above it.
-func (d *Directive) covers(p Position) bool {
-	if d.File != p.File || p.Line == 0 {
-		return false
-	}
+// covers is the line comment directive d is about: its own for a trailing
+// comment, the next for one alone on its line. Findings look their line up,
+// so a file of many findings and many comments costs no more than both.
+func (d *Directive) covers() fileLine {
 	if d.Trailing {
-		return p.Line == d.Line
+		return fileLine{d.File, d.Line}
 	}
-	return p.Line == d.Line+1
+	return fileLine{d.File, d.Line + 1}
+}
+
+// fileLine is a line of a file, the unit ignore comments cover.
+type fileLine struct {
+	file string
+	line int
 }
 
 func (d *Directive) suppression() Suppression {
@@ -206,12 +210,14 @@ func (e *Engine) applyIgnores(results []inputResult) (reported, suppressed []Fin
 		}
 		s.reportable = s.reportable || clean
 	}
-	byFile := map[string][]*Directive{}
+	byLine := map[fileLine][]*Directive{}
 	for _, r := range results {
-		clean := len(r.errors) == 0
+		// An input that stopped early, on an error or at the findings
+		// cap, may not have reported what an ignore would suppress.
+		clean := len(r.errors) == 0 && len(r.capped) == 0
 		for _, d := range r.directives {
 			if _, dup := ignores[keyOf(d.Position)]; !dup && d.Problem == "" {
-				byFile[d.File] = append(byFile[d.File], &d)
+				byLine[d.covers()] = append(byLine[d.covers()], &d)
 			}
 			add(d, ObjectRef{}, false, clean)
 		}
@@ -223,7 +229,7 @@ func (e *Engine) applyIgnores(results []inputResult) (reported, suppressed []Fin
 	used := map[usageKey]bool{}
 	for _, r := range results {
 		for _, f := range r.findings {
-			suppressByComments(&f, byFile)
+			suppressByComments(&f, byLine)
 			if len(f.Suppressions) == 0 {
 				reported = append(reported, f)
 				continue
@@ -269,7 +275,7 @@ func (e *Engine) applyIgnores(results []inputResult) (reported, suppressed []Fin
 // other files: a values-file line that fed a template may carry the comment.
 // Related places in f's own file are other fields, which a comment there is
 // not about.
-func suppressByComments(f *Finding, byFile map[string][]*Directive) {
+func suppressByComments(f *Finding, byLine map[fileLine][]*Directive) {
 	positions := []Position{f.Position}
 	for _, r := range f.Related {
 		if r.File != f.File {
@@ -277,8 +283,8 @@ func suppressByComments(f *Finding, byFile map[string][]*Directive) {
 		}
 	}
 	for _, p := range positions {
-		for _, d := range byFile[p.File] {
-			if d.covers(p) && slices.Contains(d.Rules, f.Rule) && !slices.ContainsFunc(f.Suppressions, func(s Suppression) bool {
+		for _, d := range byLine[fileLine{p.File, p.Line}] {
+			if slices.Contains(d.Rules, f.Rule) && !slices.ContainsFunc(f.Suppressions, func(s Suppression) bool {
 				return s.Position == d.Position
 			}) {
 				f.Suppressions = append(f.Suppressions, d.suppression())

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -170,6 +172,44 @@ func tgz(t *testing.T, path string, files []tarFile) {
 		t.Fatal(err)
 	}
 	write(t, path, buf.Bytes())
+}
+
+// nestedChartArchive is a packaged chart whose charts/ holds two copies of
+// a packaged chart holding two copies of the next, levels deep: gzip stores
+// each second copy as a reference to the first, so the archive stays a few
+// kilobytes while Helm's loader would unpack 2^levels charts.
+func nestedChartArchive(t *testing.T, levels int) []byte {
+	t.Helper()
+	var archive []byte
+	for level := range levels + 1 {
+		name := fmt.Sprintf("nest%d", level)
+		files := map[string][]byte{"Chart.yaml": []byte("apiVersion: v2\nname: " + name + "\nversion: 0.1.0\n")}
+		if level == 0 {
+			files["templates/pod.yaml"] = []byte(goodManifest)
+		} else {
+			files["charts/a-0.1.0.tgz"] = archive
+			files["charts/b-0.1.0.tgz"] = archive
+		}
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		tw := tar.NewWriter(zw)
+		for _, file := range slices.Sorted(maps.Keys(files)) {
+			if err := tw.WriteHeader(&tar.Header{Name: name + "/" + file, Mode: 0o644, Size: int64(len(files[file]))}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tw.Write(files[file]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		archive = buf.Bytes()
+	}
+	return archive
 }
 
 type tarFile struct {
@@ -379,7 +419,29 @@ func TestHostileInputs(t *testing.T) {
 				tgz(t, filepath.Join(dir, "bomb-0.1.0.tgz"), files)
 				return []string{dir, filepath.Join(dir, "bomb-0.1.0.tgz")}
 			},
-			errFile: "bomb-0.1.0.tgz", errMsg: "larger than the maximum", maxAllocMiB: 512,
+			errFile: "bomb-0.1.0.tgz", errMsg: "decompresses to more than the 100 MiB limit", maxAllocMiB: 512,
+		},
+		{
+			name: "chart archive nesting 2^20 subchart archives in 5 KB",
+			setup: func(t *testing.T, dir string) []string {
+				write(t, filepath.Join(dir, "nest-0.1.0.tgz"), nestedChartArchive(t, 20))
+				return []string{dir, filepath.Join(dir, "nest-0.1.0.tgz")}
+			},
+			errFile: "nest-0.1.0.tgz", errMsg: fmt.Sprintf("more than %d subchart archives", helm.MaxChartArchives), maxAllocMiB: 256,
+		},
+		{
+			name: "chart whose subchart archives decompress past the chart limit together",
+			setup: func(t *testing.T, dir string) []string {
+				chartFiles(t, filepath.Join(dir, "parent"), nil)
+				var files []tarFile
+				for i := range helm.MaxChartArchiveSize / 2 / helm.MaxChartFileSize {
+					files = append(files, tarFile{name: fmt.Sprintf("files/zeros-%d", i), size: helm.MaxChartFileSize})
+				}
+				tgz(t, filepath.Join(dir, "parent", "charts", "a-0.1.0.tgz"), files)
+				tgz(t, filepath.Join(dir, "parent", "charts", "b-0.1.0.tgz"), files)
+				return nil
+			},
+			errFile: "parent", errMsg: "decompresses to more than the 100 MiB limit", maxAllocMiB: 512,
 		},
 		{
 			name: "chart whose templates include themselves without end",

@@ -213,8 +213,8 @@ type workloadView struct {
 	nameTokens [][]string
 }
 
-func newWorkloadView(obj *lint.Object) *workloadView {
-	w := workloadOf(obj)
+func newWorkloadView(p *lint.Pass) *workloadView {
+	w := workloadOf(p)
 	if w == nil {
 		return nil
 	}
@@ -267,10 +267,10 @@ var coreRuleIDs = map[string]bool{
 }
 
 func (a *compiledAgent) check(p *lint.Pass) {
-	v := lint.Memo(p, workloadViewKey{}, func() *workloadView { return newWorkloadView(p.Object) })
+	v := lint.Memo(p, workloadViewKey{}, func() *workloadView { return newWorkloadView(p) })
 	if v != nil {
 		if m, ok := a.match(v); ok {
-			p.Report(a.diagnostic(p.Object, m))
+			p.Report(a.diagnostic(p, m))
 		}
 		return
 	}
@@ -299,9 +299,10 @@ func (a *compiledAgent) checkOperator(p *lint.Pass) {
 	}
 }
 
-func (a *compiledAgent) diagnostic(obj *lint.Object, m agentMatch) lint.Diagnostic {
+func (a *compiledAgent) diagnostic(p *lint.Pass, m agentMatch) lint.Diagnostic {
+	obj := p.Object
 	var evidence []evidence
-	for _, e := range dockerEvidence(obj) {
+	for _, e := range dockerEvidence(p) {
 		if coreRuleIDs[e.rule] && e.summary != "" {
 			evidence = append(evidence, e)
 		}

@@ -117,8 +117,8 @@ func commandLines(c Container) [][]argWord {
 	return lines
 }
 
-func detectDockerCLI(obj *lint.Object) []evidence {
-	w := workloadOf(obj)
+func detectDockerCLI(p *lint.Pass) []evidence {
+	w := workloadOf(p)
 	if w == nil || w.runsDockerDaemon() {
 		return nil
 	}

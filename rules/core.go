@@ -40,32 +40,16 @@ func (m volumeMount) related() lint.RelatedNode {
 
 // mountsOf lists every mount of the named volume, across all containers.
 func (w *Workload) mountsOf(volume string) []volumeMount {
-	var out []volumeMount
-	for _, c := range w.Containers() {
-		for j, m := range lint.Items(lint.Get(c.Node, "volumeMounts")) {
-			if lint.Scalar(lint.Get(m, "name")) != volume {
-				continue
-			}
-			out = append(out, volumeMount{
-				container: c,
-				node:      m,
-				field:     c.Path.Append(lint.Key("volumeMounts"), lint.Index(j)),
-				mountPath: lint.Scalar(lint.Get(m, "mountPath")),
-				subPath:   lint.Scalar(lint.Get(m, "subPath")),
-			})
-		}
-	}
-	return out
+	return w.index().mounts[volume]
 }
 
 // volumeNamed returns the pod volume called name and its field path.
 func (w *Workload) volumeNamed(name string) (*yaml.Node, lint.FieldPath) {
-	for i, v := range lint.Items(lint.Get(w.Spec, "volumes")) {
-		if lint.Scalar(lint.Get(v, "name")) == name {
-			return v, w.SpecPath.Append(lint.Key("volumes"), lint.Index(i))
-		}
+	v, ok := w.index().volumes[name]
+	if !ok {
+		return nil, lint.FieldPath{}
 	}
-	return nil, lint.FieldPath{}
+	return v.node, w.SpecPath.Append(lint.Key("volumes"), lint.Index(v.at))
 }
 
 // dindImage matches images that run their own Docker daemon: the official

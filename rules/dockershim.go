@@ -240,7 +240,8 @@ func (sw *shimWalker) subject(parent *yaml.Node, key string, field lint.FieldPat
 	return sw.kind + " " + field.String()
 }
 
-func detectDockershimSocket(obj *lint.Object) []evidence {
+func detectDockershimSocket(p *lint.Pass) []evidence {
+	obj := p.Object
 	// Hardly any object names the shim. Letting them go after a scan of
 	// their scalars spares the walk below, which builds a field path for
 	// every key, most of the rule's cost.

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
-	"go.yaml.in/yaml/v3"
 )
 
 var dockerHostEnvRule = &lint.Rule{
@@ -70,8 +69,8 @@ func dockerEndpoint(value string) (endpoint, bool) {
 	return endpoint{}, false
 }
 
-func detectDockerHostEnv(obj *lint.Object) []evidence {
-	w := workloadOf(obj)
+func detectDockerHostEnv(p *lint.Pass) []evidence {
+	w := workloadOf(p)
 	if w == nil {
 		return nil
 	}
@@ -129,7 +128,7 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 			if !isHost {
 				e.summary += " to " + ep.text
 			}
-			onNode, how, related := endpointOnNode(w, c, ep, envs, dind)
+			onNode, how, related := endpointOnNode(w, c, ep, dind)
 			if related != nil {
 				e.related = []lint.RelatedNode{*related}
 			}
@@ -156,9 +155,9 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 // daemon of its own (the manifest means the node's socket, and the pod will
 // fail to find it). A TCP endpoint is the node's when it is the node's IP,
 // or localhost in a pod on the host network.
-func endpointOnNode(w *Workload, c Container, ep endpoint, envs *yaml.Node, dind bool) (bool, string, *lint.RelatedNode) {
+func endpointOnNode(w *Workload, c Container, ep endpoint, dind bool) (bool, string, *lint.RelatedNode) {
 	if ep.socket != "" {
-		m := mountFor(c, ep.socket)
+		m := w.mountFor(c, ep.socket)
 		if m == nil {
 			return !dind, "which names the Docker Engine socket", nil
 		}
@@ -171,7 +170,7 @@ func endpointOnNode(w *Workload, c Container, ep endpoint, envs *yaml.Node, dind
 	}
 	host, _, _ := strings.Cut(ep.host, "@")
 	if ref, ok := strings.CutPrefix(host, "$("); ok {
-		if fieldRefOf(envs, strings.TrimSuffix(ref, ")")) == "status.hostip" {
+		if w.fieldRefOf(c, strings.TrimSuffix(ref, ")")) == "status.hostip" {
 			return true, "the Docker Engine API of the node (status.hostIP)", nil
 		}
 	}
@@ -184,35 +183,24 @@ func endpointOnNode(w *Workload, c Container, ep endpoint, envs *yaml.Node, dind
 	return false, "a Docker Engine API port", nil
 }
 
-// fieldRefOf returns, lower-cased, the fieldRef path of the variable called
-// name in envs, which the kubelet substitutes for $(name).
-func fieldRefOf(envs *yaml.Node, name string) string {
-	for _, env := range lint.Items(envs) {
-		if lint.Scalar(lint.Get(env, "name")) == name {
-			return strings.ToLower(lint.Scalar(lint.Path(env, "valueFrom", "fieldRef", "fieldPath")))
-		}
-	}
-	return ""
+// fieldRefOf returns, lower-cased, the fieldRef path of the container's
+// variable called name, which the kubelet substitutes for $(name).
+func (w *Workload) fieldRefOf(c Container, name string) string {
+	env := w.containerIndex(c).env[name]
+	return strings.ToLower(lint.Scalar(lint.Path(env, "valueFrom", "fieldRef", "fieldPath")))
 }
 
 // mountFor is the container's mount that holds p: the one with the longest
-// mountPath at or above it.
-func mountFor(c Container, p string) *volumeMount {
-	var best *volumeMount
-	for j, m := range lint.Items(lint.Get(c.Node, "volumeMounts")) {
-		mp := cleanHostPath(lint.Scalar(lint.Get(m, "mountPath")))
-		if mp == "" || mp != p && !strings.HasPrefix(p, strings.TrimSuffix(mp, "/")+"/") {
-			continue
+// mountPath at or above it. p is clean, so the mounts that hold it are at p
+// and its parent directories.
+func (w *Workload) mountFor(c Container, p string) *volumeMount {
+	mountAt := w.containerIndex(c).mountAt
+	for dir := p; ; dir = path.Dir(dir) {
+		if m := mountAt[dir]; m != nil {
+			return m
 		}
-		if best == nil || len(mp) > len(best.mountPath) {
-			best = &volumeMount{
-				container: c,
-				node:      m,
-				field:     c.Path.Append(lint.Key("volumeMounts"), lint.Index(j)),
-				mountPath: mp,
-				subPath:   lint.Scalar(lint.Get(m, "subPath")),
-			}
+		if dir == "/" || !strings.Contains(dir, "/") {
+			return nil
 		}
 	}
-	return best
 }

@@ -22,8 +22,8 @@ type evidence struct {
 	related []lint.RelatedNode
 }
 
-// detector finds evidence in one object.
-type detector func(obj *lint.Object) []evidence
+// detector finds evidence in the object being checked.
+type detector func(p *lint.Pass) []evidence
 
 // reportEvidence builds a rule check from a detector.
 func reportEvidence(detect detector) func(*lint.Pass) {
@@ -33,7 +33,7 @@ func reportEvidence(detect detector) func(*lint.Pass) {
 			// workflow that mentions docker.sock, deploys nothing.
 			return
 		}
-		for _, e := range detect(p.Object) {
+		for _, e := range detect(p) {
 			p.Report(lint.Diagnostic{
 				Node:     e.node,
 				Field:    e.field,
@@ -45,11 +45,12 @@ func reportEvidence(detect detector) func(*lint.Pass) {
 	}
 }
 
-// dockerEvidence is everything the core rules find in obj.
-func dockerEvidence(obj *lint.Object) []evidence {
+// dockerEvidence is everything the core rules find in the object being
+// checked.
+func dockerEvidence(p *lint.Pass) []evidence {
 	var all []evidence
 	for _, detect := range coreDetectors {
-		all = append(all, detect(obj)...)
+		all = append(all, detect(p)...)
 	}
 	return all
 }

@@ -146,9 +146,9 @@ func (v *hostPathVolume) targets() []target {
 	return out
 }
 
-// hostPathVolumes lists the hostPath volumes of obj's pod spec.
-func hostPathVolumes(obj *lint.Object) []*hostPathVolume {
-	w := workloadOf(obj)
+// hostPathVolumes lists the hostPath volumes of the pod spec being checked.
+func hostPathVolumes(p *lint.Pass) []*hostPathVolume {
+	w := workloadOf(p)
 	if w == nil {
 		return nil
 	}
@@ -173,9 +173,9 @@ func hostPathVolumes(obj *lint.Object) []*hostPathVolume {
 	return out
 }
 
-func detectDockerSocket(obj *lint.Object) []evidence {
+func detectDockerSocket(p *lint.Pass) []evidence {
 	var out []evidence
-	for _, v := range hostPathVolumes(obj) {
+	for _, v := range hostPathVolumes(p) {
 		best, bestPath, viaSubPath := notSocket, "", ""
 		var related []lint.RelatedNode
 		for _, t := range v.targets() {
@@ -227,9 +227,9 @@ func detectDockerSocket(obj *lint.Object) []evidence {
 	return out
 }
 
-func detectDockerDataDir(obj *lint.Object) []evidence {
+func detectDockerDataDir(p *lint.Pass) []evidence {
 	var out []evidence
-	for _, v := range hostPathVolumes(obj) {
+	for _, v := range hostPathVolumes(p) {
 		found, role := "", ""
 		var related []lint.RelatedNode
 		for _, t := range v.targets() {

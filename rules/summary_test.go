@@ -78,7 +78,7 @@ volumes:
 			}}
 			obj := &lint.Object{ObjectRef: lint.ObjectRef{APIVersion: "v1", Kind: "Pod", Name: "p"}, File: "p.yaml", Node: pod}
 			var got []string
-			for _, e := range dockerEvidence(obj) {
+			for _, e := range dockerEvidence(&lint.Pass{Object: obj}) {
 				got = append(got, e.rule+": "+e.summary)
 			}
 			if len(got) != len(tt.want) {

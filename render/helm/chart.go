@@ -59,6 +59,9 @@ type Chart struct {
 	// directives are the ignore comments of the templates and values
 	// files the renders read.
 	directives []lint.Directive
+	// archivesChecked is set once the chart's archives are found within
+	// their budget: every render loads the chart afresh.
+	archivesChecked bool
 }
 
 // NewChart returns the input for the chart directory or .tgz at path.
@@ -157,6 +160,12 @@ func (c *Chart) base() string {
 }
 
 func (c *Chart) load() (*chart.Chart, error) {
+	if !c.archivesChecked {
+		if err := checkChartArchives(c.Path, c.osPath); err != nil {
+			return nil, err
+		}
+		c.archivesChecked = true
+	}
 	return loadChart(c.Path, c.osPath, c.options.Boundary)
 }
 
@@ -411,25 +420,44 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts Options) (map[s
 	}
 	slices.Reverse(r.userFiles)
 
+	var budget SetBudget
+	for _, flag := range []struct {
+		name   string
+		values []string
+	}{{"--set", opts.Set}, {"--set-string", opts.SetString}, {"--set-file", opts.SetFile}} {
+		for _, s := range flag.values {
+			if err := budget.Add(s); err != nil {
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("%s %s: %v", flag.name, ShortValue(s), err)}
+			}
+		}
+	}
+	// Each --set-file file is read once, for both maps below, within
+	// what is left of the budget.
+	contents := map[string]any{}
+	readSetFile := func(rs []rune) (any, error) {
+		name := string(rs)
+		if data, ok := contents[name]; ok {
+			return data, nil
+		}
+		data, err := readSetFile(name, &budget)
+		contents[name] = data
+		return data, err
+	}
 	set := map[string]any{}
 	for _, into := range []map[string]any{base, set} {
 		for _, s := range opts.Set {
 			if err := strvals.ParseInto(s, into); err != nil {
-				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set %s: %v", s, err)}
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set %s: %v", ShortValue(s), err)}
 			}
 		}
 		for _, s := range opts.SetString {
 			if err := strvals.ParseIntoString(s, into); err != nil {
-				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set-string %s: %v", s, err)}
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set-string %s: %v", ShortValue(s), err)}
 			}
 		}
 		for _, s := range opts.SetFile {
-			err := strvals.ParseIntoFile(s, into, func(rs []rune) (any, error) {
-				data, err := source.ReadFile(string(rs), string(rs))
-				return string(data), err
-			})
-			if err != nil {
-				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set-file %s: %v", s, err)}
+			if err := strvals.ParseIntoFile(s, into, readSetFile); err != nil {
+				return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("--set-file %s: %v", ShortValue(s), err)}
 			}
 		}
 	}

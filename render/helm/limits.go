@@ -29,6 +29,21 @@ const (
 	// them in step.
 	MaxChartArchiveSize = 100 << 20
 	MaxChartFileSize    = 5 << 20
+
+	// MaxChartArchives is how many subchart archives a chart may hold,
+	// nested ones included; real charts hold a few dozen. Helm's loader
+	// gives each archive its own MaxChartArchiveSize, so the chart and all
+	// its archives are also held to one MaxChartArchiveSize together (see
+	// archiveBudget).
+	MaxChartArchives = 1000
+
+	// MaxSetListElements is how many list elements the --set values of
+	// one chart may make, summed over every index: room for a list at
+	// Helm's largest index (65,537 elements) and more, never for two.
+	// MaxSetSize is how many bytes they may add up to, --set-file contents
+	// included (see SetBudget).
+	MaxSetListElements = 1 << 17
+	MaxSetSize         = source.MaxFileSize
 )
 
 // markerBytes is how many bytes of out are position markers, which the

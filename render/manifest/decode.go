@@ -32,26 +32,33 @@ import (
 // decoded at all. A key written twice in one mapping is an error too, but
 // the object is still linted.
 func Decode(file string, data []byte) ([]*lint.Object, error) {
-	if len(data) > source.MaxFileSize {
-		return nil, source.TooLarge(file)
+	var objects []*lint.Object
+	err := decodeDocuments(file, data, func(objs []*lint.Object) { objects = append(objects, objs...) })
+	return objects, err
+}
+
+// decodeDocuments is Decode one document at a time: it calls yield with
+// each document's objects as soon as they are read.
+func decodeDocuments(file string, data []byte, yield func([]*lint.Object)) error {
+	if len(data) > int(source.Limit()) {
+		return source.TooLarge(file)
 	}
 	lines := lint.IndexLines(data)
 	docs := newDocCheck(file, lines)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var objects []*lint.Object
 	var limitErr error
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return objects, limitErr
+			return limitErr
 		}
 		if err != nil {
 			err = SyntaxError(file, data, err)
 			if limitErr != nil {
 				err = errors.Join(limitErr, err)
 			}
-			return objects, err
+			return err
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -67,7 +74,9 @@ func Decode(file string, data []byte) ([]*lint.Object, error) {
 			continue
 		}
 		limitErr = cmp.Or(limitErr, dup)
-		objects = appendObjects(objects, file, doc.Content[0])
+		if objects := appendObjects(nil, file, doc.Content[0]); len(objects) > 0 {
+			yield(objects)
+		}
 	}
 }
 

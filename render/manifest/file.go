@@ -12,8 +12,8 @@ import (
 type File struct {
 	// Path is the file as findings name it: the path the user gave, joined
 	// with the walked sub-path, with forward slashes.
-	Path string
-	read func() ([]byte, error)
+	Path     string
+	readFile func() ([]byte, error)
 	// directives receives the ignore comments Load finds. Inputs are
 	// passed around as File values, so copies share it.
 	directives *[]lint.Directive
@@ -24,7 +24,7 @@ type File struct {
 func NewFile(path string) File {
 	return File{
 		Path:       filepath.ToSlash(path),
-		read:       func() ([]byte, error) { return source.ReadFile(filepath.ToSlash(path), path) },
+		readFile:   func() ([]byte, error) { return source.ReadFile(filepath.ToSlash(path), path) },
 		directives: new([]lint.Directive),
 	}
 }
@@ -33,7 +33,7 @@ func NewFile(path string) File {
 func NewReader(name string, r io.Reader) File {
 	return File{
 		Path:       name,
-		read:       func() ([]byte, error) { return source.ReadAll(name, r) },
+		readFile:   func() ([]byte, error) { return source.ReadAll(name, r) },
 		directives: new([]lint.Directive),
 	}
 }
@@ -45,8 +45,39 @@ func (f File) Load() ([]*lint.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	*f.directives = lint.ParseDirectives(f.Path, data)
 	return Decode(f.Path, data)
+}
+
+// wholeFileBatch is the largest file whose objects are checked together,
+// as one batch; a larger one is checked a document at a time. Node trees
+// take ten to twenty-five times the text they are decoded from, so a
+// generated file of 200,000 small documents held a gigabyte of trees at
+// once.
+const wholeFileBatch = 4 << 20
+
+// LoadBatches checks the file's objects all together, or for a file over
+// wholeFileBatch, a document at a time as they are decoded.
+func (f File) LoadBatches(check func([]*lint.Object)) error {
+	data, err := f.read()
+	if err != nil {
+		return err
+	}
+	if len(data) > wholeFileBatch {
+		return decodeDocuments(f.Path, data, check)
+	}
+	objects, err := Decode(f.Path, data)
+	check(objects)
+	return err
+}
+
+// read reads the file through the reader and records its ignore comments.
+func (f File) read() ([]byte, error) {
+	data, err := f.readFile()
+	if err != nil {
+		return nil, err
+	}
+	*f.directives = lint.ParseDirectives(f.Path, data)
+	return data, nil
 }
 
 // Directives returns the ignore comments of the file, once Load has read it.

@@ -1,0 +1,5 @@
+//go:build !race
+
+package linttest
+
+const raceEnabled = false
