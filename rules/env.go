@@ -78,6 +78,7 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 	dind := w.runsDockerDaemon()
 	var out []evidence
 	for _, c := range w.Containers() {
+		start := len(out)
 		envs := lint.Get(c.Node, "env")
 		for j, env := range lint.Items(envs) {
 			field := index(c.Path+".env", j)
@@ -145,6 +146,7 @@ func detectDockerHostEnv(obj *lint.Object) []evidence {
 			}
 			out = append(out, e)
 		}
+		inContainer(out[start:], c.Name)
 	}
 	return out
 }
