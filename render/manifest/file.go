@@ -51,7 +51,8 @@ func (f File) Load() ([]*lint.Object, error) {
 		return nil, err
 	}
 	*f.directives = lint.ParseDirectives(f.Path, data)
-	return Decode(f.Path, data)
+	objects, err := Decode(f.Path, data)
+	return dropControlled(objects), err
 }
 
 // Directives returns the ignore comments of the file, once Load has read it.
