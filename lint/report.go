@@ -52,7 +52,10 @@ var formats = map[string]func(WriterOptions) Writer{
 	"sarif": func(o WriterOptions) Writer {
 		return &SARIFWriter{WorkDir: o.WorkDir, Category: o.SARIFCategory}
 	},
-	"github": func(o WriterOptions) Writer { return &GitHubWriter{WorkDir: o.WorkDir} },
+	"github":     func(o WriterOptions) Writer { return &GitHubWriter{WorkDir: o.WorkDir} },
+	"checkstyle": func(WriterOptions) Writer { return CheckstyleWriter{} },
+	"junit":      func(WriterOptions) Writer { return JUnitWriter{} },
+	"gitlab":     func(o WriterOptions) Writer { return &GitLabWriter{WorkDir: o.WorkDir} },
 }
 
 // Formats lists the names NewWriter accepts, sorted.
