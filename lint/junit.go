@@ -73,11 +73,11 @@ func (JUnitWriter) Write(w io.Writer, r *Report) error {
 			text += "\n" + f.Help
 		}
 		s.Cases = append(s.Cases, junitCase{
-			Name:      oneLine(f.Position.String()),
+			Name:      OneLine(f.Position.String()),
 			Classname: f.Rule,
 			File:      f.File,
 			Line:      f.Line,
-			Failure:   &junitProblem{Message: oneLine(f.Text()), Type: f.Severity.String(), Text: text},
+			Failure:   &junitProblem{Message: OneLine(f.Text()), Type: f.Severity.String(), Text: text},
 		})
 	}
 	for i := range r.Errors {
@@ -86,11 +86,11 @@ func (JUnitWriter) Write(w io.Writer, r *Report) error {
 		s.Errors++
 		pos := Position{File: e.File, Line: e.Line}
 		s.Cases = append(s.Cases, junitCase{
-			Name:      oneLine(pos.String()),
+			Name:      OneLine(pos.String()),
 			Classname: "input-error",
 			File:      e.File,
 			Line:      e.Line,
-			Error:     &junitProblem{Message: oneLine(e.Message), Type: "input-error", Text: e.Error()},
+			Error:     &junitProblem{Message: OneLine(e.Message), Type: "input-error", Text: e.Error()},
 		})
 	}
 	out := junitSuites{Name: toolName}

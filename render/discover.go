@@ -28,17 +28,22 @@ type Options struct {
 	// the chart's absolute path (a directory or a .tgz), so a config file
 	// can give each chart its own values.
 	ChartHelm func(chart string) helm.Options
-	// OnSkip, when set, is told about each path deliberately not linted
-	// that a person may have expected to be: a symlink leading out of the
-	// walked directory, a template outside any chart. These are notices,
-	// not input errors.
+	// OnSkip, when set, is told about each path deliberately not linted:
+	// a symlink leading out of the walked directory, a template outside
+	// any chart, a hidden directory. These are notices, not input errors.
 	OnSkip func(Skipped)
+	// MaxFileSize is the largest manifest file or standard input read, in
+	// bytes; zero means source.MaxFileSize.
+	MaxFileSize int64
 }
 
 // Skipped is a path discovery chose not to lint, and why.
 type Skipped struct {
 	Path   string
 	Reason string
+	// Expected marks a skip the user asked for by convention (a hidden
+	// directory, node_modules): worth telling only when asked (-v).
+	Expected bool
 }
 
 // Discover turns the paths a user named into inputs, each file linted once:
@@ -62,7 +67,9 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 	d := &discovery{opts: opts, seen: map[string]bool{}, repos: map[string][]usedKustomization{}}
 	for _, p := range paths {
 		if p == "-" {
-			d.inputs = append(d.inputs, manifest.NewReader(source.StdinName, opts.Stdin))
+			f := manifest.NewReader(source.StdinName, opts.Stdin)
+			f.MaxSize = opts.MaxFileSize
+			d.inputs = append(d.inputs, f)
 			continue
 		}
 		info, err := os.Stat(p)
@@ -103,6 +110,12 @@ func (d *discovery) skip(path, reason string) {
 	}
 }
 
+func (d *discovery) skipExpected(path, reason string) {
+	if d.opts.OnSkip != nil {
+		d.opts.OnSkip(Skipped{Path: filepath.ToSlash(path), Reason: reason, Expected: true})
+	}
+}
+
 // add appends the input made for key (an absolute path and its role) unless
 // an earlier path already led to it.
 func (d *discovery) add(key string, in func() lint.Input) {
@@ -129,7 +142,11 @@ func (d *discovery) addKustomization(dir string) {
 }
 
 func (d *discovery) addFile(path string) {
-	d.add("file:"+source.Abs(path), func() lint.Input { return manifest.NewFile(path) })
+	d.add("file:"+source.Abs(path), func() lint.Input {
+		f := manifest.NewFile(path)
+		f.MaxSize = d.opts.MaxFileSize
+		return f
+	})
 }
 
 // walkEntry is a file or directory found by a walk.
@@ -228,6 +245,7 @@ func (d *discovery) collect(root string) []walkEntry {
 		switch {
 		case de.IsDir():
 			if path != root && skipDir(de.Name()) {
+				d.skipExpected(path, "hidden directories and node_modules are not walked")
 				return fs.SkipDir
 			}
 			entries = append(entries, walkEntry{path: path, isDir: true})

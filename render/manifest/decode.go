@@ -32,8 +32,13 @@ import (
 // decoded at all. A key written twice in one mapping is an error too, but
 // the object is still linted.
 func Decode(file string, data []byte) ([]*lint.Object, error) {
-	if len(data) > source.MaxFileSize {
-		return nil, source.TooLarge(file)
+	return decode(file, data, source.MaxFileSize)
+}
+
+// decode is Decode with the size limit of the input it reads.
+func decode(file string, data []byte, limit int64) ([]*lint.Object, error) {
+	if int64(len(data)) > limit {
+		return nil, source.TooLarge(file, limit)
 	}
 	docs := newDocCheck(file, data)
 	dec := yaml.NewDecoder(bytes.NewReader(data))

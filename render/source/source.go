@@ -27,19 +27,32 @@ const StdinName = "<stdin>"
 // ReadAll reads r up to MaxFileSize, failing rather than reading on. file
 // names the input in errors.
 func ReadAll(file string, r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	return ReadAtMost(file, r, MaxFileSize)
+}
+
+// ReadAtMost is ReadAll with another limit, for the manifests a user may
+// allow to be larger (--max-file-size): a cluster dump is one file.
+func ReadAtMost(file string, r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &lint.InputError{File: file, Message: "cannot read: " + err.Error()}
 	}
-	if len(data) > MaxFileSize {
-		return nil, TooLarge(file)
+	if int64(len(data)) > limit {
+		return nil, TooLarge(file, limit)
 	}
 	return data, nil
 }
 
-// TooLarge is the error for an input over MaxFileSize.
-func TooLarge(file string) error {
-	return &lint.InputError{File: file, Message: fmt.Sprintf("file is larger than the %d MiB limit; not linted", MaxFileSize>>20)}
+// TooLarge is the error for an input over limit bytes.
+func TooLarge(file string, limit int64) error {
+	size := fmt.Sprintf("%d-byte", limit)
+	switch {
+	case limit%(1<<20) == 0:
+		size = fmt.Sprintf("%d MiB", limit>>20)
+	case limit%(1<<10) == 0:
+		size = fmt.Sprintf("%d KiB", limit>>10)
+	}
+	return &lint.InputError{File: file, Message: "file is larger than the " + size + " limit; not linted (--max-file-size raises it)"}
 }
 
 // ReadFile reads the file at name (an OS path), named file in errors, up
