@@ -72,7 +72,7 @@ func TestBoundedWork(t *testing.T) {
 				f.Close()
 				return []string{"lint", "--set-file", "a=big.txt", "chart"}
 			},
-			want: want{code: exitError, stdout: []string{"no findings"}, stderr: []string{
+			want: want{code: exitError, stdout: []string{"1 input had errors"}, stderr: []string{
 				"chart: error: --set-file a=big.txt: big.txt: file is larger than the 32 MiB limit",
 			}},
 			maxAllocMiB: 160,

@@ -126,7 +126,7 @@ func TestRun(t *testing.T) {
 			name:       "error finding fails",
 			args:       []string{"lint", socketFile},
 			wantCode:   1,
-			wantStdout: []string{socketFinding, "(Pod ci/builder)\n", "1 finding: 1 error in 1 file\n"},
+			wantStdout: []string{socketFinding, "(Pod ci/builder)\n", "1 finding: 1 error in 1 file; linted 1 file\n"},
 		},
 		{
 			name:       "bare form lints",
@@ -168,19 +168,19 @@ func TestRun(t *testing.T) {
 			name:       "clean file passes",
 			args:       []string{"lint", cleanFile},
 			wantCode:   0,
-			wantStdout: []string{"no findings\n"},
+			wantStdout: []string{"no findings; linted 1 file\n"},
 		},
 		{
 			name:       "non-Kubernetes YAML is not linted",
 			args:       []string{"lint", "testdata/cli/not-kubernetes.yaml"},
 			wantCode:   0,
-			wantStdout: []string{"no findings\n"},
+			wantStdout: []string{"no findings; linted 1 file\n"},
 		},
 		{
 			name:       "warning fails by default",
 			args:       []string{"lint", warningFile},
 			wantCode:   1,
-			wantStdout: []string{"warning docker-data-dir: ", "1 finding: 1 warning in 1 file\n"},
+			wantStdout: []string{"warning docker-data-dir: ", "1 finding: 1 warning in 1 file; linted 1 file\n"},
 		},
 		{
 			name:       "warning passes --fail-on error but is reported",
@@ -216,13 +216,13 @@ func TestRun(t *testing.T) {
 			name:       "unknown flag",
 			args:       []string{"lint", "--colour", socketFile},
 			wantCode:   2,
-			wantStderr: []string{"flag provided but not defined: -colour"},
+			wantStderr: []string{"unknown flag: --colour"},
 		},
 		{
 			name:       "--disable",
 			args:       []string{"lint", "--disable", "docker-socket", socketFile},
 			wantCode:   0,
-			wantStdout: []string{"no findings\n"},
+			wantStdout: []string{"no findings; linted 1 file\n"},
 		},
 		{
 			name:       "--disable unknown rule",
@@ -234,7 +234,7 @@ func TestRun(t *testing.T) {
 			name:       "--enable-only other rules",
 			args:       []string{"lint", "--enable-only", "docker-cli,docker-data-dir", socketFile},
 			wantCode:   0,
-			wantStdout: []string{"no findings\n"},
+			wantStdout: []string{"no findings; linted 1 file\n"},
 		},
 		{
 			name:       "--enable-only the rule",
@@ -269,7 +269,7 @@ func TestRun(t *testing.T) {
 				socketFinding,
 				// The document before the broken one is still linted.
 				"testdata/cli/broken.yaml:13:15: error docker-socket: ",
-				"2 findings: 2 errors in 2 files\n",
+				"2 findings: 2 errors in 2 files; linted 3 files; 1 input had errors\n",
 			},
 			wantStderr: []string{"testdata/cli/broken.yaml:19: error: invalid YAML: "},
 		},
@@ -278,6 +278,7 @@ func TestRun(t *testing.T) {
 			args:       []string{"lint", "--format", "json", brokenFile},
 			wantCode:   2,
 			wantStdout: []string{`"file": "testdata/cli/broken.yaml",` + "\n" + `      "line": 19,`},
+			wantStderr: []string{"testdata/cli/broken.yaml:19: error: invalid YAML: "},
 		},
 		{
 			name:       "standard input",
@@ -291,7 +292,7 @@ func TestRun(t *testing.T) {
 			args:       []string{"-"},
 			stdin:      string(listYAML),
 			wantCode:   1,
-			wantStdout: []string{"<stdin>:37:23: error docker-socket: ", "(Deployment ci/ci-runner)\n", "1 finding: 1 error in 1 file\n"},
+			wantStdout: []string{"<stdin>:37:23: error docker-socket: ", "(Deployment ci/ci-runner)\n", "1 finding: 1 error in 1 file; linted 1 file\n"},
 		},
 		{
 			name:       "broken standard input",
@@ -610,14 +611,14 @@ func TestUseColor(t *testing.T) {
 	terminal := openPseudoTerminal(t)
 
 	tests := []struct {
-		name    string
-		w       io.Writer
-		noColor bool
-		env     string
-		want    bool
+		name string
+		w    io.Writer
+		mode colorMode
+		env  string
+		want bool
 	}{
 		{name: "terminal", w: terminal, want: true},
-		{name: "terminal with --no-color", w: terminal, noColor: true, want: false},
+		{name: "terminal with --color never", w: terminal, mode: colorNever, want: false},
 		{name: "terminal with NO_COLOR", w: terminal, env: "1", want: false},
 		{name: "terminal with empty NO_COLOR", w: terminal, env: "", want: true},
 		{name: "regular file", w: regular, want: false},
@@ -625,10 +626,13 @@ func TestUseColor(t *testing.T) {
 		// colour the errors it prints on a redirected stderr either.
 		{name: "/dev/null", w: devNull, want: false},
 		{name: "buffer", w: &bytes.Buffer{}, want: false},
+		{name: "buffer with --color always", w: &bytes.Buffer{}, mode: colorAlways, want: true},
+		{name: "--color always wins over NO_COLOR", w: regular, mode: colorAlways, env: "1", want: true},
+		{name: "--color never on a terminal", w: terminal, mode: colorNever, want: false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := useColor(tt.w, tt.noColor, tt.env); got != tt.want {
+			if got := useColor(tt.w, tt.mode, tt.env); got != tt.want {
 				t.Errorf("useColor = %v, want %v", got, tt.want)
 			}
 		})
@@ -752,7 +756,7 @@ func TestRenderFlags(t *testing.T) {
 			name:       "skipped paths are notices",
 			args:       []string{"testdata/discover/notachart"},
 			wantCode:   0,
-			wantStdout: []string{"no findings"},
+			wantStdout: []string{"nothing linted: no manifest, chart or overlay found\n"},
 			wantStderr: []string{"testdata/discover/notachart/templates/pod.yaml: notice: skipped: a Helm template outside any chart"},
 		},
 		{

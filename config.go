@@ -43,10 +43,12 @@ type config struct {
 	failOn    lint.Severity
 	failOnSet bool
 	ignore    []glob
-	// charts maps a chart's absolute path to its Helm options.
-	charts map[string]helm.Options
+	// charts are the Helm options per chart, in file order.
+	charts []chartEntry
 	// agents are the rules made from the file's vendor agents.
 	agents []*lint.Rule
+	// maxFileSize is max-file-size in bytes; zero when not set.
+	maxFileSize int64
 }
 
 // configFile is the file's schema. Values whose errors are found only after
@@ -57,6 +59,9 @@ type configFile struct {
 	FailOn   *at[string]              `yaml:"fail-on"`
 	Ignore   []at[string]             `yaml:"ignore"`
 	Charts   map[at[string]]chartFile `yaml:"charts"`
+	// MaxFileSize raises or lowers the size limit on manifests, as
+	// --max-file-size does.
+	MaxFileSize *at[string] `yaml:"max-file-size"`
 	// Agents are decoded by the strict decoder itself, so an unknown agent
 	// field is an error too; their lines come from the node tree.
 	Agents []rules.Agent `yaml:"agents"`
@@ -170,7 +175,7 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 		return nil, &configError{file: file, line: line, msg: "a config file holds one YAML document"}
 	}
 
-	cfg := &config{dir: dir, severity: map[string]lint.Severity{}, charts: map[string]helm.Options{}}
+	cfg := &config{dir: dir, severity: map[string]lint.Severity{}}
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &configError{file: file, line: clampLine(data, line), msg: fmt.Sprintf(format, args...)})
@@ -210,6 +215,13 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 			cfg.failOn = s
 		}
 	}
+	if raw.MaxFileSize != nil {
+		size, err := parseSize(raw.MaxFileSize.value)
+		if err != nil {
+			fail(raw.MaxFileSize.line, "max-file-size %q: %v", raw.MaxFileSize.value, err)
+		}
+		cfg.maxFileSize = size
+	}
 	for _, p := range raw.Ignore {
 		g, err := compileGlob(p.value)
 		if err != nil {
@@ -229,7 +241,14 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 			}
 			continue
 		}
-		cfg.charts[filepath.Join(dir, filepath.FromSlash(key.value))] = opts
+		entry := chartEntry{opts: opts}
+		if strings.ContainsAny(key.value, "*?[") {
+			// chartOptions compiled it once already, to check it.
+			entry.pattern, _ = compileGlob(key.value)
+		} else {
+			entry.path = filepath.Join(dir, filepath.FromSlash(key.value))
+		}
+		cfg.charts = append(cfg.charts, entry)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -280,11 +299,35 @@ func agentRules(agents []rules.Agent, all []*lint.Rule, lines []int, fail func(i
 	return made[len(builtin):]
 }
 
-// chartOptions resolves one chart's entry against the config directory.
+// chartEntry is one entry of charts: a chart's path, or a glob matching
+// the paths of several, relative to the config file's directory.
+type chartEntry struct {
+	// path is the absolute path of a plain key; pattern is set for a glob.
+	path    string
+	pattern glob
+	opts    helm.Options
+}
+
+// matches reports whether the entry is for the chart at the absolute path
+// chart.
+func (e chartEntry) matches(dir, chart string) bool {
+	if e.pattern == nil {
+		return e.path == chart
+	}
+	rel, err := filepath.Rel(dir, chart)
+	return err == nil && e.pattern.match(filepath.ToSlash(rel))
+}
+
+// chartOptions resolves one chart's entry against the config directory. A
+// plain path must exist; a glob ("deploy/charts/*") is checked as a
+// pattern, since the charts it means may come and go.
 func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) {
 	var opts helm.Options
-	target := filepath.Join(c.dir, filepath.FromSlash(chart))
-	if _, err := os.Stat(target); err != nil {
+	if strings.ContainsAny(chart, "*?[") {
+		if _, err := compileGlob(chart); err != nil {
+			return opts, err
+		}
+	} else if _, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(chart))); err != nil {
 		return opts, errors.New(source.DescribeError(err))
 	}
 	for _, v := range cf.Values {
@@ -550,14 +593,23 @@ func (c *config) ignored(file string) bool {
 }
 
 // helmFor is the Helm options for the chart at the absolute path chart:
-// the config file's entry for it, with the command line's on top.
+// every config entry whose key matches it, in file order, with the command
+// line's on top.
 func (c *config) helmFor(chart string, flags helm.Options) helm.Options {
 	if c == nil {
 		return flags
 	}
-	base, ok := c.charts[chart]
-	if !ok {
-		return flags
+	var base helm.Options
+	for _, e := range c.charts {
+		if !e.matches(c.dir, chart) {
+			continue
+		}
+		base.ValuesFiles = append(base.ValuesFiles, e.opts.ValuesFiles...)
+		base.Set = append(base.Set, e.opts.Set...)
+		base.SetString = append(base.SetString, e.opts.SetString...)
+		base.ReleaseName = cmp.Or(e.opts.ReleaseName, base.ReleaseName)
+		base.Namespace = cmp.Or(e.opts.Namespace, base.Namespace)
+		base.AllCIValues = base.AllCIValues || e.opts.AllCIValues
 	}
 	merged := flags
 	merged.ValuesFiles = slices.Concat(base.ValuesFiles, flags.ValuesFiles)
@@ -579,13 +631,16 @@ type settings struct {
 	selected []*lint.Rule
 	failOn   lint.Severity
 	baseline *baseline
+	// maxFileSize is the limit on manifest files, from --max-file-size or
+	// the config file; zero means the built-in one.
+	maxFileSize int64
 }
 
 // resolveSettings loads the config file and the baseline, and applies the
 // flags over the file: --fail-on replaces fail-on, and --disable or
 // --enable-only replace the file's disable list.
 func resolveSettings(opts options) (*settings, error) {
-	s := &settings{all: rules.All(), failOn: opts.failOn}
+	s := &settings{all: rules.All(), failOn: opts.failOn, maxFileSize: opts.maxFileSize}
 	name := opts.config
 	var foundIn *source.Boundary
 	if name == "" {
@@ -619,7 +674,13 @@ func resolveSettings(opts options) (*settings, error) {
 		if cfg.failOnSet && !opts.failOnSet {
 			s.failOn = cfg.failOn
 		}
+		if s.maxFileSize == 0 {
+			s.maxFileSize = cfg.maxFileSize
+		}
 	}
+	// Every run sets the reader's limit, so that one run's
+	// --max-file-size never outlives it.
+	source.SetLimit(cmp.Or(s.maxFileSize, source.MaxFileSize))
 	selected, err := selectRules(s.all, disable, opts.enableOnly)
 	if err != nil {
 		return nil, err
@@ -649,14 +710,19 @@ func (c *config) severityOf(rule string) (lint.Severity, bool) {
 }
 
 // renderOptions are the discovery options: the Helm flags, each chart's
-// config entry under them, and skipped paths as notices on stderr.
-func (s *settings) renderOptions(opts options, stdin io.Reader, stderr io.Writer) render.Options {
+// config entry under them, the file size limit, and skipped paths as
+// notices (expected ones only with -v).
+func (s *settings) renderOptions(opts options, stdin io.Reader, con *console) render.Options {
 	ro := render.Options{
 		Stdin: stdin,
 		Helm:  opts.helm,
 		OnSkip: func(sk render.Skipped) {
-			if !s.cfg.ignored(sk.Path) {
-				fmt.Fprintf(stderr, "%s: notice: skipped: %s\n", sk.Path, sk.Reason)
+			switch {
+			case s.cfg.ignored(sk.Path):
+			case sk.Expected:
+				con.info(sk.Path, "skipped: "+sk.Reason)
+			default:
+				con.notice(sk.Path, "skipped: "+sk.Reason)
 			}
 		},
 	}
@@ -668,8 +734,14 @@ func (s *settings) renderOptions(opts options, stdin io.Reader, stderr io.Writer
 
 // keep drops the inputs the config file ignores before they are loaded,
 // so that an ignored file that does not parse is no error.
-func (s *settings) keep(inputs []lint.Input) []lint.Input {
-	return slices.DeleteFunc(inputs, func(in lint.Input) bool { return s.cfg.ignored(in.Name()) })
+func (s *settings) keep(inputs []lint.Input, con *console) []lint.Input {
+	return slices.DeleteFunc(inputs, func(in lint.Input) bool {
+		if s.cfg.ignored(in.Name()) {
+			con.info(in.Name(), "skipped: ignored by "+configName)
+			return true
+		}
+		return false
+	})
 }
 
 // finish applies the config file to a finished report (ignored paths
@@ -677,7 +749,7 @@ func (s *settings) keep(inputs []lint.Input) []lint.Input {
 // leaves out the baselined findings. The baseline written holds every
 // current finding, the baselined ones too, so that rewriting a baseline
 // in place keeps what it accepted and drops only what was fixed.
-func (s *settings) finish(report *lint.Report, opts options, stderr io.Writer) error {
+func (s *settings) finish(report *lint.Report, opts options, con *console) error {
 	// Many findings share a file: each is matched once.
 	verdicts := map[string]bool{}
 	ignored := func(file string) bool {
@@ -704,7 +776,7 @@ func (s *settings) finish(report *lint.Report, opts options, stderr io.Writer) e
 	if s.baseline != nil {
 		var n int
 		report.Findings, n = s.baseline.filter(report.Findings)
-		fmt.Fprintf(stderr, "%s: notice: %s in the baseline, not reported\n", s.baseline.file, lint.Plural(n, "finding"))
+		con.notice(s.baseline.file, lint.Plural(n, "finding")+" in the baseline, not reported")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
 
@@ -93,10 +94,10 @@ agents:` + acmeAgent,
 					t.Errorf("ignore = %q", c.ignore)
 				}
 				chart := filepath.Join(dir, "testdata", "charts", "guarded")
-				got, ok := c.charts[chart]
-				if !ok {
+				if len(c.charts) != 1 || !c.charts[0].matches(c.dir, chart) {
 					t.Fatalf("charts = %+v, want an entry for %s", c.charts, chart)
 				}
+				got := c.helmFor(chart, helm.Options{})
 				wantValues := filepath.Join(dir, "testdata", "config", "project", "values", "docker.yaml")
 				if !slices.Equal(got.ValuesFiles, []string{wantValues}) || !slices.Equal(got.Set, []string{"a=1,b={x,y}"}) ||
 					!slices.Equal(got.SetString, []string{"c=002"}) || got.ReleaseName != "r" || got.Namespace != "ns" || !got.AllCIValues {
@@ -436,7 +437,7 @@ func TestConfigRun(t *testing.T) {
 			name:       "ignored path named on the command line",
 			args:       []string{"--config", projectConfig, "testdata/config/project/vendor/broken.yaml"},
 			wantCode:   0,
-			wantStdout: []string{"no findings"},
+			wantStdout: []string{"nothing linted: no manifest, chart or overlay found"},
 		},
 		{
 			name:       "missing --config",
@@ -518,7 +519,7 @@ func TestREADMEConfigExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README.md's example config: %v", err)
 	}
-	if len(c.agents) != 1 || len(c.charts) != 1 || len(c.ignore) != 3 || !c.failOnSet {
+	if len(c.agents) != 1 || len(c.charts) != 2 || len(c.ignore) != 3 || !c.failOnSet || c.maxFileSize != 64<<20 {
 		t.Errorf("README.md's example loaded as %+v, want every key set", c)
 	}
 }

@@ -195,8 +195,8 @@ var longFlag = regexp.MustCompile(`(?:^|\s|\()(--[a-z][a-z-]*)`)
 func checkLintFlags(t *testing.T, where, script string) {
 	t.Helper()
 	var known []string
-	for _, f := range lintFlags() {
-		known = append(known, "--"+f.Names()[0])
+	for _, name := range flagNames(findCommand("lint")) {
+		known = append(known, "--"+name)
 	}
 	for _, m := range longFlag.FindAllStringSubmatch(script, -1) {
 		if !slices.Contains(known, m[1]) {

@@ -59,8 +59,7 @@ func TestREADMEFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range lintFlags() {
-		name := f.Names()[0]
+	for _, name := range flagNames(findCommand("lint")) {
 		if !strings.Contains(string(data), "`--"+name) {
 			t.Errorf("README.md does not document --%s", name)
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
+	"github.com/spf13/pflag"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/rules"
@@ -25,36 +25,58 @@ type ruleInfo struct {
 	Help        string        `json:"help"`
 }
 
-func rulesFlags() []cli.Flag {
-	return []cli.Flag{
-		formatFlag(),
-		&cli.StringFlag{
-			Name:  "explain",
-			Usage: "print the documentation of `RULE` (the text of docs/rules/RULE.md)",
-		},
-	}
+// rulesFlags are the rules command's flags.
+type rulesFlags struct {
+	format  string
+	explain string
 }
 
-func listRules(c *cli.Context, stdout io.Writer) error {
-	format := flagContext(c, "format").String("format")
+func newRulesFlagSet(f *rulesFlags) *pflag.FlagSet {
+	fs := newFlagSet("rules")
+	fs.StringVar(&f.format, "format", "text", "list the rules as `FORMAT`: text or json")
+	fs.StringVar(&f.explain, "explain", "", "print the documentation of `RULE` (the text of docs/rules/RULE.md)")
+	return fs
+}
+
+// rules lists the rules, those named in args alone, or explains one.
+func (c *cli) rules(args []string) error {
+	var f rulesFlags
+	fs := newRulesFlagSet(&f)
+	if err := parseFlags(fs, args); err != nil {
+		_, err = c.flagError("rules", err)
+		return err
+	}
 	all := rules.All()
-	if id := c.String("explain"); id != "" {
+	if id := f.explain; id != "" {
 		// The documentation is Markdown whatever the format; a format
 		// asked for explicitly would be silently ignored otherwise.
-		if format != "text" {
-			return usagef("--explain prints Markdown text; it takes no --format %s", format)
+		if f.format != "text" {
+			return usagef("--explain prints Markdown text; it takes no --format %s", f.format)
 		}
-		for _, r := range all {
-			if r.ID == id {
-				_, err := io.WriteString(stdout, ruleDocumentation(r))
+		if len(fs.Args()) > 0 {
+			return usagef("--explain takes one rule; got also %s", strings.Join(fs.Args(), " "))
+		}
+		r, err := findRule(all, id, "--explain")
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(c.stdout, ruleDocumentation(r))
+		return err
+	}
+	if ids := fs.Args(); len(ids) > 0 {
+		var chosen []*lint.Rule
+		for _, id := range ids {
+			r, err := findRule(all, id, "rules")
+			if err != nil {
 				return err
 			}
+			chosen = append(chosen, r)
 		}
-		return usagef("unknown rule %q for --explain (see 'dockershim-lint rules')", id)
+		all = chosen
 	}
-	switch format {
+	switch f.format {
 	case "text":
-		return writeRulesText(stdout, all)
+		return writeRulesText(c.stdout, all)
 	case "json":
 		infos := make([]ruleInfo, len(all))
 		for i, r := range all {
@@ -67,11 +89,29 @@ func listRules(c *cli.Context, stdout io.Writer) error {
 				Help:        r.HelpURL,
 			}
 		}
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(infos)
 	}
-	return usagef("unknown format %q for rules (want text or json)", format)
+	return usagef("unknown format %q for rules (want text or json)", f.format)
+}
+
+// findRule looks a rule up by id; an unknown one is a usage error that
+// names the closest id.
+func findRule(all []*lint.Rule, id, where string) (*lint.Rule, error) {
+	best, closest := 4, ""
+	for _, r := range all {
+		if r.ID == id {
+			return r, nil
+		}
+		if d := editDistance(id, r.ID); d < best {
+			best, closest = d, r.ID
+		}
+	}
+	if closest != "" {
+		return nil, usagef("unknown rule %q for %s: did you mean %q?", id, where, closest)
+	}
+	return nil, usagef("unknown rule %q for %s (see 'dockershim-lint rules')", id, where)
 }
 
 func writeRulesText(w io.Writer, all []*lint.Rule) error {

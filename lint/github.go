@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -13,6 +14,8 @@ type GitHubWriter struct {
 	// WorkDir is the absolute working directory: annotations only attach to
 	// a file named relative to the checkout, which is where Actions runs.
 	WorkDir string
+	// Quiet leaves out the summary line.
+	Quiet bool
 }
 
 var githubCommands = map[Severity]string{
@@ -38,7 +41,7 @@ func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
 		for _, rel := range f.Related {
 			p := rel.Position
 			p.File = g.path(p.File)
-			msg.WriteString("\n" + p.String())
+			msg.WriteString("\n" + OneLine(p.String()))
 			if rel.Message != "" {
 				msg.WriteString(": " + rel.Message)
 			}
@@ -50,16 +53,23 @@ func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
 			return err
 		}
 	}
-	for i := range r.Errors {
-		e := &r.Errors[i]
-		line := g.command("error", Position{File: e.File, Line: e.Line}, "dockershim-lint input error", e.Message)
-		if _, err := bw.WriteString(line); err != nil {
+	if !g.Quiet {
+		// A plain line, not a command: it shows in the job log.
+		if _, err := bw.WriteString(Summary(r) + "\n"); err != nil {
 			return err
 		}
 	}
-	// A plain line, not a command: it shows in the job log.
-	if _, err := bw.WriteString(Summary(r.Findings) + "\n"); err != nil {
-		return err
+	return bw.Flush()
+}
+
+// WriteInputErrors prints input errors as error annotations, for standard
+// error: the runner reads workflow commands there too, so they annotate
+// the files and show in the log wherever the report itself goes.
+func (g *GitHubWriter) WriteInputErrors(w io.Writer, errs []InputError) error {
+	bw := bufio.NewWriter(w)
+	for i := range errs {
+		e := &errs[i]
+		fmt.Fprint(bw, g.command("error", Position{File: e.File, Line: e.Line}, "dockershim-lint input error", e.Message))
 	}
 	return bw.Flush()
 }
@@ -85,9 +95,11 @@ func (g *GitHubWriter) command(command string, p Position, title, message string
 	return "::" + command + " " + strings.Join(props, ",") + "::" + escapeGitHubData(message) + "\n"
 }
 
+// path names file for an annotation, with control characters escaped: a
+// file name cannot be allowed to end the command or reach the terminal.
 func (g *GitHubWriter) path(file string) string {
 	p, _ := repoPath(g.WorkDir, file)
-	return p
+	return OneLine(p)
 }
 
 // The escaping of the Actions runner's command parser: data ends at the end

@@ -12,7 +12,7 @@ func TestGitHubGolden(t *testing.T) {
 		report *Report
 	}{
 		{name: "report", report: sampleReport()},
-		{name: "clean", report: &Report{Version: "v1.2.3", Rules: []*Rule{socketRule}}},
+		{name: "clean", report: &Report{Version: "v1.2.3", Rules: []*Rule{socketRule}, Inventory: Inventory{Files: 2}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +77,13 @@ func TestGitHubCommand(t *testing.T) {
 			want: "::error file=deploy/a.yaml,line=2,title=r::m (Pod p)\n",
 		},
 		{
+			name:     "control characters in the file name",
+			severity: SeverityError,
+			pos:      Position{File: "evil\n::error::x\x1b[2J.yaml", Line: 1},
+			rule:     "r", message: "m",
+			want: "::error file=evil\\n%3A%3Aerror%3A%3Ax\\x1b[2J.yaml,line=1,title=r::m (Pod p)\n",
+		},
+		{
 			name:     "stdin has no file",
 			severity: SeverityError,
 			pos:      Position{File: "<stdin>", Line: 2, Column: 7},
@@ -99,6 +106,34 @@ func TestGitHubCommand(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// Input errors are annotations on standard error, not part of the report:
+// the report may go to a file, and the runner reads commands on both
+// streams.
+func TestGitHubInputErrors(t *testing.T) {
+	errs := []InputError{
+		{File: "deploy/broken.yaml", Line: 19, Message: "invalid YAML: did not find expected ',' or '}'"},
+		{File: "missing", Message: "no such file or directory"},
+		{File: "odd\nname.yaml", Line: 2, Message: "100% broken"},
+	}
+	var buf bytes.Buffer
+	if err := (&GitHubWriter{WorkDir: sampleWorkDir}).WriteInputErrors(&buf, errs); err != nil {
+		t.Fatal(err)
+	}
+	want := "::error file=deploy/broken.yaml,line=19,title=dockershim-lint input error::invalid YAML: did not find expected ',' or '}'\n" +
+		"::error file=missing,title=dockershim-lint input error::no such file or directory\n" +
+		"::error file=odd\\nname.yaml,line=2,title=dockershim-lint input error::100%25 broken\n"
+	if buf.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+	var report bytes.Buffer
+	if err := (&GitHubWriter{}).Write(&report, &Report{Errors: errs}); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(report.Bytes(), []byte("::error")) {
+		t.Errorf("the report repeats the input errors:\n%s", report.String())
 	}
 }
 

@@ -17,6 +17,20 @@ type Report struct {
 	// Suppressed are findings an ignore directive covers. Only SARIF
 	// writes them, marked as suppressed with the directive's reason.
 	Suppressed []Finding
+	// Inventory counts what the run read, for the summary: a run that
+	// linted nothing must not pass for a clean one.
+	Inventory Inventory
+}
+
+// Inventory counts the inputs of a run by kind.
+type Inventory struct {
+	// Files, Charts and Overlays are the inputs linted without an error:
+	// manifest files (standard input among them), Helm charts and
+	// kustomizations.
+	Files, Charts, Overlays int
+	// Unread are the paths and inputs that could not be read, parsed or
+	// rendered, or only in part.
+	Unread int
 }
 
 // Writer renders a report in one output format.
@@ -26,14 +40,10 @@ type Writer interface {
 
 // WriterOptions are the settings a writer may need beyond the report.
 type WriterOptions struct {
-	// Color turns on ANSI colour in the text format's report, and
-	// StderrColor in the input errors it prints to Stderr: either stream
-	// may be a terminal while the other is redirected.
-	Color       bool
-	StderrColor bool
-	// Stderr receives the text format's input errors, which are kept off
-	// standard output so that it holds findings only.
-	Stderr io.Writer
+	// Color turns on ANSI colour in the text format's report.
+	Color bool
+	// Quiet leaves the summary out of the text and github formats.
+	Quiet bool
 	// WorkDir is the absolute working directory. SARIF and GitHub
 	// annotations name files relative to it, because GitHub resolves them
 	// against the checkout; it is passed in rather than read by the writers
@@ -45,14 +55,15 @@ type WriterOptions struct {
 
 // formats maps each --format name to its writer; new formats register here.
 var formats = map[string]func(WriterOptions) Writer{
-	"text": func(o WriterOptions) Writer {
-		return &TextWriter{Color: o.Color, StderrColor: o.StderrColor, Stderr: o.Stderr}
-	},
+	"text": func(o WriterOptions) Writer { return &TextWriter{Color: o.Color, Quiet: o.Quiet} },
 	"json": func(WriterOptions) Writer { return JSONWriter{} },
 	"sarif": func(o WriterOptions) Writer {
 		return &SARIFWriter{WorkDir: o.WorkDir, Category: o.SARIFCategory}
 	},
-	"github": func(o WriterOptions) Writer { return &GitHubWriter{WorkDir: o.WorkDir} },
+	"github":     func(o WriterOptions) Writer { return &GitHubWriter{WorkDir: o.WorkDir, Quiet: o.Quiet} },
+	"checkstyle": func(WriterOptions) Writer { return CheckstyleWriter{} },
+	"junit":      func(WriterOptions) Writer { return JUnitWriter{} },
+	"gitlab":     func(o WriterOptions) Writer { return &GitLabWriter{WorkDir: o.WorkDir} },
 }
 
 // Formats lists the names NewWriter accepts, sorted.

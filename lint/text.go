@@ -10,11 +10,13 @@ import (
 )
 
 // TextWriter prints one line per finding, in the FILE:LINE:COL form editors
-// and terminals turn into links, then a one-line summary.
+// and terminals turn into links, then a one-line summary. Input errors are
+// not part of it: WriteInputErrors prints them on standard error, in every
+// format.
 type TextWriter struct {
-	Color       bool
-	StderrColor bool
-	Stderr      io.Writer
+	Color bool
+	// Quiet leaves out the summary.
+	Quiet bool
 }
 
 const (
@@ -43,31 +45,35 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		fmt.Fprintf(bw, "%s: %s %s: %s\n",
-			paint(t.Color, ansiBold, f.Position.String()),
+			paint(t.Color, ansiBold, OneLine(f.Position.String())),
 			paint(t.Color, severityColors[f.Severity], f.Severity.String()),
-			f.Rule, oneLine(f.TextWithObject()))
+			f.Rule, OneLine(f.TextWithObject()))
 	}
-	fmt.Fprintln(bw, Summary(r.Findings))
-	if err := bw.Flush(); err != nil {
-		return err
+	if !t.Quiet {
+		fmt.Fprintln(bw, Summary(r))
 	}
-	if t.Stderr != nil {
-		ew := bufio.NewWriter(t.Stderr)
-		for i := range r.Errors {
-			e := &r.Errors[i]
-			pos := Position{File: e.File, Line: e.Line}
-			fmt.Fprintf(ew, "%s: %s: %s\n", pos, paint(t.StderrColor, ansiRed, "error"), oneLine(e.Message))
-		}
-		return ew.Flush()
-	}
-	return nil
+	return bw.Flush()
 }
 
-// oneLine escapes control characters in text taken from the linted files
-// (a message may quote a multi-line shell script): a newline would break the
-// one-line-per-finding format that editors and grep rely on, and an escape
-// sequence in a manifest must not reach the user's terminal.
-func oneLine(s string) string {
+// WriteInputErrors prints input errors as FILE:LINE: error: MESSAGE, one
+// per line, for standard error: they belong on the terminal whatever the
+// report's format and wherever it goes.
+func WriteInputErrors(w io.Writer, errs []InputError, color bool) error {
+	bw := bufio.NewWriter(w)
+	for i := range errs {
+		e := &errs[i]
+		pos := Position{File: e.File, Line: e.Line}
+		fmt.Fprintf(bw, "%s: %s: %s\n", OneLine(pos.String()), paint(color, ansiRed, "error"), OneLine(e.Message))
+	}
+	return bw.Flush()
+}
+
+// OneLine escapes control characters in text taken from the linted files or
+// their names (a message may quote a multi-line shell script, a file name may
+// hold a newline): a newline would break the one-line-per-finding format that
+// editors and grep rely on, and an escape sequence must not reach the
+// terminal.
+func OneLine(s string) string {
 	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
@@ -83,12 +89,45 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-// Summary counts findings by severity and file: "7 findings: 5 errors,
-// 2 warnings in 1 file".
-func Summary(findings []Finding) string {
-	if len(findings) == 0 {
-		return "no findings"
+// Summary is the report's last line: the findings by severity and file,
+// what was linted, and how many inputs had errors, as in "7 findings:
+// 4 errors, 1 warning, 2 notes in 5 files; linted 40 files, 3 charts,
+// 2 overlays; 2 inputs had errors". A run that read nothing says so rather
+// than "no findings".
+func Summary(r *Report) string {
+	inv := r.Inventory
+	var linted []string
+	for _, k := range []struct {
+		n    int
+		noun string
+	}{{inv.Files, "file"}, {inv.Charts, "chart"}, {inv.Overlays, "overlay"}} {
+		if k.n > 0 {
+			linted = append(linted, Plural(k.n, k.noun))
+		}
 	}
+	var parts []string
+	switch {
+	case len(r.Findings) > 0:
+		parts = append(parts, findingCounts(r.Findings))
+	case len(linted) == 0 && inv.Unread == 0:
+		parts = append(parts, "nothing linted: no manifest, chart or overlay found")
+	case len(linted) == 0:
+		parts = append(parts, "nothing linted")
+	default:
+		parts = append(parts, "no findings")
+	}
+	if len(linted) > 0 {
+		parts = append(parts, "linted "+strings.Join(linted, ", "))
+	}
+	if inv.Unread > 0 {
+		parts = append(parts, Plural(inv.Unread, "input")+" had errors")
+	}
+	return strings.Join(parts, "; ")
+}
+
+// findingCounts counts findings by severity and file: "7 findings:
+// 5 errors, 2 warnings in 1 file".
+func findingCounts(findings []Finding) string {
 	counts := map[Severity]int{}
 	files := map[string]bool{}
 	for i := range findings {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -98,65 +99,100 @@ func sampleReport() *lint.Report {
 }
 
 func TestTextWriter(t *testing.T) {
+	inventory := lint.Inventory{Files: 40, Charts: 3, Overlays: 2, Unread: 2}
+	withInventory := sampleReport()
+	withInventory.Inventory = inventory
 	tests := []struct {
-		name        string
-		color       bool
-		stderrColor bool
-		report      *lint.Report
+		name   string
+		color  bool
+		quiet  bool
+		report *lint.Report
 	}{
-		{name: "plain", report: sampleReport()},
-		{name: "color", color: true, stderrColor: true, report: sampleReport()},
-		// A terminal on stdout with stderr redirected to a log.
-		{name: "color-stdout-only", color: true, report: sampleReport()},
+		{name: "plain", report: withInventory},
+		{name: "color", color: true, report: withInventory},
+		{name: "quiet", quiet: true, report: withInventory},
 		{name: "empty", report: &lint.Report{Version: "v1.2.3"}},
+		{name: "clean", report: &lint.Report{Version: "v1.2.3", Inventory: lint.Inventory{Files: 3}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			w := &lint.TextWriter{Color: tt.color, StderrColor: tt.stderrColor, Stderr: &stderr}
+			var stdout bytes.Buffer
+			w := &lint.TextWriter{Color: tt.color, Quiet: tt.quiet}
 			if err := w.Write(&stdout, tt.report); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "text-"+tt.name+".golden", stdout.Bytes())
-			golden(t, "text-"+tt.name+".stderr.golden", stderr.Bytes())
 		})
 	}
 }
 
-// Without a Stderr the text writer must not lose the report: the errors are
-// the caller's to print.
-func TestTextWriterWithoutStderr(t *testing.T) {
-	var stdout bytes.Buffer
-	w := &lint.TextWriter{}
-	if err := w.Write(&stdout, sampleReport()); err != nil {
+func TestWriteInputErrors(t *testing.T) {
+	errs := sampleReport().Errors
+	errs = append(errs, lint.InputError{File: "bad\nname\x1b[2J.yaml", Line: 1, Message: "invalid YAML"})
+	for _, color := range []bool{false, true} {
+		var buf bytes.Buffer
+		if err := lint.WriteInputErrors(&buf, errs, color); err != nil {
+			t.Fatal(err)
+		}
+		name := "errors-plain.golden"
+		if color {
+			name = "errors-color.golden"
+		}
+		golden(t, name, buf.Bytes())
+	}
+}
+
+// A file name is text from the file system: a newline or an escape
+// sequence in it must not break the one-line format or reach the terminal.
+func TestTextWriterEscapesFileNames(t *testing.T) {
+	r := &lint.Report{Findings: []lint.Finding{{
+		Rule: "docker-socket", Severity: lint.SeverityError, Message: "m",
+		Position: lint.Position{File: "evil\n\x1b]0;title\x07.yaml", Line: 3, Column: 5},
+	}}}
+	var buf bytes.Buffer
+	if err := (&lint.TextWriter{}).Write(&buf, r); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "text-plain.golden", stdout.Bytes())
+	want := `evil\n\x1b]0;title\a.yaml:3:5: error docker-socket: m` + "\n"
+	if got, _, _ := strings.Cut(buf.String(), "1 finding"); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 }
 
 func TestSummary(t *testing.T) {
 	finding := func(file string, s lint.Severity) lint.Finding {
 		return lint.Finding{Severity: s, Position: lint.Position{File: file}}
 	}
+	mixed := []lint.Finding{
+		finding("a", lint.SeverityNote), finding("a", lint.SeverityError),
+		finding("b", lint.SeverityWarning), finding("b", lint.SeverityError),
+	}
 	tests := []struct {
-		name     string
-		findings []lint.Finding
-		want     string
+		name      string
+		findings  []lint.Finding
+		inventory lint.Inventory
+		want      string
 	}{
-		{name: "none", want: "no findings"},
-		{name: "one", findings: []lint.Finding{finding("a", lint.SeverityError)}, want: "1 finding: 1 error in 1 file"},
+		{name: "nothing found", want: "nothing linted: no manifest, chart or overlay found"},
+		{name: "nothing readable", inventory: lint.Inventory{Unread: 1}, want: "nothing linted; 1 input had errors"},
+		{name: "clean", inventory: lint.Inventory{Files: 2, Charts: 1}, want: "no findings; linted 2 files, 1 chart"},
 		{
-			name: "mixed",
-			findings: []lint.Finding{
-				finding("a", lint.SeverityNote), finding("a", lint.SeverityError),
-				finding("b", lint.SeverityWarning), finding("b", lint.SeverityError),
-			},
-			want: "4 findings: 2 errors, 1 warning, 1 note in 2 files",
+			name: "one", findings: []lint.Finding{finding("a", lint.SeverityError)}, inventory: lint.Inventory{Files: 1},
+			want: "1 finding: 1 error in 1 file; linted 1 file",
+		},
+		{
+			name: "mixed", findings: mixed, inventory: lint.Inventory{Files: 40, Charts: 3, Overlays: 2, Unread: 2},
+			want: "4 findings: 2 errors, 1 warning, 1 note in 2 files; linted 40 files, 3 charts, 2 overlays; 2 inputs had errors",
+		},
+		{
+			name: "findings from an input that failed part-way", findings: mixed[:1], inventory: lint.Inventory{Unread: 1},
+			want: "1 finding: 1 note in 1 file; 1 input had errors",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := lint.Summary(tt.findings); got != tt.want {
+			r := &lint.Report{Findings: tt.findings, Inventory: tt.inventory}
+			if got := lint.Summary(r); got != tt.want {
 				t.Errorf("Summary = %q, want %q", got, tt.want)
 			}
 		})

@@ -28,10 +28,9 @@ type Options struct {
 	// the chart's absolute path (a directory or a .tgz), so a config file
 	// can give each chart its own values.
 	ChartHelm func(chart string) helm.Options
-	// OnSkip, when set, is told about each path deliberately not linted
-	// that a person may have expected to be: a symlink leading out of the
-	// walked directory, a template outside any chart. These are notices,
-	// not input errors.
+	// OnSkip, when set, is told about each path deliberately not linted:
+	// a symlink leading out of the walked directory, a template outside
+	// any chart, a hidden directory. These are notices, not input errors.
 	OnSkip func(Skipped)
 }
 
@@ -39,6 +38,9 @@ type Options struct {
 type Skipped struct {
 	Path   string
 	Reason string
+	// Expected marks a skip the user asked for by convention (a hidden
+	// directory, node_modules): worth telling only when asked (-v).
+	Expected bool
 }
 
 // Discover turns the paths a user named into inputs, each file linted once:
@@ -108,6 +110,12 @@ type usedKustomization struct {
 func (d *discovery) skip(path, reason string) {
 	if d.opts.OnSkip != nil {
 		d.opts.OnSkip(Skipped{Path: filepath.ToSlash(path), Reason: reason})
+	}
+}
+
+func (d *discovery) skipExpected(path, reason string) {
+	if d.opts.OnSkip != nil {
+		d.opts.OnSkip(Skipped{Path: filepath.ToSlash(path), Reason: reason, Expected: true})
 	}
 }
 
@@ -232,6 +240,7 @@ func (d *discovery) collect(root string) []walkEntry {
 		switch {
 		case de.IsDir():
 			if path != root && skipDir(de.Name()) {
+				d.skipExpected(path, "hidden directories and node_modules are not walked")
 				return fs.SkipDir
 			}
 			entries = append(entries, walkEntry{path: path, isDir: true})

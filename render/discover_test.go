@@ -53,7 +53,12 @@ func TestDiscoverWalk(t *testing.T) {
 	if got := inputNames(inputs); !slices.Equal(got, want) {
 		t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	wantSkipped := []Skipped{{Path: "../testdata/discover/notachart/templates/pod.yaml", Reason: "a Helm template outside any chart (no Chart.yaml above it) is not YAML and is not linted"}}
+	const conventional = "hidden directories and node_modules are not walked"
+	wantSkipped := []Skipped{
+		{Path: "../testdata/discover/.hidden", Reason: conventional, Expected: true},
+		{Path: "../testdata/discover/node_modules", Reason: conventional, Expected: true},
+		{Path: "../testdata/discover/notachart/templates/pod.yaml", Reason: "a Helm template outside any chart (no Chart.yaml above it) is not YAML and is not linted"},
+	}
 	if !slices.Equal(skipped, wantSkipped) {
 		t.Errorf("skipped = %v, want %v", skipped, wantSkipped)
 	}

@@ -63,6 +63,20 @@ type AgentImage struct {
 	DockerOnly bool `yaml:"dockerOnly"`
 	// Note says why the image is Docker-only; findings quote it.
 	Note string `yaml:"note"`
+	// Versions replace the agent's Change for images whose tag is a
+	// version at or above one of theirs: advice to upgrade reads wrong on
+	// an image that already is the version it asks for. The last that
+	// applies wins; a tag that is no version ("latest", a digest) keeps
+	// the agent's Change.
+	Versions []AgentVersion `yaml:"versions"`
+}
+
+// AgentVersion is the advice for an image from a version on.
+type AgentVersion struct {
+	// Since is a version such as "6" or "7.40.1", compared with the
+	// image's tag component by component.
+	Since  string `yaml:"since"`
+	Change string `yaml:"change"`
 }
 
 // AgentOperator is a custom resource from which an operator creates the
@@ -144,6 +158,14 @@ func (a *Agent) Validate() error {
 	for _, img := range a.Images {
 		if len(parseImagePattern(img.Repository).path) == 0 {
 			errs = append(errs, fmt.Errorf("image repository %q is empty", img.Repository))
+		}
+		for _, v := range img.Versions {
+			if _, ok := parseVersion(v.Since); !ok {
+				errs = append(errs, fmt.Errorf("image %q: version %q is not a version such as 6 or 7.40.1", img.Repository, v.Since))
+			}
+			if strings.TrimSpace(v.Change) == "" {
+				errs = append(errs, fmt.Errorf("image %q: version %q has no change", img.Repository, v.Since))
+			}
 		}
 	}
 	for _, op := range a.Operators {

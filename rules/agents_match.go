@@ -313,30 +313,29 @@ func (a *compiledAgent) diagnostic(p *lint.Pass, m agentMatch) lint.Diagnostic {
 	} else {
 		fmt.Fprintf(&b, "%s looks like %s (%s %s; its images are not the known agent images)", obj.Kind, a.Name, m.nameField, quote(m.name))
 	}
-	summaries := make([]string, len(evidence))
 	related := make([]lint.RelatedNode, len(evidence))
 	for i, e := range evidence {
-		summaries[i] = e.summary
 		related[i] = lint.RelatedNode{Node: e.node, Field: e.field, Message: e.summary}
 	}
 	if len(evidence) > 0 {
 		b.WriteString(" and ")
-		b.WriteString(joinPhrases(summaries))
+		b.WriteString(joinPhrases(evidenceSummaries(evidence)))
 	}
 
+	change := m.pattern.image.changeFor(m.image, a.Change)
 	severity := lint.SeverityNote
 	switch {
 	case a.Status == StatusNoChange:
-		fmt.Fprintf(&b, ": %s", a.Change)
+		fmt.Fprintf(&b, ": %s", change)
 	case a.Status == StatusUnsupported:
 		severity = lint.SeverityError
-		fmt.Fprintf(&b, ": %s", a.Change)
+		fmt.Fprintf(&b, ": %s", change)
 	case m.pattern.image.DockerOnly:
 		severity = lint.SeverityError
-		fmt.Fprintf(&b, ": %s. %s", m.pattern.image.Note, a.Change)
+		fmt.Fprintf(&b, ": %s. %s", m.pattern.image.Note, change)
 	case len(evidence) > 0:
 		severity = lint.SeverityError
-		fmt.Fprintf(&b, ", which stops working without Docker Engine: %s", a.Change)
+		fmt.Fprintf(&b, ", which stops working without Docker Engine: %s", change)
 	default:
 		fmt.Fprintf(&b, " without a Docker Engine dependency in this manifest; confirm that the agent version supports the nodes' runtime: %s", a.Link)
 	}
@@ -347,6 +346,41 @@ func (a *compiledAgent) diagnostic(p *lint.Pass, m agentMatch) lint.Diagnostic {
 		Severity: severity,
 		Related:  related,
 	}
+}
+
+// evidenceSummaries states each piece of evidence once, naming the
+// containers it was found in: three containers setting DOCKER_HOST make
+// `sets DOCKER_HOST (containers "agent", "trace-agent", "process-agent")`,
+// not the same phrase three times. The related locations keep every place.
+func evidenceSummaries(evidence []evidence) []string {
+	var order []string
+	containers := map[string][]string{}
+	for _, e := range evidence {
+		if _, seen := containers[e.summary]; !seen {
+			order = append(order, e.summary)
+			containers[e.summary] = nil
+		}
+		if e.container != "" && !slices.Contains(containers[e.summary], e.container) {
+			containers[e.summary] = append(containers[e.summary], e.container)
+		}
+	}
+	summaries := make([]string, len(order))
+	for i, summary := range order {
+		names := containers[summary]
+		quoted := make([]string, len(names))
+		for j, name := range names {
+			quoted[j] = quote(name)
+		}
+		switch len(names) {
+		case 0:
+			summaries[i] = summary
+		case 1:
+			summaries[i] = summary + " (container " + quoted[0] + ")"
+		default:
+			summaries[i] = summary + " (containers " + strings.Join(quoted, ", ") + ")"
+		}
+	}
+	return summaries
 }
 
 // joinPhrases joins "a", "b", "c" as "a, b and c".

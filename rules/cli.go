@@ -15,8 +15,9 @@ var dockerCLIRule = &lint.Rule{
 	Summary:  "A container's command, args, probe or lifecycle hook runs a Docker CLI command that needs Docker Engine.",
 	Help: "Replace the Docker CLI call: `crictl ps`, `crictl logs`, `crictl inspect` and `crictl stats` read the " +
 		"container runtime through its CRI socket, and `kubectl logs`/`kubectl exec` or the Kubernetes API give the " +
-		"same information without node access. If the pod runs its own Docker daemon (a docker-in-docker sidecar), " +
-		"make the sidecar visible in the manifest (a dind image or a dockerd command).",
+		"same information without node access. crictl cannot build images: replace `docker build` with BuildKit, " +
+		"kaniko or buildah, which build without Docker Engine. If the pod runs its own Docker daemon (a " +
+		"docker-in-docker sidecar), make the sidecar visible in the manifest (a dind image or a dockerd command).",
 	HelpURL: checkDockershimRemoval,
 	Doc: lint.RuleDoc{
 		Rationale: "The Docker CLI is a client of Docker Engine. On nodes that run containerd or CRI-O there is no " +
@@ -152,19 +153,37 @@ func detectDockerCLI(p *lint.Pass) []evidence {
 	return out
 }
 
+// buildSubcommands are the Docker CLI commands that build images, which
+// crictl cannot replace: a builder that needs no Docker Engine does.
+var buildSubcommands = []string{"docker build", "docker buildx"}
+
 func cliEvidence(c Container, at argWord, calls []string) evidence {
 	var quoted []string
+	builds, others := false, false
 	for _, call := range calls {
+		if slices.Contains(buildSubcommands, call) {
+			builds = true
+		} else {
+			others = true
+		}
 		if q := "`" + call + "`"; !slices.Contains(quoted, q) {
 			quoted = append(quoted, q)
 		}
+	}
+	instead := "use crictl or the Kubernetes API instead"
+	switch {
+	case builds && others:
+		instead = "use crictl or the Kubernetes API, and build images with BuildKit, kaniko or buildah, instead"
+	case builds:
+		instead = "build images with BuildKit, kaniko or buildah instead, which need no Docker Engine"
 	}
 	return evidence{
 		rule:  dockerCLIID,
 		node:  at.node,
 		field: at.field,
 		message: "container " + quote(c.Name) + " runs " + strings.Join(quoted, ", ") +
-			", which needs Docker Engine; containerd and CRI-O nodes have none: use crictl or the Kubernetes API instead",
-		summary: "runs " + quoted[0],
+			", which needs Docker Engine; containerd and CRI-O nodes have none: " + instead,
+		summary:   "runs " + quoted[0],
+		container: c.Name,
 	}
 }

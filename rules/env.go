@@ -77,6 +77,7 @@ func detectDockerHostEnv(p *lint.Pass) []evidence {
 	dind := w.runsDockerDaemon()
 	var out []evidence
 	for _, c := range w.Containers() {
+		start := len(out)
 		envs := lint.Get(c.Node, "env")
 		for j, env := range lint.Items(envs) {
 			// Built only for a finding: most variables are not one.
@@ -145,6 +146,7 @@ func detectDockerHostEnv(p *lint.Pass) []evidence {
 			}
 			out = append(out, e)
 		}
+		inContainer(out[start:], c.Name)
 	}
 	return out
 }

@@ -19,7 +19,17 @@ type evidence struct {
 	// summary is a short phrase an agent finding quotes, such as
 	// "mounts /var/run (volume runtime-socket)".
 	summary string
-	related []lint.RelatedNode
+	// container names the container the evidence is in, when it is in
+	// one: an agent finding names each container once per summary.
+	container string
+	related   []lint.RelatedNode
+}
+
+// inContainer records that evidence was found in the container named name.
+func inContainer(evidence []evidence, name string) {
+	for i := range evidence {
+		evidence[i].container = name
+	}
 }
 
 // detector finds evidence in the object being checked.

@@ -79,8 +79,11 @@ func (c *Chart) Name() string { return c.Path }
 func (c *Chart) Directives() []lint.Directive { return c.directives }
 
 // Load renders the chart and decodes every rendered template but NOTES.txt,
-// hooks and tests included. With AllCIValues, an object that a CI values
-// file renders exactly as an earlier render did is dropped, so that
+// hooks and tests included. With AllCIValues, a chart with ci/*-values.yaml
+// files is rendered once per file and not with its defaults alone, as
+// chart-testing does: each is a complete configuration, so a chart whose
+// defaults fail a `required` is linted through its CI files. An object a
+// CI file renders exactly as an earlier one did is dropped, so that
 // identical objects are not checked twice.
 func (c *Chart) Load() ([]*lint.Object, error) {
 	variants := []string{""}
@@ -89,12 +92,9 @@ func (c *Chart) Load() ([]*lint.Object, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range chrt.Files {
-			if ok, _ := path.Match("ci/*values.yaml", f.Name); ok {
-				variants = append(variants, f.Name)
-			}
+		if ci := ciValuesFiles(chrt); len(ci) > 0 {
+			variants = ci
 		}
-		slices.Sort(variants[1:])
 	}
 	var objects []*lint.Object
 	var errs []error
@@ -117,6 +117,22 @@ func (c *Chart) Load() ([]*lint.Object, error) {
 		}
 	}
 	return objects, errors.Join(errs...)
+}
+
+// ciValuesPattern is chart-testing's: the files in ci/ it installs the
+// chart with, one at a time.
+const ciValuesPattern = "ci/*-values.yaml"
+
+// ciValuesFiles lists the chart's CI values files, sorted.
+func ciValuesFiles(chrt *chart.Chart) []string {
+	var files []string
+	for _, f := range chrt.Files {
+		if ok, _ := path.Match(ciValuesPattern, f.Name); ok {
+			files = append(files, f.Name)
+		}
+	}
+	slices.Sort(files)
+	return files
 }
 
 // withSource names the values file a failing render used in each of its
@@ -200,7 +216,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		// original ones for Helm's own message and position.
 		r.removeMarkers()
 		_, err = engine.Render(chrt, renderVals)
-		return nil, r.renderError(chrt, err)
+		return nil, r.renderError(chrt, err, c.options.AllCIValues)
 	}
 	if err := r.checkRenderSize(chrt.Name(), out); err != nil {
 		return nil, err
@@ -255,12 +271,11 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		osDir = c.osPath
 	}
 	r.nameFiles(chrt, r.base, osDir, c.options.Boundary)
-	if err := checkDependencies(chrt, r.display); err != nil {
-		return nil, nil, nil, err
-	}
-
 	vals, err := r.mergeValues(chrt, ci, c.options)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkDependencies(chrt, r.display, vals); err != nil {
 		return nil, nil, nil, err
 	}
 	if err := chartutil.ProcessDependenciesWithMerge(chrt, vals); err != nil {
@@ -331,13 +346,21 @@ func subchartDir(dir, osDir, name string, boundary *source.Boundary) (string, st
 	return plain, ""
 }
 
-// checkDependencies reports every dependency declared for chrt but absent
-// from charts/: Helm would fail the same way, and fetching it is not ours
-// to do.
-func checkDependencies(chrt *chart.Chart, display map[*chart.File]string) error {
+// checkDependencies reports every dependency declared for chrt, enabled
+// by the values, but absent from charts/: fetching it is not ours to do. A
+// dependency its condition or tags switch off is not rendered, so it need
+// not be there.
+func checkDependencies(chrt *chart.Chart, display map[*chart.File]string, userValues map[string]any) error {
+	vals, err := chartutil.CoalesceValues(chrt, userValues)
+	if err != nil {
+		// Processing the dependencies reports what is wrong with the
+		// values; here the user's values alone decide.
+		vals = userValues
+	}
 	var errs []error
 	for _, dep := range chrt.Metadata.Dependencies {
-		if dep == nil || slices.ContainsFunc(chrt.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
+		if dep == nil || !dependencyEnabled(dep, vals) ||
+			slices.ContainsFunc(chrt.Dependencies(), func(c *chart.Chart) bool { return c.Name() == dep.Name }) {
 			continue
 		}
 		file, line := dependencyLine(chrt, display, dep.Name)
@@ -348,6 +371,34 @@ func checkDependencies(chrt *chart.Chart, display map[*chart.File]string) error 
 		})
 	}
 	return errors.Join(errs...)
+}
+
+// dependencyEnabled decides a dependency as Helm does: the first path of
+// its condition that holds a boolean decides; without one, it is switched
+// off only when some of its tags are false and none is true.
+func dependencyEnabled(dep *chart.Dependency, vals chartutil.Values) bool {
+	for _, cond := range strings.Split(dep.Condition, ",") {
+		if cond = strings.TrimSpace(cond); cond == "" {
+			continue
+		}
+		if v, err := vals.PathValue(cond); err == nil {
+			if b, ok := v.(bool); ok {
+				return b
+			}
+		}
+	}
+	tags, err := vals.Table("tags")
+	if err != nil {
+		return true
+	}
+	anyTrue, anyFalse := false, false
+	for _, tag := range dep.Tags {
+		if b, ok := tags[tag].(bool); ok {
+			anyTrue = anyTrue || b
+			anyFalse = anyFalse || !b
+		}
+	}
+	return anyTrue || !anyFalse
 }
 
 // dependencyLine finds where a dependency is declared: Chart.yaml, or
@@ -667,20 +718,26 @@ func (r *release) removeMarkers() {
 var helmPosition = regexp.MustCompile(`([^\s():]+):(\d+)(?::\d+)?`)
 
 // renderError turns a failed render into an input error at the template
-// position Helm names, keeping Helm's message.
-func (r *release) renderError(chrt *chart.Chart, err error) error {
+// position Helm names, keeping Helm's message. A `required` or `fail` says
+// how to supply the missing value.
+func (r *release) renderError(chrt *chart.Chart, err error, allCIValues bool) error {
 	if err == nil {
 		// The marked render failed but the plain one did not: a
 		// marker changed what a template computes.
 		err = errors.New("rendering failed only with position markers; please report this chart")
 	}
 	ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": " + condenseIncludes(err.Error())}
+	var failed *chart.File
 	for _, m := range helmPosition.FindAllStringSubmatch(err.Error(), -1) {
 		if f := r.byKey[m[1]]; f != nil {
+			failed = f
 			ie.File = r.display[f]
 			ie.Line, _ = strconv.Atoi(m[2])
 			break
 		}
+	}
+	if strings.Contains(err.Error(), "execution error at") {
+		ie.Message += valueHint(failed, ie.Line, r.base, ciValuesFiles(chrt), allCIValues)
 	}
 	return ie
 }

@@ -54,12 +54,15 @@ func ReadAll(file string, r io.Reader) ([]byte, error) {
 
 // TooLarge is the error for an input over the limit.
 func TooLarge(file string) error {
-	maxSize := Limit()
-	size := fmt.Sprintf("%d MiB", maxSize>>20)
-	if maxSize%(1<<20) != 0 {
-		size = fmt.Sprintf("%d-byte", maxSize)
+	limit := Limit()
+	size := fmt.Sprintf("%d-byte", limit)
+	switch {
+	case limit%(1<<20) == 0:
+		size = fmt.Sprintf("%d MiB", limit>>20)
+	case limit%(1<<10) == 0:
+		size = fmt.Sprintf("%d KiB", limit>>10)
 	}
-	return &lint.InputError{File: file, Message: "file is larger than the " + size + " limit; not linted"}
+	return &lint.InputError{File: file, Message: "file is larger than the " + size + " limit; not linted (--max-file-size raises it)"}
 }
 
 // ReadFile reads the file at name (an OS path) that the user named on the
@@ -74,9 +77,9 @@ func ReadFile(file, name string) ([]byte, error) {
 	return ReadAll(file, f)
 }
 
-// errNotRegular is returned for a FIFO, device, socket or directory, which
+// ErrNotRegular is returned for a FIFO, device, socket or directory, which
 // could block the read forever or never end.
-var errNotRegular = errors.New("not a regular file")
+var ErrNotRegular = errors.New("not a regular file")
 
 // openRegular opens name without blocking and refuses anything but a
 // regular file. Opening a FIFO for reading blocks until a writer comes,
@@ -94,7 +97,7 @@ func openRegular(name string) (*os.File, error) {
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, errNotRegular
+		return nil, ErrNotRegular
 	}
 	return f, nil
 }
@@ -105,7 +108,7 @@ func DescribeError(err error) string {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return "no such file or directory"
-	case errors.Is(err, errNotRegular):
+	case errors.Is(err, ErrNotRegular):
 		return "not a regular file (a FIFO, device, socket or directory); not read"
 	case errors.Is(err, errOutside):
 		return err.Error()
