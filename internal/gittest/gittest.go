@@ -16,17 +16,24 @@ import (
 // feature.manyFiles on the machine cannot change what the test reads.
 func Run(tb testing.TB, dir string, args ...string) string {
 	tb.Helper()
+	return Pipe(tb, dir, "", args...)
+}
+
+// Pipe is Run with stdin as git's standard input.
+func Pipe(tb testing.TB, dir, stdin string, args ...string) string {
+	tb.Helper()
 	bin, err := exec.LookPath("git")
 	if err != nil {
 		tb.Skip("no git binary: ", err)
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
 	// A hook that runs the tests (pre-commit runs inside git) sets
 	// GIT_DIR and GIT_INDEX_FILE, which would point git at the wrong
 	// repository.
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GIT_") })
-	cmd.Env = append(env,
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GIT_") })
+	cmd.Env = append(cmd.Env,
 		"GIT_CONFIG_GLOBAL="+os.DevNull,
 		"GIT_CONFIG_NOSYSTEM=1",
 		"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com",
