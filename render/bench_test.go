@@ -5,20 +5,22 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/dockershim-lint/dockershim-lint/internal/gittest"
 )
 
 // The Helm benchmark, BenchmarkRenderDatadog, is in helm_test.go next to
 // the helpers it shares. docs/performance.md has the figures and commands.
 
-// preCommitRepo writes a git repository of files manifests, 50 to a
-// directory, in which every hundredth directory is a kustomization using
-// its own first manifest: the shape of a monorepo a pre-commit hook runs in.
-func preCommitRepo(b *testing.B, files int) (repo, unused, used string) {
+// preCommitRepo writes a repository of files manifests, 50 to a directory,
+// in which every hundredth directory is a kustomization using its own
+// first manifest: the shape of a monorepo a pre-commit hook runs in. With
+// index it is a git repository with every file added, as a checkout is;
+// without, it only has a .git directory, as a repository git has never
+// been asked to add anything to.
+func preCommitRepo(b *testing.B, files int, index bool) (repo, unused, used string) {
 	b.Helper()
 	repo = b.TempDir()
-	if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
-		b.Fatal(err)
-	}
 	const perDir = 50
 	for i := range files {
 		dir := filepath.Join(repo, fmt.Sprintf("apps/group-%02d/app-%04d", i/perDir/100, i/perDir))
@@ -28,8 +30,7 @@ func preCommitRepo(b *testing.B, files int) (repo, unused, used string) {
 			}
 		}
 		name := filepath.Join(dir, fmt.Sprintf("m-%02d.yaml", i%perDir))
-		manifest := fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m-%d\ndata:\n  k: v\n", i)
-		if err := os.WriteFile(name, []byte(manifest), 0o644); err != nil {
+		if err := os.WriteFile(name, []byte(configMap(i)), 0o644); err != nil {
 			b.Fatal(err)
 		}
 		if i%(perDir*100) == 0 {
@@ -42,34 +43,55 @@ func preCommitRepo(b *testing.B, files int) (repo, unused, used string) {
 			unused = name
 		}
 	}
+	if index {
+		gittest.Init(b, repo)
+	} else if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+		b.Fatal(err)
+	}
 	return repo, unused, used
 }
 
+func configMap(i int) string {
+	return fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m-%d\ndata:\n  k: v\n", i)
+}
+
 // BenchmarkDiscoverFile is what a pre-commit hook pays to find out what
-// one named file means: Discover walks the whole repository for the
-// kustomizations that use it, so its cost follows the repository's size,
-// not the number of files named.
+// one named file means. A file may be a resource of any kustomization of
+// its repository; with a git index only the kustomization files it lists
+// are read, without one the repository is walked. "outside" is the same
+// file alone, outside any repository: what the search is compared with.
 func BenchmarkDiscoverFile(b *testing.B) {
+	outside := filepath.Join(b.TempDir(), "m.yaml")
+	if err := os.WriteFile(outside, []byte(configMap(1)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("outside", func(b *testing.B) { benchDiscover(b, outside, "manifest.File") })
 	for _, files := range []int{2000, 20000} {
-		_, unused, used := preCommitRepo(b, files)
-		for _, tc := range []struct {
-			name, file string
-			want       string
-		}{
-			{name: "plain", file: unused, want: "render.File"},
-			{name: "kustomized", file: used, want: "*render.Kustomization"},
-		} {
-			b.Run(fmt.Sprintf("files=%d/%s", files, tc.name), func(b *testing.B) {
-				for b.Loop() {
-					inputs, errs := Discover([]string{tc.file}, Options{})
-					if len(errs) > 0 || len(inputs) != 1 {
-						b.Fatalf("Discover(%s) = %d inputs, errors %v; want one input", tc.file, len(inputs), errs)
-					}
-					if got := fmt.Sprintf("%T", inputs[0]); got != tc.want {
-						b.Fatalf("Discover(%s) gave a %s, want a %s", tc.file, got, tc.want)
-					}
-				}
+		for _, index := range []bool{true, false} {
+			repoKind := "no-index"
+			if index {
+				repoKind = "index"
+			}
+			_, unused, used := preCommitRepo(b, files, index)
+			b.Run(fmt.Sprintf("files=%d/%s/plain", files, repoKind), func(b *testing.B) {
+				benchDiscover(b, unused, "manifest.File")
 			})
+			b.Run(fmt.Sprintf("files=%d/%s/kustomized", files, repoKind), func(b *testing.B) {
+				benchDiscover(b, used, "*kustomize.Kustomization")
+			})
+		}
+	}
+}
+
+func benchDiscover(b *testing.B, file, want string) {
+	b.ReportAllocs()
+	for b.Loop() {
+		inputs, errs := Discover([]string{file}, Options{})
+		if len(errs) > 0 || len(inputs) != 1 {
+			b.Fatalf("Discover(%s) = %d inputs, errors %v; want one input", file, len(inputs), errs)
+		}
+		if got := fmt.Sprintf("%T", inputs[0]); got != want {
+			b.Fatalf("Discover(%s) gave a %s, want a %s", file, got, want)
 		}
 	}
 }

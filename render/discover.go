@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/gitindex"
 	"github.com/dockershim-lint/dockershim-lint/render/helm"
 	"github.com/dockershim-lint/dockershim-lint/render/kustomize"
 	"github.com/dockershim-lint/dockershim-lint/render/manifest"
@@ -55,7 +56,8 @@ type Skipped struct {
 //     Chart.yaml) means that chart, however many of its files are named, as
 //     pre-commit names changed files; a .tgz is a packaged chart.
 //   - A file a kustomization uses means every kustomization of the
-//     repository that builds on it.
+//     repository that builds on it, as listed by the repository's git
+//     index (see rootKustomizations).
 //   - Any other file is a manifest, whatever its extension.
 //
 // Paths that cannot be read are returned as errors and the rest still
@@ -65,7 +67,8 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 		opts:     opts,
 		boundary: source.NewBoundary(paths),
 		seen:     map[string]bool{},
-		repos:    map[string][]usedKustomization{},
+		repos:    map[string]repoKustomizations{},
+		uses:     map[string]map[string]bool{},
 	}
 	for _, p := range paths {
 		if p == "-" {
@@ -96,15 +99,12 @@ type discovery struct {
 	// seen holds the absolute paths of charts, kustomizations and files
 	// already added, so each is linted once.
 	seen map[string]bool
-	// repos caches, per search root, the kustomizations found below it.
-	repos map[string][]usedKustomization
-}
-
-// usedKustomization is a kustomization and every file it uses, through its
-// bases and components too.
-type usedKustomization struct {
-	dir  string
-	uses map[string]bool
+	// repos caches, per boundary root, the directories that may be
+	// kustomizations.
+	repos map[string]repoKustomizations
+	// uses caches, per kustomization directory, every file it uses,
+	// through its bases and components too.
+	uses map[string]map[string]bool
 }
 
 func (d *discovery) skip(path, reason string) {
@@ -349,22 +349,22 @@ func underTemplates(file string) bool {
 }
 
 // kustomizationsUsing lists the kustomizations that use file, directly or
-// through a base or component, in lexical order: every one below the
-// boundary root holding file. A file named outside any repository is its
-// own root, with no kustomization around it.
+// through a base or component, in lexical order: every one in the boundary
+// root holding file (see rootKustomizations). A file named outside any
+// repository is its own root, with no kustomization around it.
 func (d *discovery) kustomizationsUsing(file string) []string {
 	root := d.boundary.Root(file)
 	if root == "" || !isDir(root) {
 		return nil
 	}
 	var out []string
-	for _, k := range d.rootKustomizations(root) {
-		if k.uses[file] {
-			out = append(out, k.dir)
+	for _, dir := range d.rootKustomizations(root, file) {
+		if d.filesUsed(dir)[file] {
+			out = append(out, dir)
 		}
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 func isDir(path string) bool {
@@ -372,25 +372,104 @@ func isDir(path string) bool {
 	return err == nil && info.IsDir()
 }
 
-func (d *discovery) rootKustomizations(repo string) []usedKustomization {
-	if found, ok := d.repos[repo]; ok {
-		return found
+// rootKustomizations lists the directories in root that may be
+// kustomizations using file. In a git work tree they come from its index,
+// which already lists every tracked file, so a one-file lint in a large
+// repository reads one file instead of walking thousands of directories.
+// The index knows nothing of kustomizations not yet added, so the
+// directories from file's up to root are added: that is where a new
+// overlay of file most often is. Without a readable index, root is walked.
+// Either way hidden directories and node_modules are left out, as in a
+// walk of a named directory.
+func (d *discovery) rootKustomizations(root, file string) []string {
+	repo, ok := d.repos[root]
+	if !ok {
+		repo.dirs, repo.indexed = indexedKustomizations(root)
+		if !repo.indexed {
+			repo.dirs = walkKustomizations(root)
+		}
+		d.repos[root] = repo
 	}
-	var found []usedKustomization
+	if !repo.indexed {
+		return repo.dirs
+	}
+	dirs := slices.Clone(repo.dirs)
+	for dir := filepath.Dir(file); lint.Within(root, dir); dir = filepath.Dir(dir) {
+		if !hiddenBelow(root, dir) {
+			dirs = append(dirs, dir)
+		}
+		if dir == root {
+			break
+		}
+	}
+	return dirs
+}
+
+// repoKustomizations are the kustomization directories of a repository,
+// and whether they came from its git index.
+type repoKustomizations struct {
+	dirs    []string
+	indexed bool
+}
+
+// indexedKustomizations lists the directories holding a kustomization
+// file that the git index of the work tree at root lists, and reports
+// whether root has an index it could read.
+func indexedKustomizations(root string) ([]string, bool) {
+	data, err := gitindex.Load(root)
+	if err != nil {
+		return nil, false
+	}
+	files, err := gitindex.Read(data, func(name []byte) bool {
+		return slices.ContainsFunc(kustomize.FileNames, func(n string) bool { return string(name) == n })
+	})
+	if err != nil {
+		return nil, false
+	}
+	var dirs []string
+	for _, f := range files {
+		if dir := filepath.Dir(filepath.Join(root, filepath.FromSlash(f))); !hiddenBelow(root, dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	slices.Sort(dirs)
+	return slices.Compact(dirs), true
+}
+
+// walkKustomizations lists the kustomization directories below root.
+func walkKustomizations(root string) []string {
+	var dirs []string
 	// The search only widens what a named file leads to; a directory it
 	// cannot read is one the user did not name, so it is passed over.
-	_ = filepath.WalkDir(repo, func(path string, de fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(root, func(path string, de fs.DirEntry, err error) error {
 		if err != nil || !de.IsDir() {
 			return nil
 		}
-		if path != repo && skipDir(de.Name()) {
+		if path != root && skipDir(de.Name()) {
 			return fs.SkipDir
 		}
 		if kustomize.FileIn(path) != "" {
-			found = append(found, usedKustomization{dir: path, uses: kustomize.FilesUsed(path, d.boundary)})
+			dirs = append(dirs, path)
 		}
 		return nil
 	})
-	d.repos[repo] = found
-	return found
+	return dirs
+}
+
+// hiddenBelow reports whether dir, at or below root, lies in a directory
+// a walk of root skips.
+func hiddenBelow(root, dir string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err != nil || rel != "." && slices.ContainsFunc(strings.Split(rel, string(filepath.Separator)), skipDir)
+}
+
+// filesUsed is every file the kustomization in dir uses, or nothing when
+// dir holds none, read once however many named files ask.
+func (d *discovery) filesUsed(dir string) map[string]bool {
+	uses, ok := d.uses[dir]
+	if !ok {
+		uses = kustomize.FilesUsed(dir, d.boundary)
+		d.uses[dir] = uses
+	}
+	return uses
 }

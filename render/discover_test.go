@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/dockershim-lint/dockershim-lint/internal/gittest"
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
 	"github.com/dockershim-lint/dockershim-lint/render/helm"
@@ -279,5 +281,155 @@ func TestDiscoverOutsideRepository(t *testing.T) {
 				t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestDiscoverFileInRepository covers what a file named in a git work tree
+// leads to. The kustomizations that may use it are the ones the git index
+// lists, plus those in the file's own directories, which the index misses
+// until they are added; without a readable index the tree is walked.
+// Either way hidden directories are left out, and a kustomization still in
+// the index but deleted from disk is no error.
+func TestDiscoverFileInRepository(t *testing.T) {
+	const (
+		cm   = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+		kust = "resources:\n  - "
+	)
+	tracked := map[string]string{
+		"base/kustomization.yaml":    kust + "cm.yaml\n",
+		"base/cm.yaml":               cm,
+		"overlay/kustomization.yaml": kust + "../base\n",
+		".hidden/kustomization.yaml": kust + "../base/cm.yaml\n",
+		"gone/kustomization.yaml":    kust + "../base/cm.yaml\n",
+		"apps/web/deploy.yaml":       cm,
+		"plain.yaml":                 cm,
+	}
+	untracked := map[string]string{
+		"apps/kustomization.yaml":    kust + "web/deploy.yaml\n",
+		"sibling/kustomization.yaml": kust + "../plain.yaml\n",
+	}
+	// makeRepo writes a repository whose index lists the tracked files,
+	// then the untracked ones, and returns the work tree to lint in.
+	makeRepo := func(t *testing.T, variant string) string {
+		top := t.TempDir()
+		repo := filepath.Join(top, "repo")
+		writeFiles(t, repo, tracked)
+		gittest.Init(t, repo)
+		switch variant {
+		case "linked worktree":
+			gittest.Run(t, repo, "commit", "-qm", "tracked")
+			worktree := filepath.Join(top, "worktree")
+			gittest.Run(t, repo, "worktree", "add", "-q", worktree)
+			repo = worktree
+		case "unreadable index":
+			if err := os.WriteFile(filepath.Join(repo, ".git", "index"), []byte("DIRC garbage"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Remove(filepath.Join(repo, "gone", "kustomization.yaml")); err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, repo, untracked)
+		return repo
+	}
+	tests := []struct {
+		variant string
+		file    string
+		want    []string
+		// wantOpened, when set, is every file the run opens (overlays
+		// read their bases again).
+		wantOpened []string
+	}{
+		{
+			variant:    "index",
+			file:       "base/cm.yaml",
+			want:       []string{"kustomization base/kustomization.yaml", "kustomization overlay/kustomization.yaml"},
+			wantOpened: []string{".git/index", "base/kustomization.yaml", "overlay/kustomization.yaml"},
+		},
+		{
+			variant: "index",
+			file:    "apps/web/deploy.yaml",
+			want:    []string{"kustomization apps/kustomization.yaml"},
+		},
+		{
+			variant:    "index",
+			file:       "plain.yaml",
+			want:       []string{"file plain.yaml"},
+			wantOpened: []string{".git/index", "base/kustomization.yaml", "overlay/kustomization.yaml"},
+		},
+		{
+			variant: "linked worktree",
+			file:    "base/cm.yaml",
+			want:    []string{"kustomization base/kustomization.yaml", "kustomization overlay/kustomization.yaml"},
+		},
+		{
+			variant: "linked worktree",
+			file:    "apps/web/deploy.yaml",
+			want:    []string{"kustomization apps/kustomization.yaml"},
+		},
+		{
+			variant: "unreadable index",
+			file:    "base/cm.yaml",
+			want:    []string{"kustomization base/kustomization.yaml", "kustomization overlay/kustomization.yaml"},
+		},
+		{
+			variant: "unreadable index",
+			file:    "plain.yaml",
+			want:    []string{"kustomization sibling/kustomization.yaml"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.variant+"/"+tt.file, func(t *testing.T) {
+			repo := makeRepo(t, tt.variant)
+			var opened []string
+			var mu sync.Mutex
+			stop := source.Trace(func(path string) {
+				mu.Lock()
+				defer mu.Unlock()
+				opened = append(opened, path)
+			})
+			inputs, errs := Discover([]string{filepath.Join(repo, filepath.FromSlash(tt.file))}, Options{})
+			stop()
+			if len(errs) > 0 {
+				t.Fatalf("unexpected errors: %v", errs)
+			}
+			var got []string
+			for _, name := range inputNames(inputs) {
+				got = append(got, strings.Replace(name, filepath.ToSlash(repo)+"/", "", 1))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("inputs:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+			if tt.wantOpened == nil {
+				return
+			}
+			var rel []string
+			for _, p := range opened {
+				r, err := filepath.Rel(repo, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rel = append(rel, filepath.ToSlash(r))
+			}
+			slices.Sort(rel)
+			if rel = slices.Compact(rel); !slices.Equal(rel, tt.wantOpened) {
+				t.Errorf("opened:\n%s\nwant:\n%s", strings.Join(rel, "\n"), strings.Join(tt.wantOpened, "\n"))
+			}
+		})
+	}
+}
+
+// writeFiles writes files, slash-separated paths and their content, below
+// dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

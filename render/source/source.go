@@ -41,15 +41,34 @@ func SetLimit(n int64) { limit.Store(n) }
 // ReadAll reads r up to the limit, failing rather than reading on. file
 // names the input in errors.
 func ReadAll(file string, r io.Reader) ([]byte, error) {
+	return readAll(file, r, 0)
+}
+
+// readAll is ReadAll into a buffer made for size bytes, the size a file
+// had when opened, so that reading it allocates once, and reading one over
+// the limit allocates no more than the limit. The size is only a hint: a
+// file that grew is still read to the limit.
+func readAll(file string, r io.Reader, size int64) ([]byte, error) {
 	maxSize := Limit()
-	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
-	if err != nil {
-		return nil, &lint.InputError{File: file, Message: "cannot read: " + err.Error()}
+	// One byte more than expected, so that the read which finds the end
+	// (or the byte over the limit) has room without growing the buffer.
+	data := make([]byte, 0, min(max(size, 511), maxSize)+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):min(int64(cap(data)), maxSize+1)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > maxSize {
+			return nil, TooLarge(file)
+		}
+		if errors.Is(err, io.EOF) {
+			return data, nil
+		}
+		if err != nil {
+			return nil, &lint.InputError{File: file, Message: "cannot read: " + err.Error()}
+		}
 	}
-	if int64(len(data)) > maxSize {
-		return nil, TooLarge(file)
-	}
-	return data, nil
 }
 
 // TooLarge is the error for an input over the limit.
@@ -69,12 +88,12 @@ func TooLarge(file string) error {
 // command line, such as --values or --config: no boundary applies, but it
 // must be a regular file within the limit. file names it in errors.
 func ReadFile(file, name string) ([]byte, error) {
-	f, err := openRegular(name)
+	f, size, err := openRegular(name)
 	if err != nil {
 		return nil, &lint.InputError{File: file, Message: DescribeError(err)}
 	}
 	defer f.Close()
-	return ReadAll(file, f)
+	return readAll(file, f, size)
 }
 
 // ErrNotRegular is returned for a FIFO, device, socket or directory, which
@@ -82,24 +101,24 @@ func ReadFile(file, name string) ([]byte, error) {
 var ErrNotRegular = errors.New("not a regular file")
 
 // openRegular opens name without blocking and refuses anything but a
-// regular file. Opening a FIFO for reading blocks until a writer comes,
-// so the open itself must not wait: see nonBlocking.
-func openRegular(name string) (*os.File, error) {
+// regular file, whose size it returns. Opening a FIFO for reading blocks
+// until a writer comes, so the open itself must not wait: see nonBlocking.
+func openRegular(name string) (*os.File, int64, error) {
 	trace(name)
 	f, err := os.OpenFile(name, os.O_RDONLY|nonBlocking, 0)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, 0, err
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, ErrNotRegular
+		return nil, 0, ErrNotRegular
 	}
-	return f, nil
+	return f, info.Size(), nil
 }
 
 // DescribeError words an error from opening, stating or reading a path for
