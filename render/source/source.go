@@ -93,6 +93,11 @@ func ReadFile(file, name string) ([]byte, error) {
 		return nil, &lint.InputError{File: file, Message: DescribeError(err)}
 	}
 	defer f.Close()
+	// A file already over the limit is refused unread; the read below
+	// still stops at the limit for one that grows.
+	if size > Limit() {
+		return nil, TooLarge(file)
+	}
 	return readAll(file, f, size)
 }
 
