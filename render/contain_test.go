@@ -10,21 +10,9 @@ import (
 	"github.com/dockershim-lint/dockershim-lint/lint"
 )
 
-// socketPod is a manifest whose docker-socket finding shows that an input
-// beside an escape attempt was still linted.
-const socketPod = `apiVersion: v1
-kind: Pod
-metadata:
-  name: agent
-spec:
-  containers:
-    - name: c
-      image: busybox
-  volumes:
-    - name: sock
-      hostPath:
-        path: /var/run/docker.sock
-`
+// socketPod is goodManifest under another name: its docker-socket finding
+// shows that an input beside an escape attempt was still linted.
+var socketPod = strings.Replace(goodManifest, "name: good", "name: agent", 1)
 
 // openedOnlyBelow fails the test when the reader opened anything outside
 // dir, the boundary of the run, and lists what it opened.
