@@ -396,7 +396,7 @@ func TestFixtures(t *testing.T) {
 	wants := linttest.ParseWantFiles(t, "testdata/cli", ".yaml", ".yml")
 	wants = append(wants, linttest.ParseWantFiles(t, "testdata/examples", ".yaml", ".yml")...)
 	// JSON has no comments; its expectation is spelled out here.
-	wants = append(wants, linttest.Want{File: "testdata/cli/tree/apps/job.json", Line: 10, Rule: "docker-socket"})
+	wants = append(wants, linttest.Want{File: "testdata/cli/tree/apps/job.json", Line: 10, Column: 59, Rule: "docker-socket"})
 	linttest.Match(t, wants, report.findings())
 
 	wantErrors := []lint.InputError{{

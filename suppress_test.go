@@ -46,7 +46,7 @@ func TestSuppressFixtures(t *testing.T) {
 		{file: "manifests/pods.yaml", line: 27, rule: "docker-host-env", reason: "talks to a remote build daemon"},
 		{file: "manifests/pods.yaml", line: 42, rule: "docker-socket", reason: "image builder pool, still on Docker"},
 		{file: "manifests/pods.yaml", line: 45, rule: "docker-data-dir", reason: "image builder pool, still on Docker"},
-		{file: "manifests/pods.yaml", line: 77, rule: "docker-cli", reason: "one of two is used # want: unused-ignore"},
+		{file: "manifests/pods.yaml", line: 77, rule: "docker-cli", reason: "one of two is used # want: unused-ignore@7"},
 	}
 	var got []suppressed
 	for _, f := range res.Suppressed {

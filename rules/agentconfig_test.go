@@ -128,7 +128,7 @@ func position(line, column int) string {
 // TestStandaloneAgentConfig lints Smart Agent config files that are not
 // Kubernetes objects, decoded as the CLI decodes any file.
 func TestStandaloneAgentConfig(t *testing.T) {
-	files, err := filepath.Glob("../testdata/agentconfig/standalone/*.yaml")
+	files, err := filepath.Glob("testdata/agentconfig/standalone/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
@@ -144,7 +144,7 @@ func TestStandaloneAgentConfig(t *testing.T) {
 				t.Fatal(err)
 			}
 			findings := (&lint.Engine{Rules: All()}).Check(objects)
-			linttest.Match(t, linttest.ParseWants(name, src), findings)
+			linttest.Match(t, linttest.ParseWants(t, name, src), findings)
 		})
 	}
 }
@@ -170,7 +170,7 @@ func TestConfigFindingPositions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+":"+tt.rule, func(t *testing.T) {
-			_, findings := lintAgentFixture(t, filepath.Join("..", "testdata", "agentconfig", tt.file), configRules())
+			_, findings := lintAgentFixture(t, filepath.Join("testdata", "agentconfig", tt.file), configRules())
 			f := agentFindingAt(t, findings, tt.rule, tt.line)
 			if f.Column != tt.column || f.Field.String() != tt.field {
 				t.Errorf("got column %d field %q, want column %d field %q", f.Column, f.Field, tt.column, tt.field)

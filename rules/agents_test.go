@@ -32,11 +32,11 @@ func lintAgentFixture(t *testing.T, path string, rules []*lint.Rule) ([]linttest
 		t.Fatalf("decoding %s: %v", name, err)
 	}
 	engine := lint.Engine{Rules: rules}
-	return linttest.ParseWants(name, src), engine.Check(objects)
+	return linttest.ParseWants(t, name, src), engine.Check(objects)
 }
 
 func TestVendorFixtures(t *testing.T) {
-	for _, dir := range []string{"../testdata/agents", "../testdata/agentconfig"} {
+	for _, dir := range []string{"testdata/agents", "testdata/agentconfig"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 		if err != nil || len(files) == 0 {
 			t.Fatalf("no fixtures in %s: %v", dir, err)
@@ -140,7 +140,7 @@ func TestAgentFindings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+":"+tt.rule, func(t *testing.T) {
-			_, findings := lintAgentFixture(t, filepath.Join("..", "testdata", "agents", tt.file), vendorRules())
+			_, findings := lintAgentFixture(t, filepath.Join("testdata", "agents", tt.file), vendorRules())
 			f := agentFindingAt(t, findings, tt.rule, tt.line)
 			if f.Severity != tt.severity {
 				t.Errorf("severity = %s, want %s (%s)", f.Severity, tt.severity, f.Message)

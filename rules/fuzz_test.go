@@ -16,7 +16,7 @@ import (
 // the CLI decodes files. No rule may panic, and every finding must name a
 // known rule and severity, carry a message, and point inside the input.
 func FuzzRules(f *testing.F) {
-	for _, dir := range []string{"../testdata/rules", "../testdata/agents", "../testdata/agentconfig"} {
+	for _, dir := range []string{"testdata/rules", "testdata/agents", "testdata/agentconfig"} {
 		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".yaml") {
 				if data, err := os.ReadFile(path); err == nil {

@@ -101,7 +101,7 @@ func TestCoreRules(t *testing.T) {
 // TestFixtures checks every fixture under testdata/rules against its want
 // comments, with every rule running, as the linter runs them.
 func TestFixtures(t *testing.T) {
-	const dir = "../testdata/rules"
+	const dir = "testdata/rules"
 	engine := lint.Engine{Rules: rules.All()}
 	var findings []lint.Finding
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
