@@ -64,6 +64,8 @@ func TestCorpus(t *testing.T) {
 			}},
 		},
 		{
+			// DOCKER_HOST is set in the containers-common-env helper,
+			// which every container includes.
 			name: "Datadog chart with dockerSocketPath sets DOCKER_HOST",
 			input: chart("assembled/datadog", helm.Options{
 				Set: []string{datadogKey, "datadog.dockerSocketPath=/var/run/docker.sock"},
@@ -76,18 +78,18 @@ func TestCorpus(t *testing.T) {
 				},
 				{
 					rule: "docker-host-env", severity: lint.SeverityError,
-					file:    "assembled/datadog/templates/daemonset.yaml",
+					file:    "assembled/datadog/templates/_containers-common-env.yaml",
 					field:   "spec.template.spec.containers[0].env[4].value",
 					message: `container "agent" sets DOCKER_HOST to unix:///host/var/run/docker.sock, the node's Docker Engine socket (hostPath volume "runtimesocketdir")`,
 				},
 				{
 					rule: "docker-host-env", severity: lint.SeverityError,
-					file:  "assembled/datadog/templates/daemonset.yaml",
+					file:  "assembled/datadog/templates/_containers-common-env.yaml",
 					field: "spec.template.spec.containers[1].env[4].value",
 				},
 				{
 					rule: "docker-host-env", severity: lint.SeverityError,
-					file:  "assembled/datadog/templates/daemonset.yaml",
+					file:  "assembled/datadog/templates/_containers-common-env.yaml",
 					field: "spec.template.spec.initContainers[1].env[4].value",
 				},
 			},

@@ -233,7 +233,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 			continue
 		}
 		f := r.byKey[key]
-		text, placed := stripMarkers(out[key], len(r.marks.marks))
+		text, placed := stripMarkers(out[key], &r.marks)
 		if f == nil || len(bytes.TrimSpace(text)) == 0 {
 			continue
 		}
@@ -637,65 +637,146 @@ func isFileNameByte(c byte) bool {
 	return c == '.' || c == '-' || c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// addMarkers rewrites every top-level template of the charts that will
-// render. Most are rewritten in place. A template whose file name appears
-// in template source may be read by another one, typically
-// `include (print $.Template.BasePath "/configmap.yaml") . | sha256sum` for
-// a checksum annotation; markers there would change the checksum, so it
-// keeps its source and a marked copy renders beside it, costing a second
-// render of that template only. A template that does not parse is left as
-// it is, for Helm to report.
+// addMarkers rewrites the templates of the charts that will render. Every
+// top-level template gets markers, and so do the bodies of the helpers that
+// helpers.go finds safe, in whatever file (partials, library charts,
+// subcharts) defines them. Most templates are rewritten in place. A
+// template whose file name appears in template source may be read by
+// another one, typically `include (print $.Template.BasePath
+// "/configmap.yaml") . | sha256sum` for a checksum annotation; markers there
+// would change the checksum, so it keeps its main body and a marked copy
+// renders beside it, costing a second render of that template only. The
+// copy first sets .Template.Name back to the original's name, which is
+// what Helm renders for it. A template that does not parse is left as it
+// is, for Helm to report.
 func (r *release) addMarkers(root *chart.Chart) {
 	named := map[string]bool{}
+	a := newHelperAnalysis()
+	var charts []*chart.Chart
 	var collect func(c *chart.Chart)
 	collect = func(c *chart.Chart) {
+		charts = append(charts, c)
 		for _, t := range c.Templates {
 			fileNames(string(t.Data), named)
+		}
+		// Strings a template may hand to tpl: values and chart files.
+		walkStrings(c.Values, a.addText)
+		for _, f := range c.Files {
+			a.addText(string(f.Data))
 		}
 		for _, sub := range c.Dependencies() {
 			collect(sub)
 		}
 	}
 	collect(root)
+	walkStrings(r.set, a.addText)
+	for _, s := range r.userFiles {
+		walkNodeStrings(s.root, a.addText)
+	}
 
-	marked := map[*chart.File]string{}
-	var walk func(c *chart.Chart)
-	walk = func(c *chart.Chart) {
-		for _, t := range slices.Clone(c.Templates) {
+	type entry struct {
+		chart *chart.Chart
+		file  *chart.File
+		key   string
+		tpl   *parsedTemplate
+	}
+	var entries []entry
+	parsed := map[*chart.File]*parsedTemplate{}
+	for _, c := range charts {
+		library := strings.EqualFold(c.Metadata.Type, "library")
+		for _, t := range c.Templates {
 			base := path.Base(t.Name)
-			if strings.HasPrefix(base, "_") || base == "NOTES.txt" || strings.EqualFold(c.Metadata.Type, "library") {
+			if library && !strings.HasPrefix(base, "_") {
+				// Helm's engine never reads these.
 				continue
 			}
 			key := path.Join(c.ChartFullPath(), t.Name)
-			text, done := marked[t]
+			pt, done := parsed[t]
 			if !done {
-				var err error
-				if text, err = r.marks.rewrite(key, r.display[t], string(t.Data)); err != nil {
-					text = ""
-				}
-				marked[t] = text
+				pt, _ = parseTemplate(key, r.display[t], string(t.Data))
+				parsed[t] = pt
 			}
-			switch {
-			case text == "":
-			case named[base]:
-				cp := &chart.File{Name: t.Name + markedSuffix, Data: []byte(text)}
-				c.Templates = append(slices.Clip(c.Templates), cp)
-				r.copies = append(r.copies, markedCopy{chart: c, file: cp})
-				r.byKey[key+markedSuffix] = t
-				r.values[key+markedSuffix] = r.values[key]
-				r.shadowed[key] = true
-			default:
-				if _, saved := r.original[t]; !saved {
-					r.original[t] = t.Data
-					t.Data = []byte(text)
-				}
+			if pt == nil {
+				continue
 			}
-		}
-		for _, sub := range c.Dependencies() {
-			walk(sub)
+			// A main body is written straight out unless another
+			// template may include it by name; a partial's is never
+			// rendered unless so included.
+			a.addFile(pt.name, pt.trees, !named[base])
+			entries = append(entries, entry{chart: c, file: t, key: key, tpl: pt})
 		}
 	}
-	walk(root)
+	safe := a.safeHelpers()
+
+	type rewritten struct {
+		marked, plain string
+		changed       bool
+	}
+	done := map[*chart.File]rewritten{}
+	for _, e := range entries {
+		t, c := e.file, e.chart
+		base := path.Base(t.Name)
+		top := !strings.HasPrefix(base, "_") && base != "NOTES.txt" && !strings.EqualFold(c.Metadata.Type, "library")
+		rw, ok := done[t]
+		if !ok {
+			rw.marked, rw.plain, rw.changed = r.marks.rewrite(e.tpl, safe, top, top && named[base])
+			done[t] = rw
+		}
+		switch {
+		case !rw.changed:
+		case top && named[base]:
+			text := fmt.Sprintf("{{$dockershimLintName := set $.Template %q %q}}", "Name", e.key) + rw.marked
+			cp := &chart.File{Name: t.Name + markedSuffix, Data: []byte(text)}
+			c.Templates = append(slices.Clip(c.Templates), cp)
+			r.copies = append(r.copies, markedCopy{chart: c, file: cp})
+			r.byKey[e.key+markedSuffix] = t
+			r.values[e.key+markedSuffix] = r.values[e.key]
+			r.shadowed[e.key] = true
+			r.replace(t, rw.plain)
+		default:
+			r.replace(t, rw.marked)
+		}
+	}
+}
+
+// replace sets a template's source, keeping the original for Helm's
+// error messages.
+func (r *release) replace(t *chart.File, text string) {
+	if _, saved := r.original[t]; !saved {
+		r.original[t] = t.Data
+		t.Data = []byte(text)
+	}
+}
+
+// walkStrings calls fn with every string inside a decoded values tree.
+func walkStrings(v any, fn func(string)) {
+	switch v := v.(type) {
+	case string:
+		fn(v)
+	case map[string]any:
+		for _, x := range v {
+			walkStrings(x, fn)
+		}
+	case chartutil.Values:
+		walkStrings(map[string]any(v), fn)
+	case []any:
+		for _, x := range v {
+			walkStrings(x, fn)
+		}
+	}
+}
+
+// walkNodeStrings calls fn with every scalar of a values file.
+func walkNodeStrings(n *yaml.Node, fn func(string)) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode {
+		fn(n.Value)
+	}
+	for _, c := range n.Content {
+		walkNodeStrings(c, fn)
+	}
 }
 
 // markedCopy is a marked template added beside its original.

@@ -41,6 +41,7 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "if-guarded volume switched on by --set", chart: "guarded", opts: Options{Set: []string{"docker.enabled=true"}}},
 		{name: "toYaml blocks", chart: "toyaml"},
 		{name: "included helper", chart: "include"},
+		{name: "helpers, nested, in a library chart and a subchart", chart: "helpers"},
 		{name: "subcharts with conditions", chart: "parent"},
 		{name: "chart defaults only, CI values unused", chart: "civalues"},
 		{name: "CR, NEL, LS and PS line endings", chart: "lineendings"},
@@ -228,9 +229,34 @@ func TestHelmPositions(t *testing.T) {
 			wantRelated: []string{"../../testdata/charts/toyaml/templates/deployment.yaml:24:13"},
 		},
 		{
-			name: "included helper maps to the include", chart: "include", object: "DaemonSet/include",
+			name: "included helper maps to its own line", chart: "include", object: "DaemonSet/include",
 			field:       volumePath(0),
-			wantPrimary: "../../testdata/charts/include/templates/daemonset.yaml:18:16",
+			wantPrimary: "../../testdata/charts/include/templates/_helpers.tpl:5:11-5:31",
+			wantRelated: []string{"../../testdata/charts/include/templates/daemonset.yaml:18:16"},
+		},
+		{
+			name: "nested include in a library chart", chart: "helpers", object: "DaemonSet/helpers",
+			field:       volumePath(2),
+			wantPrimary: "../../testdata/charts/helpers/charts/common/templates/_volumes.tpl:4:11-4:26",
+			wantRelated: []string{
+				"../../testdata/charts/helpers/templates/_pod.tpl:9:3",
+				"../../testdata/charts/helpers/templates/daemonset.yaml:14:7",
+			},
+		},
+		{
+			name: "library helper included by a subchart helper", chart: "helpers", object: "Pod/agent",
+			field:       lint.KeyPath("spec", "containers").Append(lint.Index(0), lint.Key("env"), lint.Index(1), lint.Key("value")),
+			wantPrimary: "../../testdata/charts/helpers/charts/common/templates/_volumes.tpl:9:10-9:37",
+			wantRelated: []string{
+				"../../testdata/charts/helpers/charts/agent/templates/_env.tpl:4:1",
+				"../../testdata/charts/helpers/charts/agent/templates/pod.yaml:10:9",
+			},
+		},
+		{
+			// Its output is also hashed, so it carries no markers.
+			name: "helper read by a function stays on the include", chart: "helpers", object: "Deployment/builder",
+			field:       volumePath(0),
+			wantPrimary: "../../testdata/charts/helpers/templates/deployment.yaml:22:19",
 		},
 		{
 			name: "line after an if guard", chart: "guarded", object: "DaemonSet/guarded",
@@ -301,6 +327,36 @@ func TestHelmPositions(t *testing.T) {
 				t.Errorf("related = %q, want %q", related, tt.wantRelated)
 			}
 		})
+	}
+}
+
+// TestTemplateName renders .Template.Name and .Template.BasePath, in a
+// template that another one includes by name (so it renders as a marked
+// copy) and in a helper it calls, as Helm does.
+func TestTemplateName(t *testing.T) {
+	objects, err := NewChart(chartsDir+"/templatename", Options{}).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		object string
+		field  lint.FieldPath
+		want   string
+	}{
+		{object: "ConfigMap/templatename", field: lint.KeyPath("data", "name"), want: "templatename/templates/configmap.yaml"},
+		{object: "ConfigMap/templatename", field: lint.KeyPath("data", "basePath"), want: "templatename/templates"},
+		{object: "ConfigMap/templatename", field: lint.KeyPath("data", "fromHelper"), want: "templatename/templates/configmap.yaml in templatename/templates"},
+		{object: "Pod/templatename", field: lint.KeyPath("metadata", "annotations", "name"), want: "templatename/templates/pod.yaml"},
+		{object: "Pod/templatename", field: lint.KeyPath("metadata", "annotations", "fromHelper"), want: "templatename/templates/pod.yaml in templatename/templates"},
+	}
+	for _, tt := range tests {
+		obj := findObject(objects, tt.object)
+		if obj == nil {
+			t.Fatalf("no object %s", tt.object)
+		}
+		if got := lint.Scalar(lint.Lookup(obj.Node, tt.field)); got != tt.want {
+			t.Errorf("%s %s = %q, want %q", tt.object, tt.field, got, tt.want)
+		}
 	}
 }
 
@@ -457,7 +513,7 @@ func TestMarkersDoNotChangeOutput(t *testing.T) {
 				if r.shadowed[key] {
 					markedKey += markedSuffix
 				}
-				got, placed := stripMarkers(marked[markedKey], len(r.marks.marks))
+				got, placed := stripMarkers(marked[markedKey], &r.marks)
 				if string(got) != want {
 					t.Errorf("%s: output differs once markers are stripped", key)
 				}
@@ -542,6 +598,24 @@ func TestHelmCorpus(t *testing.T) {
 			want: []string{"docker-socket templates/daemonset.yaml:134:17 spec.template.spec.volumes[2].hostPath.path"},
 		},
 		{
+			// _containers-common-env.yaml:102 is `value:
+			// unix://{{ print "/host/" .Values.datadog.dockerSocketPath
+			// | clean }}` in the helper every container includes; the
+			// volume's path goes through `dir (include ...)`, which
+			// reads the helper's output, so it stays on the include.
+			name: "datadog with dockerSocketPath", chart: "datadog",
+			opts: func(o Options) Options {
+				o.Set = append(slices.Clone(o.Set), "datadog.dockerSocketPath=/var/run/docker.sock")
+				return o
+			},
+			want: []string{
+				"docker-host-env templates/_containers-common-env.yaml:102:11 spec.template.spec.containers[0].env[4].value",
+				"docker-host-env templates/_containers-common-env.yaml:102:11 spec.template.spec.containers[1].env[4].value",
+				"docker-host-env templates/_containers-common-env.yaml:102:11 spec.template.spec.initContainers[1].env[4].value",
+				"docker-socket templates/daemonset.yaml:134:17 spec.template.spec.volumes[2].hostPath.path",
+			},
+		},
+		{
 			// daemonset.yaml:186 is `path: {{ .Values.docker.socket }}`
 			// inside `if .Values.docker.enabled`.
 			name: "falco", chart: "falco",
@@ -591,6 +665,69 @@ func TestHelmCorpus(t *testing.T) {
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("docker findings:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHelmCorpusHelperLines pins findings made inside the helpers of the
+// corpus charts at the helper line, with the include chain related, as
+// read from the vendors' files.
+func TestHelmCorpusHelperLines(t *testing.T) {
+	charts := corpusCharts(t)
+	if len(charts) == 0 {
+		t.Skip("../shared/corpus is absent")
+	}
+	byName := map[string]corpusChart{}
+	for _, c := range charts {
+		byName[c.name] = c
+	}
+	tests := []struct {
+		name, chart, rule string
+		// want is file:line:col of the finding and of each include
+		// that led to it, relative to the chart.
+		want []string
+	}{
+		{
+			// _container-agent.yaml:3 is `image: "{{ include
+			// "image-path" ... }}"`, in the container-agent helper
+			// that daemonset.yaml:103 includes.
+			name: "datadog agent image", chart: "datadog", rule: "agent-datadog",
+			want: []string{"templates/_container-agent.yaml:3:10", "templates/daemonset.yaml:103:9"},
+		},
+		{
+			// _helpers.tpl:64 is the printf of falco.image taken
+			// without global values; daemonset.yaml:58 is `image: {{
+			// template "falco.image" . }}`.
+			name: "falco image", chart: "falco", rule: "agent-falco",
+			want: []string{"templates/_helpers.tpl:64:5", "templates/daemonset.yaml:58:18"},
+		},
+	}
+	for _, tt := range tests {
+		c := byName[tt.chart]
+		t.Run(tt.name, func(t *testing.T) {
+			res := runCharts(NewChart(c.dir, c.opts))
+			if len(res.Errors) > 0 {
+				t.Fatalf("unexpected input errors: %v", res.Errors)
+			}
+			var got []string
+			rel := func(p lint.Position) string {
+				p.File = strings.TrimPrefix(p.File, filepath.ToSlash(c.dir)+"/")
+				return p.String()
+			}
+			for _, f := range res.Findings {
+				if f.Rule != tt.rule {
+					continue
+				}
+				got = append(got, rel(f.Position))
+				for _, r := range f.Related {
+					if strings.HasPrefix(r.Message, "included from") {
+						got = append(got, rel(r.Position))
+					}
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("%s: got %q, want %q", tt.rule, got, tt.want)
 			}
 		})
 	}

@@ -86,7 +86,7 @@ func FuzzHelmLineMap(f *testing.F) {
 			if r.shadowed[key] {
 				markedKey += markedSuffix
 			}
-			if got, _ := stripMarkers(marked[markedKey], len(r.marks.marks)); string(got) != want {
+			if got, _ := stripMarkers(marked[markedKey], &r.marks); string(got) != want {
 				t.Fatalf("%s: output differs once markers are stripped:\n%q\nwant\n%q", key, got, want)
 			}
 		}

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -24,6 +25,9 @@ type helmLocator struct {
 // is the place to edit, with the values-file line as a related position
 // when the rendered value is a literal there, or as the primary one when
 // the action pastes a values subtree wholesale (toYaml .Values.x).
+//
+// A node inside a helper's output is placed in the helper; the includes
+// that led there are related, innermost first.
 func (l *helmLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
 	if n == nil || n.Line == 0 {
 		return lint.Location{Primary: lint.Position{File: l.file}}
@@ -32,6 +36,26 @@ func (l *helmLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
 	if i < 0 {
 		return lint.Location{Primary: lint.Position{File: l.file}}
 	}
+	loc := l.locate(n, field, i)
+	loc.Related = append(loc.Related, l.callChain(i)...)
+	return loc
+}
+
+// callChain lists the calls whose output holds the marker placed[i].
+func (l *helmLocator) callChain(i int) []lint.Related {
+	var out []lint.Related
+	for j := l.placed[i].parent; j >= 0; j = l.placed[j].parent {
+		mk := l.marks.marks[l.placed[j].mark]
+		msg := "included from here"
+		if mk.callee != "" {
+			msg += " (" + strconv.Quote(mk.callee) + ")"
+		}
+		out = append(out, lint.Related{Position: lint.Position{File: mk.file, Line: mk.line, Column: mk.column}, Message: msg})
+	}
+	return out
+}
+
+func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Location {
 	p := l.placed[i]
 	mk := l.marks.marks[p.mark]
 	if mk.kind == markText && p.line == n.Line-1 {

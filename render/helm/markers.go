@@ -24,12 +24,15 @@ import (
 // invent a finding. A value cannot know the token, so what it holds is kept
 // as output, where the YAML decoder reports the control character.
 //
-// Markers go only into top-level template bodies, never into `define` bodies
-// or `_` files: the output of a helper is a value that templates pass to
-// functions (trim, trunc, eq, b64enc), and a marker there would change what
-// Helm renders. A top-level body is written straight to the output, so
-// markers in it are inert. TestMarkersDoNotChangeOutput checks this on every
-// fixture and corpus chart.
+// Markers go into top-level template bodies, which are written straight to
+// the output, and into the `define` bodies of the helpers whose output every
+// caller writes out unchanged but for indentation (see helpers.go): a
+// marker in output that a function reads (trim, trunc, eq, b64enc) would
+// change what Helm renders. A call of a helper is bracketed by a call
+// marker and a return marker, so that a node found inside a helper's output
+// knows the chain of includes that produced it. TestMarkersDoNotChangeOutput
+// checks on every fixture and corpus chart that stripping the markers
+// gives Helm's own render.
 
 const (
 	markStart = '\x00'
@@ -43,8 +46,14 @@ const (
 	// markText is literal template text: output and template agree
 	// character for character until the next marker.
 	markText markKind = iota
-	// markAction is the output of an action or a {{template}} call.
+	// markAction is the output of an action.
 	markAction
+	// markCall is an action that writes out a helper's output (include,
+	// possibly indented, or template): the place to edit when the helper
+	// carries no markers of its own.
+	markCall
+	// markReturn ends the output of the markCall before it.
+	markReturn
 )
 
 // mark is one marker's template position and, for an action, the values
@@ -60,6 +69,8 @@ type mark struct {
 	// values subtree.
 	refs   [][]string
 	toYAML bool
+	// callee is the helper a markCall names, "" when it is computed.
+	callee string
 }
 
 // markToken follows the NUL of every marker; see above.
@@ -76,34 +87,65 @@ type markTable struct {
 	marks []mark
 }
 
-// rewrite returns src with markers inserted, or an error when the template
-// does not parse; Helm will then report the same error with its own message.
-func (mt *markTable) rewrite(name, file, src string) (string, error) {
+// parsedTemplate is one template file parsed once, for both the helper
+// analysis and the markers.
+type parsedTemplate struct {
+	name  string // the engine's name for the file
+	file  string // display path
+	src   string
+	trees map[string]*parse.Tree
+}
+
+// parseTemplate parses a template file as Helm's engine will; an error
+// means Helm will report the same one with its own message.
+func parseTemplate(name, file, src string) (*parsedTemplate, error) {
 	trees := map[string]*parse.Tree{}
 	t := parse.New(name)
 	t.Mode = parse.SkipFuncCheck
 	if _, err := t.Parse(src, "{{", "}}", trees); err != nil {
-		return "", err
+		return nil, err
 	}
-	m := &marker{table: mt, file: file, src: src, lines: lint.IndexLines([]byte(src))}
-	var b strings.Builder
-	if main := trees[name]; main != nil {
-		m.list(main.Root, values{path: nil, known: false})
-		b.WriteString(main.Root.String())
-	}
-	// Define bodies are kept as parsed, without markers; sorting keeps the
-	// rewritten source deterministic.
-	names := make([]string, 0, len(trees))
-	for n := range trees {
-		if n != name {
+	return &parsedTemplate{name: name, file: file, src: src, trees: trees}, nil
+}
+
+// rewrite marks the bodies of the helpers pt defines that safe allows and,
+// with markMain, its main body. It returns the source with everything
+// marked, and with plain also the source whose main body is left unmarked
+// (for a file other templates include by name). changed is false when no
+// marker was inserted.
+func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain, plain bool) (marked, unmarkedMain string, changed bool) {
+	m := &marker{table: mt, file: pt.file, src: pt.src}
+	// Define bodies are written in name order, so that the rewritten
+	// source is deterministic.
+	names := make([]string, 0, len(pt.trees))
+	for n := range pt.trees {
+		if n != pt.name {
 			names = append(names, n)
 		}
 	}
 	slices.Sort(names)
+	var defs strings.Builder
 	for _, n := range names {
-		fmt.Fprintf(&b, "{{define %q}}%s{{end}}", n, trees[n].Root.String())
+		if safe[n] {
+			m.list(pt.trees[n].Root, values{})
+			changed = true
+		}
+		fmt.Fprintf(&defs, "{{define %q}}%s{{end}}", n, pt.trees[n].Root.String())
 	}
-	return b.String(), nil
+	main := pt.trees[pt.name]
+	var mainText string
+	if main != nil {
+		mainText = main.Root.String()
+	}
+	if plain {
+		unmarkedMain = mainText + defs.String()
+	}
+	if markMain && main != nil {
+		m.list(main.Root, values{})
+		mainText = main.Root.String()
+		changed = true
+	}
+	return mainText + defs.String(), unmarkedMain, changed
 }
 
 // values is what dot refers to inside the values: a path when dot is
@@ -132,6 +174,9 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 	if l == nil {
 		return
 	}
+	if m.lines == nil {
+		m.lines = lint.IndexLines([]byte(m.src))
+	}
 	out := make([]parse.Node, 0, 2*len(l.Nodes))
 	for _, n := range l.Nodes {
 		switch n := n.(type) {
@@ -140,10 +185,16 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 		case *parse.ActionNode:
 			line, col := m.actionPosition(int(n.Pos))
 			refs, toYAML := pipeRefs(n.Pipe, dot)
-			out = append(out, m.add(mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML}), n)
+			mk := mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML}
+			if callee, _, ok := directCall(n); ok {
+				mk.kind, mk.callee = markCall, callee
+				out = append(out, m.add(mk), n, m.add(mark{kind: markReturn}))
+				continue
+			}
+			out = append(out, m.add(mk), n)
 		case *parse.TemplateNode:
 			line, col := m.actionPosition(int(n.Pos))
-			out = append(out, m.add(mark{kind: markAction, line: line, column: col}), n)
+			out = append(out, m.add(mark{kind: markCall, line: line, column: col, callee: n.Name}), n, m.add(mark{kind: markReturn}))
 		case *parse.IfNode:
 			m.list(n.List, dot)
 			m.list(n.ElseList, dot)
@@ -250,11 +301,13 @@ func valuesRef(arg parse.Node, dot values) ([]string, bool) {
 
 // placed is a marker found in rendered output: the mark, and where its
 // output starts once markers are stripped (0-based line, column in code
-// points), lines counted as Decode numbers the nodes of that output.
+// points), lines counted as Decode numbers the nodes of that output. parent
+// is the index in the same list of the call whose output holds it, or -1.
 type placed struct {
 	mark   int
 	line   int
 	column int
+	parent int
 }
 
 // readMarker reads the marker at the start of s: its index into a table of
@@ -277,11 +330,12 @@ func readMarker(s string, marks int) (idx, size int, ok bool) {
 }
 
 // stripMarkers removes the markers from rendered output and returns where
-// each was.
-func stripMarkers(out string, marks int) ([]byte, []placed) {
+// each was. Return markers are not kept: they only close the call they end.
+func stripMarkers(out string, mt *markTable) ([]byte, []placed) {
 	text := make([]byte, 0, len(out))
 	var found []placed
 	var offsets []int
+	var calls []int
 	for {
 		i := strings.IndexByte(out, markStart)
 		if i < 0 {
@@ -289,10 +343,24 @@ func stripMarkers(out string, marks int) ([]byte, []placed) {
 			break
 		}
 		text, out = append(text, out[:i]...), out[i:]
-		if idx, size, ok := readMarker(out, marks); ok {
-			found = append(found, placed{mark: idx})
-			offsets = append(offsets, len(text))
+		if idx, size, ok := readMarker(out, len(mt.marks)); ok {
 			out = out[size:]
+			kind := mt.marks[idx].kind
+			if kind == markReturn {
+				if len(calls) > 0 {
+					calls = calls[:len(calls)-1]
+				}
+				continue
+			}
+			parent := -1
+			if len(calls) > 0 {
+				parent = calls[len(calls)-1]
+			}
+			found = append(found, placed{mark: idx, parent: parent})
+			offsets = append(offsets, len(text))
+			if kind == markCall {
+				calls = append(calls, len(found)-1)
+			}
 			continue
 		}
 		// Not one of ours (a value holding NUL): it is kept, so the YAML

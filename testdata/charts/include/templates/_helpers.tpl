@@ -2,7 +2,7 @@
 {{- define "include.volumes" -}}
 - name: docker-sock
   hostPath:
-    path: /var/run/docker.sock
+    path: /var/run/docker.sock # want: docker-socket@11
 {{- end }}
 
 {{- define "include.name" -}}

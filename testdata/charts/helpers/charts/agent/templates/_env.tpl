@@ -1,0 +1,5 @@
+{{- define "agent.env" -}}
+- name: MODE
+  value: node
+{{ include "common.dockerHost" . }}
+{{- end }}

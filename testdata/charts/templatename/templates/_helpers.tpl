@@ -1,0 +1,3 @@
+{{- define "templatename.self" -}}
+{{ .Template.Name }} in {{ .Template.BasePath }}
+{{- end }}
