@@ -62,6 +62,8 @@ type Chart struct {
 	// archivesChecked is set once the chart's archives are found within
 	// their budget: every render loads the chart afresh.
 	archivesChecked bool
+	// marks are the markers of the last render.
+	marks markCache
 }
 
 // NewChart returns the input for the chart directory or .tgz at path.
@@ -196,7 +198,11 @@ type release struct {
 	byKey     map[string]*chart.File // engine output key -> template
 	values    map[string]*chartValues
 	userFiles []valuesSource
-	set       map[string]any
+	// valuesTrees are the charts' values.yaml files, parsed.
+	valuesTrees map[*chart.File]*yaml.Node
+	// cache is the chart's, kept from one render to the next.
+	cache *markCache
+	set   map[string]any
 	// directives are the ignore comments of the sources, read before
 	// markers rewrite the templates.
 	directives []lint.Directive
@@ -265,6 +271,9 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		byKey:    map[string]*chart.File{},
 		values:   map[string]*chartValues{},
 		shadowed: map[string]bool{},
+
+		valuesTrees: map[*chart.File]*yaml.Node{},
+		cache:       &c.marks,
 	}
 	osDir := ""
 	if r.base == c.Path {
@@ -592,8 +601,17 @@ func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 			if f.Name != "values.yaml" {
 				continue
 			}
-			if src, err := parseValues(r.display[f], f.Data); err == nil && src.root != nil {
-				cv.sources = append(cv.sources, valuesSource{file: src.file, root: src.root, prefix: names[i:]})
+			// Every subchart looks up values in the files of the
+			// charts above it: each file is parsed once.
+			root, done := r.valuesTrees[f]
+			if !done {
+				if src, err := parseValues(r.display[f], f.Data); err == nil {
+					root = src.root
+				}
+				r.valuesTrees[f] = root
+			}
+			if root != nil {
+				cv.sources = append(cv.sources, valuesSource{file: r.display[f], root: root, prefix: names[i:]})
 			}
 		}
 	}
@@ -650,93 +668,155 @@ func isFileNameByte(c byte) bool {
 // what Helm renders for it. A template that does not parse is left as it
 // is, for Helm to report.
 func (r *release) addMarkers(root *chart.Chart) {
-	named := map[string]bool{}
-	a := newHelperAnalysis()
-	var charts []*chart.Chart
+	var in markInputs
 	var collect func(c *chart.Chart)
 	collect = func(c *chart.Chart) {
-		charts = append(charts, c)
 		for _, t := range c.Templates {
-			fileNames(string(t.Data), named)
+			in.templates = append(in.templates, templateRef{chart: c, file: t, key: path.Join(c.ChartFullPath(), t.Name), data: t.Data})
 		}
 		// Strings a template may hand to tpl: values and chart files.
-		walkStrings(c.Values, a.addText)
+		walkStrings(c.Values, in.addText)
 		for _, f := range c.Files {
-			a.addText(string(f.Data))
+			in.addText(string(f.Data))
 		}
 		for _, sub := range c.Dependencies() {
 			collect(sub)
 		}
 	}
 	collect(root)
-	walkStrings(r.set, a.addText)
+	walkStrings(r.set, in.addText)
 	for _, s := range r.userFiles {
-		walkNodeStrings(s.root, a.addText)
+		walkNodeStrings(s.root, in.addText)
 	}
 
-	type entry struct {
-		chart *chart.Chart
-		file  *chart.File
-		key   string
-		tpl   *parsedTemplate
+	if !r.cache.inputs.same(&in) {
+		marks, plans := planMarkers(&in, r.display)
+		*r.cache = markCache{inputs: in, marks: marks, plans: plans}
 	}
-	var entries []entry
+	r.marks.marks = r.cache.marks
+	for i, p := range r.cache.plans {
+		ref := in.templates[i]
+		t, c := ref.file, ref.chart
+		switch {
+		case p.copy:
+			text := fmt.Sprintf("{{$dockershimLintName := set $.Template %q %q}}", "Name", ref.key) + p.marked
+			cp := &chart.File{Name: t.Name + markedSuffix, Data: []byte(text)}
+			c.Templates = append(slices.Clip(c.Templates), cp)
+			r.copies = append(r.copies, markedCopy{chart: c, file: cp})
+			r.byKey[ref.key+markedSuffix] = t
+			r.values[ref.key+markedSuffix] = r.values[ref.key]
+			r.shadowed[ref.key] = true
+			r.replace(t, p.plain)
+		case p.marked != "":
+			r.replace(t, p.marked)
+		}
+	}
+}
+
+// templateRef is one template of a render, as the chart holds it.
+type templateRef struct {
+	chart *chart.Chart
+	file  *chart.File
+	key   string
+	data  []byte
+}
+
+// markInputs is everything the markers of a render depend on: the
+// templates of every chart, and the texts tpl may render.
+type markInputs struct {
+	templates []templateRef
+	texts     []string
+}
+
+func (in *markInputs) addText(s string) {
+	if strings.Contains(s, "{{") {
+		in.texts = append(in.texts, s)
+	}
+}
+
+func (in *markInputs) same(other *markInputs) bool {
+	return slices.Equal(in.texts, other.texts) && slices.EqualFunc(in.templates, other.templates, func(a, b templateRef) bool {
+		return a.key == b.key && bytes.Equal(a.data, b.data)
+	})
+}
+
+// markCache keeps the markers of a chart's last render. Rendering the
+// same chart again with the same templates and tpl texts (each CI values
+// file of --all-ci-values usually is) reuses them instead of parsing and
+// rewriting every template again. Marks are never changed once made, so
+// renders share them.
+type markCache struct {
+	inputs markInputs
+	marks  []mark
+	plans  []markPlan
+}
+
+// markPlan is what becomes of one template: replaced by marked when that
+// is set, and with copy, kept as plain while marked renders as a copy.
+type markPlan struct {
+	copy          bool
+	marked, plain string
+}
+
+// planMarkers decides the markers of a render: which helpers may carry
+// them, and the rewritten source of each template.
+func planMarkers(in *markInputs, display map[*chart.File]string) ([]mark, []markPlan) {
+	a := newHelperAnalysis()
+	a.texts = slices.Clip(in.texts)
+	named := map[string]bool{}
 	parsed := map[*chart.File]*parsedTemplate{}
-	for _, c := range charts {
-		library := strings.EqualFold(c.Metadata.Type, "library")
-		for _, t := range c.Templates {
-			base := path.Base(t.Name)
-			if library && !strings.HasPrefix(base, "_") {
-				// Helm's engine never reads these.
-				continue
+	use := make([]bool, len(in.templates))
+	for i, ref := range in.templates {
+		t := ref.file
+		pt, done := parsed[t]
+		if !done {
+			pt, _ = parseTemplate(ref.key, display[t], ref.data)
+			parsed[t] = pt
+			if pt != nil {
+				fileNames(pt.src, named)
+			} else {
+				fileNames(string(ref.data), named)
 			}
-			key := path.Join(c.ChartFullPath(), t.Name)
-			pt, done := parsed[t]
-			if !done {
-				pt, _ = parseTemplate(key, r.display[t], string(t.Data))
-				parsed[t] = pt
-			}
-			if pt == nil {
-				continue
-			}
+		}
+		// Helm's engine never reads a library chart's other files.
+		use[i] = pt != nil && (!isLibrary(ref.chart) || strings.HasPrefix(path.Base(t.Name), "_"))
+	}
+	for i, ref := range in.templates {
+		if use[i] {
 			// A main body is written straight out unless another
 			// template may include it by name; a partial's is never
 			// rendered unless so included.
-			a.addFile(pt.name, pt.trees, !named[base])
-			entries = append(entries, entry{chart: c, file: t, key: key, tpl: pt})
+			pt := parsed[ref.file]
+			a.addFile(pt.name, pt.trees, !named[path.Base(ref.file.Name)])
 		}
 	}
 	safe := a.safeHelpers()
 
-	type rewritten struct {
-		marked, plain string
-		changed       bool
-	}
-	done := map[*chart.File]rewritten{}
-	for _, e := range entries {
-		t, c := e.file, e.chart
+	var table markTable
+	plans := make([]markPlan, len(in.templates))
+	done := map[*chart.File]markPlan{}
+	for i, ref := range in.templates {
+		if !use[i] {
+			continue
+		}
+		t := ref.file
 		base := path.Base(t.Name)
-		top := !strings.HasPrefix(base, "_") && base != "NOTES.txt" && !strings.EqualFold(c.Metadata.Type, "library")
-		rw, ok := done[t]
+		top := !strings.HasPrefix(base, "_") && base != "NOTES.txt" && !isLibrary(ref.chart)
+		p, ok := done[t]
 		if !ok {
-			rw.marked, rw.plain, rw.changed = r.marks.rewrite(e.tpl, safe, top, top && named[base])
-			done[t] = rw
+			marked, plain, changed := table.rewrite(parsed[t], safe, top, top && named[base])
+			if changed {
+				p = markPlan{copy: top && named[base], marked: marked, plain: plain}
+			}
+			done[t] = p
 		}
-		switch {
-		case !rw.changed:
-		case top && named[base]:
-			text := fmt.Sprintf("{{$dockershimLintName := set $.Template %q %q}}", "Name", e.key) + rw.marked
-			cp := &chart.File{Name: t.Name + markedSuffix, Data: []byte(text)}
-			c.Templates = append(slices.Clip(c.Templates), cp)
-			r.copies = append(r.copies, markedCopy{chart: c, file: cp})
-			r.byKey[e.key+markedSuffix] = t
-			r.values[e.key+markedSuffix] = r.values[e.key]
-			r.shadowed[e.key] = true
-			r.replace(t, rw.plain)
-		default:
-			r.replace(t, rw.marked)
-		}
+		plans[i] = p
 	}
+	return table.marks, plans
+}
+
+func isLibrary(c *chart.Chart) bool {
+	return strings.EqualFold(c.Metadata.Type, "library")
 }
 
 // replace sets a template's source, keeping the original for Helm's

@@ -330,6 +330,48 @@ func TestHelmPositions(t *testing.T) {
 	}
 }
 
+// TestHelmRenderAgain renders a chart a second time, from the markers the
+// first render planned, and once more after a template changed: every
+// node must be placed as a first render places it.
+func TestHelmRenderAgain(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "helpers")
+	copyTree(t, chartsDir+"/helpers", dir)
+	placements := func(c lint.Input) []string {
+		t.Helper()
+		objects, err := c.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, o := range objects {
+			walkFields(o.Node, lint.FieldPath{}, 0, func(n *yaml.Node, field lint.FieldPath) {
+				loc := o.Locate(n, field)
+				s := field.String() + " " + spanString(loc.Primary)
+				for _, r := range loc.Related {
+					s += " " + r.Position.String()
+				}
+				out = append(out, s)
+			})
+		}
+		return out
+	}
+	c := NewChart(dir, Options{})
+	first := placements(c)
+	if again := placements(c); !slices.Equal(again, first) {
+		t.Errorf("second render placed nodes elsewhere:\n%q\nwant\n%q", again, first)
+	}
+	// One more line before the helpers moves every helper position.
+	pod := filepath.Join(dir, "templates", "_pod.tpl")
+	data, err := os.ReadFile(pod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, pod, "{{/* moved */}}\n"+string(data))
+	if got, want := placements(c), placements(NewChart(dir, Options{})); !slices.Equal(got, want) {
+		t.Errorf("render after a change placed nodes as before it:\n%q\nwant\n%q", got, want)
+	}
+}
+
 // TestTemplateName renders .Template.Name and .Template.BasePath, in a
 // template that another one includes by name (so it renders as a marked
 // copy) and in a helper it calls, as Helm does.
@@ -753,13 +795,29 @@ func TestHelmCorpusMissingDependency(t *testing.T) {
 
 // BenchmarkRenderDatadog renders the corpus Datadog chart and locates every
 // node of every object, which is what linting it costs beyond the rules.
+// The chart is rendered again and again, as --all-ci-values renders it once
+// per CI file: the markers of the first render are reused.
 func BenchmarkRenderDatadog(b *testing.B) {
+	benchmarkRenderDatadog(b, false)
+}
+
+// BenchmarkRenderDatadogFirst is the first render of the chart, which plans
+// the markers: the cost of a plain run over the chart.
+func BenchmarkRenderDatadogFirst(b *testing.B) {
+	benchmarkRenderDatadog(b, true)
+}
+
+func benchmarkRenderDatadog(b *testing.B, first bool) {
 	dir := "../../../shared/corpus/assembled/datadog"
 	if _, err := os.Stat(dir); err != nil {
 		b.Skip("../shared/corpus is absent")
 	}
-	chart := NewChart(dir, Options{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}})
+	opts := Options{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}}
+	chart := NewChart(dir, opts)
 	for b.Loop() {
+		if first {
+			chart = NewChart(dir, opts)
+		}
 		objects, err := chart.Load()
 		if err != nil {
 			b.Fatal(err)

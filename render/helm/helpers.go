@@ -248,9 +248,11 @@ func (a *helperAnalysis) safeHelpers() map[string]bool {
 			}
 		}
 	}
+	// A helper nothing calls needs no markers: leaving it alone spares
+	// rewriting the files that hold only such helpers.
 	safe := map[string]bool{}
 	for name := range a.defined {
-		if !unsafe[name] {
+		if !unsafe[name] && len(a.sites[name]) > 0 {
 			safe[name] = true
 		}
 	}

@@ -65,7 +65,7 @@ func TestSafeHelpers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newHelperAnalysis()
 			for name, src := range map[string]string{"c/templates/t.yaml": tt.main, "c/templates/_h.tpl": helper + tt.helpers} {
-				pt, err := parseTemplate(name, name, src)
+				pt, err := parseTemplate(name, name, []byte(src))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -92,20 +92,22 @@ type markTable struct {
 type parsedTemplate struct {
 	name  string // the engine's name for the file
 	file  string // display path
+	data  []byte // the source, as src
 	src   string
 	trees map[string]*parse.Tree
 }
 
 // parseTemplate parses a template file as Helm's engine will; an error
 // means Helm will report the same one with its own message.
-func parseTemplate(name, file, src string) (*parsedTemplate, error) {
+func parseTemplate(name, file string, data []byte) (*parsedTemplate, error) {
+	src := string(data)
 	trees := map[string]*parse.Tree{}
 	t := parse.New(name)
 	t.Mode = parse.SkipFuncCheck
 	if _, err := t.Parse(src, "{{", "}}", trees); err != nil {
 		return nil, err
 	}
-	return &parsedTemplate{name: name, file: file, src: src, trees: trees}, nil
+	return &parsedTemplate{name: name, file: file, data: data, src: src, trees: trees}, nil
 }
 
 // rewrite marks the bodies of the helpers pt defines that safe allows and,
@@ -114,27 +116,30 @@ func parseTemplate(name, file, src string) (*parsedTemplate, error) {
 // (for a file other templates include by name). changed is false when no
 // marker was inserted.
 func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain, plain bool) (marked, unmarkedMain string, changed bool) {
-	m := &marker{table: mt, file: pt.file, src: pt.src}
 	// Define bodies are written in name order, so that the rewritten
 	// source is deterministic.
 	names := make([]string, 0, len(pt.trees))
 	for n := range pt.trees {
 		if n != pt.name {
 			names = append(names, n)
+			changed = changed || safe[n]
 		}
 	}
+	main := pt.trees[pt.name]
+	if !changed && (!markMain || main == nil) {
+		return "", "", false
+	}
 	slices.Sort(names)
+	m := &marker{table: mt, file: pt.file, src: pt.src, data: pt.data}
 	var defs strings.Builder
 	for _, n := range names {
 		if safe[n] {
 			m.list(pt.trees[n].Root, values{})
-			changed = true
 		}
 		fmt.Fprintf(&defs, "{{define %q}}%s{{end}}", n, pt.trees[n].Root.String())
 	}
-	main := pt.trees[pt.name]
 	var mainText string
-	if main != nil {
+	if main != nil && (plain || !markMain) {
 		mainText = main.Root.String()
 	}
 	if plain {
@@ -143,9 +148,8 @@ func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain,
 	if markMain && main != nil {
 		m.list(main.Root, values{})
 		mainText = main.Root.String()
-		changed = true
 	}
-	return mainText + defs.String(), unmarkedMain, changed
+	return mainText + defs.String(), unmarkedMain, true
 }
 
 // values is what dot refers to inside the values: a path when dot is
@@ -159,6 +163,7 @@ type marker struct {
 	table *markTable
 	file  string
 	src   string
+	data  []byte // src, for the line index, without a copy
 	lines *lint.Lines
 }
 
@@ -175,7 +180,7 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 		return
 	}
 	if m.lines == nil {
-		m.lines = lint.IndexLines([]byte(m.src))
+		m.lines = lint.IndexLines(m.data)
 	}
 	out := make([]parse.Node, 0, 2*len(l.Nodes))
 	for _, n := range l.Nodes {
