@@ -42,6 +42,7 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "toYaml blocks", chart: "toyaml"},
 		{name: "included helper", chart: "include"},
 		{name: "helpers, nested, in a library chart and a subchart", chart: "helpers"},
+		{name: "values read every way", chart: "valuerefs"},
 		{name: "subcharts with conditions", chart: "parent"},
 		{name: "chart defaults only, CI values unused", chart: "civalues"},
 		{name: "CR, NEL, LS and PS line endings", chart: "lineendings"},
@@ -210,6 +211,8 @@ func TestHelmPositions(t *testing.T) {
 			opts:        Options{ValuesFiles: []string{override}, Set: []string{"dockerSocket=/var/run/docker.sock"}},
 			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/socketpath/templates/daemonset.yaml:26:19",
+			// The action itself, saying the value has no line.
+			wantRelated: []string{"../../testdata/charts/socketpath/templates/daemonset.yaml:26:19"},
 		},
 		{
 			name: "literal text with its span", chart: "socketpath", object: "DaemonSet/socketpath-agent",
@@ -295,6 +298,48 @@ func TestHelmPositions(t *testing.T) {
 			wantPrimary: "../../testdata/charts/lineendings/templates/deployment.yaml:19:19-19:45",
 		},
 		{
+			name: "variable holding a values map", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			field:       volumePath(0),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:26:19",
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:2:11"},
+		},
+		{
+			name: "index of .Values", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			field:       volumePath(1),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:29:19",
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:4:14"},
+		},
+		{
+			name: "default taken, no values line", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			field:       volumePath(2),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:32:19",
+		},
+		{
+			name: "default not taken", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			opts:        Options{ValuesFiles: []string{chartsDir + "/overrides/valuerefs-values.yaml"}},
+			field:       volumePath(2),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:32:19",
+			wantRelated: []string{"../../testdata/charts/overrides/valuerefs-values.yaml:2:11"},
+		},
+		{
+			name: "field of dot inside with", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			field:       envValuePath(0, 0),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:21:22",
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:6:9"},
+		},
+		{
+			name: "field of a range element", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			field:       volumePath(4),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:36:19",
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:11:11"},
+		},
+		{
+			name: "global value set in the parent, read by a subchart", chart: "valuerefs", object: "Pod/sub",
+			field:       lint.KeyPath("spec", "volumes").Append(lint.Index(0), lint.Key("hostPath"), lint.Key("path")),
+			wantPrimary: "../../testdata/charts/valuerefs/charts/sub/templates/pod.yaml:12:15",
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:14:17"},
+		},
+		{
 			name: "subchart value set by the parent", chart: "parent", object: "DaemonSet/agent",
 			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/parent/charts/agent/templates/daemonset.yaml:23:19",
@@ -327,6 +372,23 @@ func TestHelmPositions(t *testing.T) {
 				t.Errorf("related = %q, want %q", related, tt.wantRelated)
 			}
 		})
+	}
+}
+
+// TestHelmSetValueHasNoLine: a value from --set has no line to relate, and
+// the related place says so.
+func TestHelmSetValueHasNoLine(t *testing.T) {
+	objects, err := NewChart(chartsDir+"/socketpath", Options{Set: []string{"dockerSocket=/var/run/docker.sock"}}).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj := findObject(objects, "DaemonSet/socketpath-agent")
+	if obj == nil {
+		t.Fatal("no DaemonSet/socketpath-agent")
+	}
+	loc := obj.Locate(lint.Lookup(obj.Node, volumePath(0)), volumePath(0))
+	if len(loc.Related) != 1 || !strings.Contains(loc.Related[0].Message, "--set") || !strings.Contains(loc.Related[0].Message, "no line") {
+		t.Errorf("related = %+v, want one saying the value came from --set and has no line", loc.Related)
 	}
 }
 

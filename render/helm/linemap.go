@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,33 +164,83 @@ type chartValues struct {
 }
 
 // related lists the values-file lines whose scalars the action mk pasted
-// into the rendered scalar n.
+// into the rendered scalar n. A value set on the command line has no line:
+// the action is related instead, saying so.
 func (cv *chartValues) related(mk mark, n *yaml.Node) []lint.Related {
 	var out []lint.Related
 	for _, ref := range mk.refs {
-		vn, file := cv.lookup(ref)
-		if vn != nil && vn.Kind == yaml.ScalarNode && valueFeeds(n.Value, vn.Value) {
-			out = append(out, lint.Related{
-				Position: lint.NodePosition(file, vn),
-				Message:  "value of ." + strings.Join(append([]string{"Values"}, ref...), "."),
-			})
+		name := "." + strings.Join(append([]string{"Values"}, ref...), ".")
+		if v, ok := cv.flagValue(ref); ok {
+			if valueFeeds(n.Value, fmt.Sprint(v)) {
+				out = append(out, lint.Related{
+					Position: lint.Position{File: mk.file, Line: mk.line, Column: mk.column},
+					Message:  "value of " + name + " set with --set, --set-string or --set-file, which has no line",
+				})
+			}
+			continue
+		}
+		for _, c := range cv.lookupAll(ref) {
+			if c.node.Kind == yaml.ScalarNode && valueFeeds(n.Value, c.node.Value) {
+				out = append(out, lint.Related{Position: lint.NodePosition(c.file, c.node), Message: "value of " + c.name})
+				break
+			}
 		}
 	}
 	return out
 }
 
-// lookup returns the node that set the value at path, and its file; nil
-// when the value was set on the command line or nowhere.
-func (cv *chartValues) lookup(path []string) (*yaml.Node, string) {
-	if cv.fromFlags(path) {
-		return nil, ""
-	}
+// valueNode is a values node, the file that holds it and its name
+// (.Values.mounts[1].path).
+type valueNode struct {
+	node *yaml.Node
+	file string
+	name string
+}
+
+// lookupAll returns the nodes that may have set the value at path, from
+// the file that wins by Helm's precedence: one node, or with a range's
+// "*" step, one per list item.
+func (cv *chartValues) lookupAll(path []string) []valueNode {
 	for _, s := range cv.sources {
-		if n := walkValues(s.root, append(slices.Clone(s.prefix), path...)); n != nil && !isNull(n) {
-			return n, s.file
+		var found []valueNode
+		prefix := scoped(s.prefix, path)
+		walkAll(lint.Path(s.root, prefix...), path, ".Values", func(n *yaml.Node, name string) {
+			if !isNull(n) {
+				found = append(found, valueNode{node: n, file: s.file, name: name})
+			}
+		})
+		if len(found) > 0 {
+			return found
 		}
 	}
-	return nil, ""
+	return nil
+}
+
+// scoped is the prefix under which a file holds path: none for global
+// values, which Helm copies from the top of each file down to every
+// subchart.
+func scoped(prefix, path []string) []string {
+	if len(path) > 0 && path[0] == "global" {
+		return nil
+	}
+	return prefix
+}
+
+// walkAll follows the keys of a .Values reference from n, "*" standing
+// for each item of a list, and calls fn with each node found and its name.
+func walkAll(n *yaml.Node, keys []string, name string, fn func(*yaml.Node, string)) {
+	n = lint.Resolve(n)
+	switch {
+	case n == nil:
+	case len(keys) == 0:
+		fn(n, name)
+	case keys[0] != anyItem:
+		walkAll(lint.Path(n, keys[0]), keys[1:], name+"."+keys[0], fn)
+	case n.Kind == yaml.SequenceNode:
+		for i, item := range n.Content {
+			walkAll(item, keys[1:], name+"["+strconv.Itoa(i)+"]", fn)
+		}
+	}
 }
 
 // block finds, for n found at field inside the output of toYaml of the
@@ -218,17 +269,23 @@ func (cv *chartValues) block(ref []string, field lint.FieldPath, n *yaml.Node) (
 }
 
 func (cv *chartValues) fromFlags(path []string) bool {
+	_, ok := cv.flagValue(path)
+	return ok
+}
+
+// flagValue is the value --set and its kin gave path, if they did.
+func (cv *chartValues) flagValue(path []string) (any, bool) {
 	var cur any = cv.set
-	for _, k := range append(slices.Clone(cv.setPrefix), path...) {
+	for _, k := range append(slices.Clone(scoped(cv.setPrefix, path)), path...) {
 		m, ok := cur.(map[string]any)
 		if !ok {
-			return false
+			return nil, false
 		}
 		if cur, ok = m[k]; !ok {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	return cur, true
 }
 
 func sameShape(v, n *yaml.Node) bool {

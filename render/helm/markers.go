@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,11 +154,18 @@ func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain,
 }
 
 // values is what dot refers to inside the values: a path when dot is
-// .Values or a subtree of it (inside `with .Values.x`), unknown otherwise.
+// .Values or a subtree of it (inside `with .Values.x`), unknown otherwise;
+// and the variables that hold a values path ($rt := .Values.runtime). A
+// path step "*" is any item of a list: inside `range .Values.list`, the
+// output does not tell which.
 type values struct {
 	path  []string
 	known bool
+	vars  map[string][]string
 }
+
+// anyItem is the path step of a range's element.
+const anyItem = "*"
 
 type marker struct {
 	table *markTable
@@ -183,11 +191,30 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 		m.lines = lint.IndexLines(m.data)
 	}
 	out := make([]parse.Node, 0, 2*len(l.Nodes))
+	// A variable declared here is seen by what follows in this list
+	// only: the map is copied before the first declaration.
+	ownVars := false
+	declare := func(name string, path []string) {
+		if !ownVars {
+			dot.vars, ownVars = maps.Clone(dot.vars), true
+			if dot.vars == nil {
+				dot.vars = map[string][]string{}
+			}
+		}
+		if path == nil {
+			delete(dot.vars, name)
+			return
+		}
+		dot.vars[name] = path
+	}
 	for _, n := range l.Nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
 			out = append(out, m.text(n)...)
 		case *parse.ActionNode:
+			if len(n.Pipe.Decl) == 1 {
+				declare(n.Pipe.Decl[0].Ident[0], singleRef(n.Pipe, dot))
+			}
 			line, col := m.actionPosition(int(n.Pos))
 			refs, toYAML := pipeRefs(n.Pipe, dot)
 			mk := mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML}
@@ -205,17 +232,33 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 			m.list(n.ElseList, dot)
 			out = append(out, n)
 		case *parse.WithNode:
-			inner := values{}
-			if refs, _ := pipeRefs(n.Pipe, dot); len(refs) == 1 && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1 {
-				inner = values{path: refs[0], known: true}
+			inner := values{vars: dot.vars}
+			if ref := singleRef(n.Pipe, dot); ref != nil {
+				inner.path, inner.known = ref, true
 			}
 			m.list(n.List, inner)
 			m.list(n.ElseList, dot)
 			out = append(out, n)
 		case *parse.RangeNode:
-			// Inside a range, dot is an element whose index the
-			// output does not tell, so values under it stay unknown.
-			m.list(n.List, values{})
+			// Dot, and the last variable declared, is an element:
+			// any item of the list, as the output does not tell
+			// which.
+			inner := values{vars: maps.Clone(dot.vars)}
+			if ref := singleRef(n.Pipe, dot); ref != nil {
+				inner.path, inner.known = append(ref, anyItem), true
+			}
+			if d := n.Pipe.Decl; len(d) > 0 {
+				if inner.vars == nil {
+					inner.vars = map[string][]string{}
+				}
+				for _, v := range d {
+					delete(inner.vars, v.Ident[0])
+				}
+				if inner.known {
+					inner.vars[d[len(d)-1].Ident[0]] = inner.path
+				}
+			}
+			m.list(n.List, inner)
 			m.list(n.ElseList, dot)
 			out = append(out, n)
 		default:
@@ -255,6 +298,22 @@ func (m *marker) actionPosition(off int) (line, col int) {
 	return m.lines.Position(off)
 }
 
+// singleRef is the values path a pipeline is, when it is one reference
+// (.Values.a, $rt.b, index .Values "a"), possibly with a default.
+func singleRef(p *parse.PipeNode, dot values) []string {
+	refs, _ := pipeRefs(p, dot)
+	if len(refs) != 1 || len(p.Cmds) == 0 || len(p.Cmds) > 2 {
+		return nil
+	}
+	if len(p.Cmds) == 2 && !isIdent(p.Cmds[1].Args[0], "default") {
+		return nil
+	}
+	if first := p.Cmds[0].Args; len(first) != 1 && !isIdent(first[0], "index") && !isIdent(first[0], "default") {
+		return nil
+	}
+	return refs[0]
+}
+
 // pipeRefs lists the .Values paths a pipeline reads, and whether it
 // serialises exactly one of them with toYaml.
 func pipeRefs(p *parse.PipeNode, dot values) (refs [][]string, toYAML bool) {
@@ -262,6 +321,10 @@ func pipeRefs(p *parse.PipeNode, dot values) (refs [][]string, toYAML bool) {
 		return nil, false
 	}
 	for _, c := range p.Cmds {
+		if ref, ok := indexRef(c, dot); ok {
+			refs = append(refs, ref)
+			continue
+		}
 		for _, arg := range c.Args {
 			switch a := arg.(type) {
 			case *parse.IdentifierNode:
@@ -289,12 +352,15 @@ func valuesRef(arg parse.Node, dot values) ([]string, bool) {
 		if dot.known {
 			return append(slices.Clone(dot.path), a.Ident...), true
 		}
-		if len(a.Ident) > 1 && a.Ident[0] == "Values" {
+		if a.Ident[0] == "Values" {
 			return slices.Clone(a.Ident[1:]), true
 		}
 	case *parse.VariableNode:
-		if len(a.Ident) > 2 && a.Ident[0] == "$" && a.Ident[1] == "Values" {
+		if len(a.Ident) > 1 && a.Ident[0] == "$" && a.Ident[1] == "Values" {
 			return slices.Clone(a.Ident[2:]), true
+		}
+		if base, ok := dot.vars[a.Ident[0]]; ok {
+			return append(slices.Clone(base), a.Ident[1:]...), true
 		}
 	case *parse.DotNode:
 		if dot.known {
@@ -302,6 +368,29 @@ func valuesRef(arg parse.Node, dot values) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// indexRef reads `index <values> "a" "b"` as the path it looks up; a key
+// that is not a literal ends the path there.
+func indexRef(c *parse.CommandNode, dot values) ([]string, bool) {
+	if len(c.Args) < 3 || !isIdent(c.Args[0], "index") {
+		return nil, false
+	}
+	base, ok := valuesRef(c.Args[1], dot)
+	if !ok {
+		return nil, false
+	}
+	for _, k := range c.Args[2:] {
+		switch k := k.(type) {
+		case *parse.StringNode:
+			base = append(base, k.Text)
+		case *parse.NumberNode:
+			base = append(base, k.Text)
+		default:
+			return base, true
+		}
+	}
+	return base, true
 }
 
 // placed is a marker found in rendered output: the mark, and where its
