@@ -251,6 +251,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		for _, obj := range objs {
 			obj.Locator = loc
 			obj.Source = variant
+			loc.roots = append(loc.roots, obj.Node)
 		}
 		objects = append(objects, objs...)
 	}

@@ -43,6 +43,7 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "included helper", chart: "include"},
 		{name: "helpers, nested, in a library chart and a subchart", chart: "helpers"},
 		{name: "values read every way", chart: "valuerefs"},
+		{name: "toYaml items after literal items", chart: "toyamlitems"},
 		{name: "subcharts with conditions", chart: "parent"},
 		{name: "chart defaults only, CI values unused", chart: "civalues"},
 		{name: "CR, NEL, LS and PS line endings", chart: "lineendings"},
@@ -296,6 +297,18 @@ func TestHelmPositions(t *testing.T) {
 			name: "literal text after a NEL", chart: "lineendings", object: "Deployment/lineendings-nel",
 			field:       volumePath(1),
 			wantPrimary: "../../testdata/charts/lineendings/templates/deployment.yaml:19:19-19:45",
+		},
+		{
+			name: "toYaml item after literal items, by content", chart: "toyamlitems", object: "DaemonSet/toyamlitems",
+			field:       volumePath(3),
+			wantPrimary: "../../testdata/charts/toyamlitems/values.yaml:9:13-9:33",
+			wantRelated: []string{"../../testdata/charts/toyamlitems/templates/daemonset.yaml:22:9"},
+		},
+		{
+			name: "toYaml item with the same path as another", chart: "toyamlitems", object: "DaemonSet/toyamlitems",
+			field:       volumePath(4),
+			wantPrimary: "../../testdata/charts/toyamlitems/values.yaml:13:13-13:33",
+			wantRelated: []string{"../../testdata/charts/toyamlitems/templates/daemonset.yaml:22:9"},
 		},
 		{
 			name: "variable holding a values map", chart: "valuerefs", object: "DaemonSet/valuerefs",

@@ -17,6 +17,18 @@ type helmLocator struct {
 	marks  *markTable
 	placed []placed
 	values *chartValues
+	// roots are the objects decoded from the output.
+	roots []*yaml.Node
+}
+
+// root is the object of the output that holds n at field.
+func (l *helmLocator) root(n *yaml.Node, field lint.FieldPath) *yaml.Node {
+	for _, r := range l.roots {
+		if lint.Lookup(r, field) == n {
+			return r
+		}
+	}
+	return nil
 }
 
 // Locate finds the last marker at or before n in the rendered output. After
@@ -80,7 +92,7 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 		return loc
 	}
 	if mk.toYAML {
-		if vn, file := l.values.block(mk.refs[0], field, n); vn != nil {
+		if vn, file := l.values.block(mk.refs[0], field, n, l.root(n, field)); vn != nil {
 			return lint.Location{
 				Primary: lint.NodePosition(file, vn),
 				Related: []lint.Related{{Position: action, Message: "rendered into the manifest here"}},
@@ -248,24 +260,94 @@ func walkAll(n *yaml.Node, keys []string, name string, fn func(*yaml.Node, strin
 // mirrors its values subtree, so a suffix of field is n's path in that
 // subtree; the longest suffix whose node matches n wins. A field inside a
 // document embedded in a string is looked for as the string: the values
-// hold the string, not the document.
-func (cv *chartValues) block(ref []string, field lint.FieldPath, n *yaml.Node) (*yaml.Node, string) {
+// hold the string, not the document. root is the rendered object holding
+// n, nil when unknown.
+func (cv *chartValues) block(ref []string, field lint.FieldPath, n, root *yaml.Node) (*yaml.Node, string) {
 	if cv.fromFlags(ref) {
 		return nil, ""
 	}
-	field, _, _, _ = field.Embedded()
-	for k := range field.Len() + 1 {
+	outer, _, _, embedded := field.Embedded()
+	if embedded {
+		root = nil
+	}
+	for k := range outer.Len() + 1 {
 		for _, s := range cv.sources {
 			base := walkValues(s.root, append(slices.Clone(s.prefix), ref...))
 			if base == nil {
 				continue
 			}
-			if vn := lint.Lookup(base, field.Slice(k, field.Len())); vn != nil && sameShape(vn, n) {
+			if vn := matchBlock(base, root, outer, k); vn != nil && sameShape(vn, n) {
 				return vn, s.file
 			}
 		}
 	}
 	return nil, ""
+}
+
+// matchBlock follows field from step k on inside the values subtree base.
+// A list item is found by content, not by index: the values item equal to
+// the rendered item at that step (the second of two equal ones for the
+// second rendered), so that items toYaml pastes after literal items of the
+// same list are told apart. Without root, the index is taken as it is.
+func matchBlock(base, root *yaml.Node, field lint.FieldPath, k int) *yaml.Node {
+	v := lint.Resolve(base)
+	for i := k; i < field.Len() && v != nil; i++ {
+		idx, isIndex := field.At(i).Index()
+		if !isIndex || root == nil {
+			v = lint.Lookup(v, field.Slice(i, i+1))
+			continue
+		}
+		parent := lint.Lookup(root, field.Slice(0, i))
+		if v.Kind != yaml.SequenceNode || parent == nil || parent.Kind != yaml.SequenceNode || idx >= len(parent.Content) {
+			return nil
+		}
+		rendered := parent.Content[idx]
+		nth := 0
+		for _, sib := range parent.Content[:idx] {
+			if sameContent(sib, rendered) {
+				nth++
+			}
+		}
+		items := v.Content
+		v = nil
+		for _, item := range items {
+			if !sameContent(item, rendered) {
+				continue
+			}
+			if nth == 0 {
+				v = lint.Resolve(item)
+				break
+			}
+			nth--
+		}
+	}
+	return v
+}
+
+// sameContent says whether two trees hold the same values, whatever
+// their positions, styles, tags and key order (toYaml sorts keys).
+func sameContent(a, b *yaml.Node) bool {
+	a, b = lint.Resolve(a), lint.Resolve(b)
+	if a == nil || b == nil || a.Kind != b.Kind || len(a.Content) != len(b.Content) {
+		return a == b
+	}
+	switch a.Kind {
+	case yaml.ScalarNode:
+		return a.Value == b.Value
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(a.Content); i += 2 {
+			if !sameContent(a.Content[i+1], lint.Get(b, a.Content[i].Value)) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range a.Content {
+		if !sameContent(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (cv *chartValues) fromFlags(path []string) bool {

@@ -245,7 +245,7 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 			// which.
 			inner := values{vars: maps.Clone(dot.vars)}
 			if ref := singleRef(n.Pipe, dot); ref != nil {
-				inner.path, inner.known = append(ref, anyItem), true
+				inner.path, inner.known = append(slices.Clone(ref), anyItem), true
 			}
 			if d := n.Pipe.Decl; len(d) > 0 {
 				if inner.vars == nil {
