@@ -26,7 +26,9 @@ const maxRanges = 2
 // FuzzHelmLineMap renders a one-template chart from an arbitrary template
 // and values file. Whenever Helm renders the template, the markers must not
 // change the output, and every position handed out for the rendered objects
-// must lie in the template or the values file, inside its lines.
+// must lie in the template or the values file, inside its lines. A plain
+// scalar placed with its span in the template, which the locator does only
+// for literal template text, must be the text at that span.
 func FuzzHelmLineMap(f *testing.F) {
 	for _, seed := range []struct{ template, values string }{
 		{
@@ -92,14 +94,23 @@ func FuzzHelmLineMap(f *testing.F) {
 		}
 
 		objects, _ := NewChart(dir, Options{}).Load()
+		templateFile := c.Path + "/templates/t.yaml"
+		templateLines := lint.IndexLines([]byte(template))
 		lines := map[string]int{
-			c.Path + "/templates/t.yaml": lint.IndexLines([]byte(template)).Count(),
-			c.Path + "/values.yaml":      lint.IndexLines([]byte(values)).Count(),
+			templateFile:            templateLines.Count(),
+			c.Path + "/values.yaml": lint.IndexLines([]byte(values)).Count(),
 		}
 		for _, obj := range objects {
 			walkFields(obj.Node, lint.FieldPath{}, 0, func(n *yaml.Node, field lint.FieldPath) {
 				loc := obj.Locate(n, field)
 				checkPosition(t, loc.Primary, lines)
+				if p := loc.Primary; p.File == templateFile && p.EndLine == p.Line && p.Line > 0 &&
+					n.Kind == yaml.ScalarNode && n.Style == 0 && !strings.Contains(n.Value, "\n") {
+					text := []rune(string(templateLines.Text(p.Line)))
+					if p.Column < 1 || p.EndColumn-1 > len(text) || p.EndColumn < p.Column || string(text[p.Column-1:p.EndColumn-1]) != n.Value {
+						t.Fatalf("%s: %s holds %q, not the scalar %q", field, spanString(p), string(text), n.Value)
+					}
+				}
 				for _, rel := range loc.Related {
 					checkPosition(t, rel.Position, lines)
 				}
