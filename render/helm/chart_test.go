@@ -676,6 +676,15 @@ func corpusCharts(t testing.TB) []corpusChart {
 		{name: "falco", dir: falco},
 		{name: "signalfx", dir: corpus + "/signalfx-agent/deployments/k8s/helm/signalfx-agent", opts: Options{Set: []string{"clusterName=x", "signalFxAccessToken=x"}}},
 		{name: "aqua-enforcer", dir: corpus + "/aqua-helm/enforcer", opts: Options{Set: []string{"enforcerToken=x"}}},
+		// Bitnami's charts keep nearly everything in helpers of
+		// their common library chart, many read by functions.
+		{name: "nginx", dir: corpus + "/assembled/nginx"},
+		// A password is set: otherwise the chart makes one up.
+		{name: "redis", dir: corpus + "/assembled/redis", opts: Options{Set: []string{"auth.password=x"}}},
+		{name: "aqua-kube-enforcer", dir: corpus + "/aqua-helm/kube-enforcer", opts: Options{Set: []string{
+			"webhooks.caBundle=x", "aquaSecret.kubeEnforcerToken=x", "certsSecret.serverCertificate=x", "certsSecret.serverKey=x",
+			"imageCredentials.registry=x", "imageCredentials.username=x", "imageCredentials.password=x",
+		}}},
 	}
 }
 
