@@ -347,10 +347,18 @@ func TestHelmPositions(t *testing.T) {
 			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:11:11"},
 		},
 		{
+			// Same path as the item before: its own line, counted
+			// by the passes through the range.
+			name: "field of the next range element, equal to the one before", chart: "valuerefs", object: "DaemonSet/valuerefs",
+			field:       volumePath(5),
+			wantPrimary: "../../testdata/charts/valuerefs/templates/daemonset.yaml:36:19",
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:14:11"},
+		},
+		{
 			name: "global value set in the parent, read by a subchart", chart: "valuerefs", object: "Pod/sub",
 			field:       lint.KeyPath("spec", "volumes").Append(lint.Index(0), lint.Key("hostPath"), lint.Key("path")),
 			wantPrimary: "../../testdata/charts/valuerefs/charts/sub/templates/pod.yaml:12:15",
-			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:14:17"},
+			wantRelated: []string{"../../testdata/charts/valuerefs/values.yaml:17:17"},
 		},
 		{
 			name: "subchart value set by the parent", chart: "parent", object: "DaemonSet/agent",

@@ -81,7 +81,7 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 				if q.line != p.line || (end > 0 && q.column >= end) {
 					break
 				}
-				loc.Related = append(loc.Related, l.values.related(l.marks.marks[q.mark], n)...)
+				loc.Related = append(loc.Related, l.values.related(l.marks.marks[q.mark], q.item, n)...)
 			}
 		}
 		return loc
@@ -102,7 +102,7 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 	if n.Kind != yaml.ScalarNode {
 		return loc
 	}
-	loc.Related = l.values.related(mk, n)
+	loc.Related = l.values.related(mk, p.item, n)
 	return loc
 }
 
@@ -177,10 +177,18 @@ type chartValues struct {
 
 // related lists the values-file lines whose scalars the action mk pasted
 // into the rendered scalar n. A value set on the command line has no line:
-// the action is related instead, saying so.
-func (cv *chartValues) related(mk mark, n *yaml.Node) []lint.Related {
+// the action is related instead, saying so. item is the list item the
+// innermost range holding the action was on, -1 when unknown.
+func (cv *chartValues) related(mk mark, item int, n *yaml.Node) []lint.Related {
 	var out []lint.Related
 	for _, ref := range mk.refs {
+		for i := len(ref) - 1; i >= 0 && item >= 0; i-- {
+			if ref[i] == anyItem {
+				ref = slices.Clone(ref)
+				ref[i] = strconv.Itoa(item)
+				break
+			}
+		}
 		name := "." + strings.Join(append([]string{"Values"}, ref...), ".")
 		if v, ok := cv.flagValue(ref); ok {
 			if valueFeeds(n.Value, fmt.Sprint(v)) {
@@ -246,6 +254,11 @@ func walkAll(n *yaml.Node, keys []string, name string, fn func(*yaml.Node, strin
 	case n == nil:
 	case len(keys) == 0:
 		fn(n, name)
+	case n.Kind == yaml.SequenceNode && keys[0] != anyItem:
+		// A range's item, found by counting its passes.
+		if i, err := strconv.Atoi(keys[0]); err == nil && i >= 0 && i < len(n.Content) {
+			walkAll(n.Content[i], keys[1:], name+"["+keys[0]+"]", fn)
+		}
 	case keys[0] != anyItem:
 		walkAll(lint.Path(n, keys[0]), keys[1:], name+"."+keys[0], fn)
 	case n.Kind == yaml.SequenceNode:

@@ -55,6 +55,11 @@ const (
 	markCall
 	// markReturn ends the output of the markCall before it.
 	markReturn
+	// markRange is written before a range over a values list, and
+	// markItem at the start of each pass through its body: counting them
+	// tells which item of the list an output came from.
+	markRange
+	markItem
 )
 
 // mark is one marker's template position and, for an action, the values
@@ -72,6 +77,10 @@ type mark struct {
 	toYAML bool
 	// callee is the helper a markCall names, "" when it is computed.
 	callee string
+	// item is 1 + the index of the markItem of the innermost range over
+	// a values list holding this mark, 0 outside one; for a markRange,
+	// its markItem's.
+	item int
 }
 
 // markToken follows the NUL of every marker; see above.
@@ -168,6 +177,8 @@ type values struct {
 const anyItem = "*"
 
 type marker struct {
+	// item is the mark.item of the marks added now.
+	item  int
 	table *markTable
 	file  string
 	src   string
@@ -177,6 +188,9 @@ type marker struct {
 
 func (m *marker) add(mk mark) *parse.TextNode {
 	mk.file = m.file
+	if mk.kind != markRange {
+		mk.item = m.item
+	}
 	m.table.marks = append(m.table.marks, mk)
 	text := string(markStart) + markToken + strconv.Itoa(len(m.table.marks)-1) + string(markEnd)
 	return &parse.TextNode{NodeType: parse.NodeText, Text: []byte(text)}
@@ -258,7 +272,17 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 					inner.vars[d[len(d)-1].Ident[0]] = inner.path
 				}
 			}
-			m.list(n.List, inner)
+			if inner.known && n.List != nil {
+				outer := m.item
+				pass := m.add(mark{kind: markItem})
+				m.item = len(m.table.marks)
+				out = append(out, m.add(mark{kind: markRange, item: m.item}))
+				m.list(n.List, inner)
+				n.List.Nodes = append([]parse.Node{pass}, n.List.Nodes...)
+				m.item = outer
+			} else {
+				m.list(n.List, inner)
+			}
 			m.list(n.ElseList, dot)
 			out = append(out, n)
 		default:
@@ -402,6 +426,9 @@ type placed struct {
 	line   int
 	column int
 	parent int
+	// item is the index of the values list item the innermost range
+	// holding the mark was on, -1 outside one.
+	item int
 }
 
 // readMarker reads the marker at the start of s: its index into a table of
@@ -430,6 +457,8 @@ func stripMarkers(out string, mt *markTable) ([]byte, []placed) {
 	var found []placed
 	var offsets []int
 	var calls []int
+	// passes counts the passes through each range body, by markItem.
+	passes := map[int]int{}
 	for {
 		i := strings.IndexByte(out, markStart)
 		if i < 0 {
@@ -439,20 +468,31 @@ func stripMarkers(out string, mt *markTable) ([]byte, []placed) {
 		text, out = append(text, out[:i]...), out[i:]
 		if idx, size, ok := readMarker(out, len(mt.marks)); ok {
 			out = out[size:]
-			kind := mt.marks[idx].kind
-			if kind == markReturn {
+			mk := &mt.marks[idx]
+			switch mk.kind {
+			case markReturn:
 				if len(calls) > 0 {
 					calls = calls[:len(calls)-1]
 				}
+				continue
+			case markRange:
+				passes[mk.item-1] = 0
+				continue
+			case markItem:
+				passes[idx]++
 				continue
 			}
 			parent := -1
 			if len(calls) > 0 {
 				parent = calls[len(calls)-1]
 			}
-			found = append(found, placed{mark: idx, parent: parent})
+			item := -1
+			if mk.item > 0 {
+				item = passes[mk.item-1] - 1
+			}
+			found = append(found, placed{mark: idx, parent: parent, item: item})
 			offsets = append(offsets, len(text))
-			if kind == markCall {
+			if mk.kind == markCall {
 				calls = append(calls, len(found)-1)
 			}
 			continue
