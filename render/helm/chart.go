@@ -737,7 +737,7 @@ func (in *markInputs) addText(s string) {
 
 func (in *markInputs) same(other *markInputs) bool {
 	return slices.Equal(in.texts, other.texts) && slices.EqualFunc(in.templates, other.templates, func(a, b templateRef) bool {
-		return a.key == b.key && bytes.Equal(a.data, b.data)
+		return a.key == b.key && isLibrary(a.chart) == isLibrary(b.chart) && bytes.Equal(a.data, b.data)
 	})
 }
 
