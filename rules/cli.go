@@ -115,12 +115,24 @@ func commandLines(c Container) [][]argWord {
 		}
 		lines = append(lines, argv)
 	}
+	// A script field is run as if passed to sh -c; its words all stand
+	// for the script's value, where a finding belongs.
+	for _, s := range c.scripts {
+		lines = append(lines, []argWord{{value: "sh", node: s.node, field: s.field}, {value: "-c", node: s.node, field: s.field}, s})
+	}
 	return lines
 }
 
 func detectDockerCLI(p *lint.Pass) []evidence {
-	w := workloadOf(p)
-	if w == nil || w.runsDockerDaemon() {
+	var out []evidence
+	for _, w := range workloadsOf(p) {
+		out = append(out, podDockerCLI(w)...)
+	}
+	return out
+}
+
+func podDockerCLI(w *Workload) []evidence {
+	if w.runsDockerDaemon() {
 		return nil
 	}
 	var out []evidence

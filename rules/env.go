@@ -70,10 +70,14 @@ func dockerEndpoint(value string) (endpoint, bool) {
 }
 
 func detectDockerHostEnv(p *lint.Pass) []evidence {
-	w := workloadOf(p)
-	if w == nil {
-		return nil
+	var out []evidence
+	for _, w := range workloadsOf(p) {
+		out = append(out, podDockerHostEnv(w)...)
 	}
+	return out
+}
+
+func podDockerHostEnv(w *Workload) []evidence {
 	dind := w.runsDockerDaemon()
 	var out []evidence
 	for _, c := range w.Containers() {
