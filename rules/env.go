@@ -69,6 +69,11 @@ func dockerEndpoint(value string) (endpoint, bool) {
 	return endpoint{}, false
 }
 
+func namesEndpoint(s string) bool {
+	_, ok := dockerEndpoint(s)
+	return ok
+}
+
 func detectDockerHostEnv(p *lint.Pass) []evidence {
 	var out []evidence
 	for _, w := range workloadsOf(p) {
@@ -93,6 +98,10 @@ func podDockerHostEnv(w *Workload) []evidence {
 			isHost := name == "DOCKER_HOST"
 			who := "container " + quote(c.Name) + " sets " + name
 			ep, found := dockerEndpoint(value)
+			if found && onlyInProse(value, namesEndpoint) {
+				// Help text that mentions an endpoint sets none.
+				found = false
+			}
 			switch {
 			case found:
 			case isHost && value == "" && lint.Get(env, "valueFrom") != nil:
