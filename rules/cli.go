@@ -77,21 +77,45 @@ func dockerCalls(words []string, depth int) []string {
 	if start >= len(words) {
 		return nil
 	}
-	if path.Base(words[start]) == "docker" {
+	switch path.Base(words[start]) {
+	case "docker":
 		if sub := dockerSubcommand(words[start+1:]); slices.Contains(daemonSubcommands, sub) {
 			return []string{"docker " + sub}
 		}
 		return nil
+	case "docker-compose":
+		if sub := dockerSubcommand(words[start+1:]); sub != "" && !slices.Contains(composeLocalSubcommands, sub) {
+			return []string{"docker-compose " + sub}
+		}
+		return nil
 	}
-	i := shellScriptIndex(words)
-	if i < 0 || depth >= maxShellDepth {
+	script := ""
+	switch i := shellScriptIndex(words); {
+	case i >= 0:
+		script = words[i]
+	case words[start] == "eval":
+		// eval joins its arguments into a script and runs it.
+		script = strings.Join(words[start+1:], " ")
+	}
+	if script == "" || depth >= maxShellDepth {
 		return nil
 	}
 	var calls []string
-	for _, cmd := range shellCommands(words[i]) {
+	for _, cmd := range shellCommands(script) {
 		calls = append(calls, dockerCalls(cmd, depth+1)...)
 	}
 	return calls
+}
+
+// composeLocalSubcommands are the docker-compose commands that only read
+// the compose file or print the client's version.
+var composeLocalSubcommands = []string{"config", "convert", "version", "help"}
+
+// isDockerClient reports whether a command word runs the Docker CLI or
+// docker-compose, which call Docker Engine.
+func isDockerClient(word string) bool {
+	name := path.Base(word)
+	return name == "docker" || name == "docker-compose"
 }
 
 // execHooks are the other places a container runs commands: its probes
@@ -145,7 +169,7 @@ func podDockerCLI(w *Workload) []evidence {
 			for i, a := range argv {
 				words[i] = a.value
 			}
-			if start := commandStart(words); start < len(words) && path.Base(words[start]) == "docker" {
+			if start := commandStart(words); start < len(words) && isDockerClient(words[start]) {
 				if calls := dockerCalls(words, 0); len(calls) > 0 {
 					out = append(out, cliEvidence(c, argv[start], calls))
 				}
