@@ -38,6 +38,7 @@ var coreDetectors = []detector{
 var all = sync.OnceValue(func() []*lint.Rule {
 	return slices.Concat(
 		Core(),
+		[]*lint.Rule{policyDockerHostPathRule},
 		vendorRules(),
 		lint.SuppressionRules(),
 	)
