@@ -66,16 +66,20 @@ func configMapReaders(objects []*lint.Object, cm *lint.Object, key string) []con
 					if ref == nil || lint.Scalar(lint.Get(ref, "key")) != key || configMapNamed([]*lint.Object{cm}, o, lint.Scalar(lint.Get(ref, "name"))) == nil {
 						continue
 					}
-					out = append(out, configMapReader{w: w, c: c, name: lint.Scalar(lint.Get(env, "name")),
-						node: lint.Get(env, "name"), field: c.Path.Key("env").Index(j).Key("name")})
+					out = append(out, configMapReader{
+						w: w, c: c, name: lint.Scalar(lint.Get(env, "name")),
+						node: lint.Get(env, "name"), field: c.Path.Key("env").Index(j).Key("name"),
+					})
 				}
 				for j, from := range lint.Items(lint.Get(c.Node, "envFrom")) {
 					ref := lint.Get(from, "configMapRef")
 					if ref == nil || configMapNamed([]*lint.Object{cm}, o, lint.Scalar(lint.Get(ref, "name"))) == nil {
 						continue
 					}
-					out = append(out, configMapReader{w: w, c: c, name: lint.Scalar(lint.Get(from, "prefix")) + key,
-						node: lint.Get(ref, "name"), field: c.Path.Key("envFrom").Index(j).Key("configMapRef").Key("name"), envFrom: true})
+					out = append(out, configMapReader{
+						w: w, c: c, name: lint.Scalar(lint.Get(from, "prefix")) + key,
+						node: lint.Get(ref, "name"), field: c.Path.Key("envFrom").Index(j).Key("configMapRef").Key("name"), envFrom: true,
+					})
 				}
 			}
 		}
@@ -123,8 +127,10 @@ func configMapDockerHostEnv(p *lint.Pass) []evidence {
 			e.related[i].Object = r.w.Object
 		}
 		for _, r := range readers {
-			e.related = append(e.related, lint.RelatedNode{Node: r.node, Field: r.field, Object: r.w.Object,
-				Message: "read as " + r.name + " by container " + quote(r.c.Name) + " (" + r.w.Object.Kind + " " + r.w.Object.Name + ")"})
+			e.related = append(e.related, lint.RelatedNode{
+				Node: r.node, Field: r.field, Object: r.w.Object,
+				Message: "read as " + r.name + " by container " + quote(r.c.Name) + " (" + r.w.Object.Kind + " " + r.w.Object.Name + ")",
+			})
 		}
 		out = append(out, e)
 	}

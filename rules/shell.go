@@ -223,8 +223,7 @@ func shellScriptIndex(words []string) int {
 	if start >= len(words) {
 		return -1
 	}
-	switch path.Base(words[start]) {
-	case "su":
+	if path.Base(words[start]) == "su" {
 		// su takes its user and options in any order: `su - app -c SCRIPT`.
 		for i := start + 1; i+1 < len(words); i++ {
 			if words[i] == "-c" || words[i] == "--command" {
