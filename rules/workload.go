@@ -144,8 +144,12 @@ func (w *Workload) Containers() []Container {
 			Image: lint.Get(m.node, "image"),
 		}
 		if c.Name == "" {
-			// An Argo template's container is named after the template.
+			// An Argo template's container is named after the template;
+			// a Spark driver or a Tekton stepTemplate by its field.
 			c.Name = lint.Scalar(lint.Get(w.Spec, "name"))
+		}
+		if n := m.field.Len(); c.Name == "" && n > 0 {
+			c.Name, _ = m.field.At(n - 1).Key()
 		}
 		for _, key := range w.shape.Scripts {
 			if n := lint.Get(m.node, key); n != nil && n.Kind == yaml.ScalarNode && isShellScript(m.node, n.Value) {
