@@ -185,33 +185,48 @@ const maxPodSearchDepth = 12
 // genericPodSpecs finds, under the object's spec, every mapping whose
 // containers list holds an item with a name and an image: the shape every
 // pod spec has, whatever custom resource embeds it. It does not look
-// inside a pod spec it found.
+// inside a pod spec it found. Most objects it searches (Services, custom
+// resources without pods) hold none, so the walk keeps its path as steps
+// on a stack and builds a FieldPath only for a find. Aliases are followed
+// only to maxPodSearchDepth, which also ends an alias inside its anchor;
+// the decoder has bounded what aliases expand to.
 func genericPodSpecs(obj *lint.Object) []shapeMatch {
 	var out []shapeMatch
-	seen := map[*yaml.Node]bool{}
-	var walk func(n *yaml.Node, field lint.FieldPath, depth int)
-	walk = func(n *yaml.Node, field lint.FieldPath, depth int) {
+	steps := []lint.Step{lint.Key("spec")}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
 		n = lint.Resolve(n)
-		if n == nil || depth > maxPodSearchDepth || seen[n] {
+		if n == nil || len(steps) > maxPodSearchDepth {
 			return
 		}
-		seen[n] = true
 		switch n.Kind {
 		case yaml.MappingNode:
 			if looksLikePodSpec(n) {
-				out = append(out, shapeMatch{node: n, field: field})
+				out = append(out, shapeMatch{node: n, field: lint.NewFieldPath(steps...)})
 				return
 			}
 			for k, v := range lint.Entries(n) {
-				walk(v, field.Key(k.Value), depth+1)
+				if v.Kind == yaml.ScalarNode {
+					continue
+				}
+				steps = append(steps, lint.Key(k.Value))
+				walk(v)
+				steps = steps[:len(steps)-1]
 			}
 		case yaml.SequenceNode:
 			for i, item := range lint.Items(n) {
-				walk(item, field.Index(i), depth+1)
+				if item.Kind == yaml.ScalarNode {
+					continue
+				}
+				steps = append(steps, lint.Index(i))
+				walk(item)
+				steps = steps[:len(steps)-1]
 			}
 		}
 	}
-	walk(lint.Get(obj.Node, "spec"), lint.KeyPath("spec"), 0)
+	if spec := lint.Get(obj.Node, "spec"); spec != nil && spec.Kind != yaml.ScalarNode {
+		walk(spec)
+	}
 	return out
 }
 

@@ -17,6 +17,7 @@ type Workload struct {
 	shape *podShape
 
 	containers []Container
+	volumes    []shapeMatch
 	// byName indexes volumes, mounts and environment variables by name,
 	// built on first use: rules that looked each one up in the lists were
 	// quadratic in the size of the pod (see podIndex).
@@ -163,9 +164,13 @@ func (w *Workload) Containers() []Container {
 }
 
 // volumeLists are the pod's lists of volumes: its own, and those the
-// object's pods share (an Argo Workflow's spec.volumes).
+// object's pods share (an Argo Workflow's spec.volumes). The slice is
+// shared: callers must not modify it.
 func (w *Workload) volumeLists() []shapeMatch {
-	return append(findAll(w.shape.volumes, w.Spec, w.SpecPath), findAll(w.shape.sharedVolumes, w.Object.Node, lint.FieldPath{})...)
+	if w.volumes == nil {
+		w.volumes = append(findAll(w.shape.volumes, w.Spec, w.SpecPath), findAll(w.shape.sharedVolumes, w.Object.Node, lint.FieldPath{})...)
+	}
+	return w.volumes
 }
 
 // podIndex is what rules look up by name in a pod spec. Each list is read
