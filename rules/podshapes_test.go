@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -73,5 +75,48 @@ spec:
 		if f.Rule != tt.rule || f.Field.String() != tt.field || len(f.Related) != tt.related {
 			t.Errorf("finding %d = %s at %s with %d related, want %s at %s with %d", i, f.Rule, f.Field, len(f.Related), tt.rule, tt.field, tt.related)
 		}
+	}
+}
+
+// TestGenericPodSpecSearch pins the generic search: a pod spec is found
+// at any depth up to the limit, with its field path; deeper ones, and
+// mappings whose containers lack a name or an image, are not; an alias
+// inside its own anchor ends the walk.
+func TestGenericPodSpecSearch(t *testing.T) {
+	nest := func(depth int) string {
+		src := "apiVersion: example.com/v1\nkind: Deep\nmetadata: {name: d}\nspec:\n"
+		indent := "  "
+		for range depth {
+			src += indent + "x:\n"
+			indent += "  "
+		}
+		return src + indent + "containers: [{name: c, image: i}]\n"
+	}
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{name: "at spec", src: "apiVersion: example.com/v1\nkind: A\nmetadata: {name: a}\nspec:\n  containers: [{name: c, image: i}]\n", want: []string{"spec"}},
+		{name: "two in a list", src: "apiVersion: example.com/v1\nkind: A\nmetadata: {name: a}\nspec:\n  pods:\n  - containers: [{name: c, image: i}]\n  - containers: [{name: d, image: j}]\n", want: []string{"spec.pods[0]", "spec.pods[1]"}},
+		{name: "at the depth limit", src: nest(maxPodSearchDepth - 1), want: []string{"spec" + strings.Repeat(".x", maxPodSearchDepth-1)}},
+		{name: "beyond the depth limit", src: nest(maxPodSearchDepth)},
+		{name: "containers without image", src: "apiVersion: example.com/v1\nkind: A\nmetadata: {name: a}\nspec:\n  containers: [{name: c}]\n"},
+		{name: "alias inside its anchor", src: "apiVersion: example.com/v1\nkind: A\nmetadata: {name: a}\nspec: &s\n  x: *s\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			objects, err := manifest.Decode("a.yaml", []byte(tt.src))
+			if err != nil || len(objects) != 1 {
+				t.Fatalf("Decode: %d objects, %v", len(objects), err)
+			}
+			var got []string
+			for _, w := range findWorkloads(objects[0]) {
+				got = append(got, w.SpecPath.String())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("pod specs at %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
