@@ -82,7 +82,7 @@ var otelDockerStatsRule = &lint.Rule{
 
 // configRules are the rules that read agents' configuration.
 func configRules() []*lint.Rule {
-	return []*lint.Rule{signalfxDockerStatsRule, signalfxKubeletStatsRule, otelDockerStatsRule, logFormatRule}
+	return []*lint.Rule{signalfxDockerStatsRule, signalfxKubeletStatsRule, otelDockerStatsRule, logFormatRule, agentConfigDockerRule}
 }
 
 func signalfxDockerStatsMessage(where string) string {

@@ -57,10 +57,38 @@ func configDocs(obj *lint.Object) []configDoc {
 		}
 	case obj.Kind == "" && obj.APIVersion == "":
 		// A document that is not a Kubernetes object: a standalone agent
-		// configuration file.
-		return []configDoc{{obj: obj, tree: obj.Node}}
+		// configuration file, or a chart's values file, whose multi-line
+		// strings are the configs the chart puts in its ConfigMaps
+		// (Filebeat's filebeatConfig, GitLab Runner's runners.config).
+		docs := []configDoc{{obj: obj, tree: obj.Node}}
+		return appendValueDocs(docs, obj, nil, obj.Node, lint.FieldPath{})
 	}
 	return nil
+}
+
+// appendValueDocs adds every multi-line string under mapping n (whose key
+// is parentKey) as an embedded document. Aliases are not followed: the
+// value they name is visited where it is written.
+func appendValueDocs(docs []configDoc, obj *lint.Object, parentKey, n *yaml.Node, field lint.FieldPath) []configDoc {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			switch {
+			case v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "\n"):
+				docs = append(docs, configDoc{obj: obj, field: field.Key(k.Value), text: v.Value, value: v, indent: blockIndent(parentKey, k)})
+			case v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode:
+				docs = appendValueDocs(docs, obj, k, v, field.Key(k.Value))
+			}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			if item.Kind == yaml.MappingNode || item.Kind == yaml.SequenceNode {
+				docs = appendValueDocs(docs, obj, parentKey, item, field.Index(i))
+			}
+		}
+	}
+	return docs
 }
 
 // blockIndent estimates where a literal block scalar under key starts its
@@ -105,6 +133,15 @@ func (d configDoc) parseYAML(needle string) *yaml.Node {
 		return nil
 	}
 	return mappingOrNil(doc.Content[0])
+}
+
+// parseTOML is parseYAML for a TOML document; a tree of the object is not
+// TOML and gives nil.
+func (d configDoc) parseTOML(needle string) *yaml.Node {
+	if d.tree != nil || !strings.Contains(d.text, needle) {
+		return nil
+	}
+	return parseTOML(d.text)
 }
 
 func mappingOrNil(n *yaml.Node) *yaml.Node {
