@@ -39,6 +39,8 @@ var all = sync.OnceValue(func() []*lint.Rule {
 	return slices.Concat(
 		Core(),
 		vendorRules(),
+		ciRules(),
+		nodeRules(),
 		lint.SuppressionRules(),
 	)
 })
