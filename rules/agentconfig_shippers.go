@@ -15,8 +15,8 @@ var agentConfigDockerRule = &lint.Rule{
 	Summary: "Finds log shippers and collectors configured to read Docker's JSON logs or its API: Promtail's docker " +
 		"stage, Filebeat's docker input, the add_docker_metadata processor, Metricbeat's docker module, Vector's " +
 		"docker_logs source, Telegraf's docker and docker_log inputs and the OpenTelemetry Collector's docker_observer.",
-	Help: "Switch each to its runtime-neutral counterpart: Promtail `cri: {}` instead of `docker: {}`; Filebeat " +
-		"`type: container` (or filestream with the container parser) and add_kubernetes_metadata; Metricbeat's " +
+	Help: "Switch each to its runtime-neutral counterpart: Promtail `cri: {}` instead of `docker: {}`; Filebeat's " +
+		"filestream input with the container parser (or `type: container`) and add_kubernetes_metadata; Metricbeat's " +
 		"kubernetes module; Vector's kubernetes_logs source; Telegraf's kubernetes input and a tail of /var/log/pods; " +
 		"the Collector's k8s_observer. Then drop the Docker socket mount the agent no longer needs.",
 	HelpURL: migrationGuide,
@@ -70,9 +70,11 @@ func yamlShipperHits(root *yaml.Node, values bool) []shipperHit {
 			case k.Value == "processors" && v.Kind == yaml.SequenceNode:
 				for i, item := range lint.Items(v) {
 					if key, _ := lint.GetEntry(item, "add_docker_metadata"); key != nil {
-						hits = append(hits, shipperHit{node: key, steps: appendStep(at, lint.Index(i), lint.Key(key.Value)),
+						hits = append(hits, shipperHit{
+							node: key, steps: appendStep(at, lint.Index(i), lint.Key(key.Value)),
 							message: "Beats processor add_docker_metadata asks Docker Engine's API for container metadata, which containerd and " +
-								"CRI-O nodes do not have: use add_kubernetes_metadata instead"})
+								"CRI-O nodes do not have: use add_kubernetes_metadata instead",
+						})
 					}
 				}
 			}
@@ -81,14 +83,19 @@ func yamlShipperHits(root *yaml.Node, values bool) []shipperHit {
 			return
 		}
 		if typ := lint.Get(m, "type"); beats["filebeat"] && lint.Scalar(typ) == "docker" {
-			hits = append(hits, shipperHit{node: typ, steps: appendStep(steps, lint.Key("type")),
-				message: "Filebeat input type docker reads /var/lib/docker/containers in Docker's json-file format; on containerd and " +
-					"CRI-O nodes use type container on /var/log/containers/*.log (or filestream with the container parser)"})
+			hits = append(hits, shipperHit{
+				node: typ, steps: appendStep(steps, lint.Key("type")),
+				message: "Filebeat input type docker reads /var/lib/docker/containers in Docker's json-file format, which containerd " +
+					"and CRI-O nodes do not write: read /var/log/containers/*.log with the filestream input and its container parser " +
+					"(or the older container input)",
+			})
 		}
 		if mod := lint.Get(m, "module"); beats["metricbeat"] && lint.Scalar(mod) == "docker" {
-			hits = append(hits, shipperHit{node: mod, steps: appendStep(steps, lint.Key("module")),
+			hits = append(hits, shipperHit{
+				node: mod, steps: appendStep(steps, lint.Key("module")),
 				message: "Metricbeat module docker reads container metrics from Docker Engine's API, which containerd and CRI-O " +
-					"nodes do not have: use the kubernetes module (its container and pod metricsets) instead"})
+					"nodes do not have: use the kubernetes module (its container and pod metricsets) instead",
+			})
 		}
 	})
 	roots := []configRoot{{node: root}}
@@ -140,9 +147,11 @@ func promtailHits(stages *yaml.Node, at []lint.Step) []shipperHit {
 	var hits []shipperHit
 	for i, stage := range lint.Items(stages) {
 		if key, _ := lint.GetEntry(stage, "docker"); key != nil {
-			hits = append(hits, shipperHit{node: key, steps: appendStep(at, lint.Index(i), lint.Key("docker")),
+			hits = append(hits, shipperHit{
+				node: key, steps: appendStep(at, lint.Index(i), lint.Key("docker")),
 				message: "Promtail pipeline stage docker parses Docker's JSON log lines; on containerd and CRI-O nodes the lines are " +
-					"in the CRI format: use the cri stage (cri: {}) instead, otherwise logs silently stop parsing after the switch"})
+					"in the CRI format: use the cri stage (cri: {}) instead, otherwise logs silently stop parsing after the switch",
+			})
 		}
 	}
 	return hits
@@ -153,9 +162,11 @@ func vectorHits(r configRoot) []shipperHit {
 	var hits []shipperHit
 	for name, source := range lint.Entries(lint.Get(r.node, "sources")) {
 		if typ := lint.Get(source, "type"); lint.Scalar(typ) == "docker_logs" {
-			hits = append(hits, shipperHit{node: typ, steps: appendStep(r.steps, lint.Key("sources"), lint.Key(name.Value), lint.Key("type")),
+			hits = append(hits, shipperHit{
+				node: typ, steps: appendStep(r.steps, lint.Key("sources"), lint.Key(name.Value), lint.Key("type")),
 				message: "Vector source " + name.Value + " of type docker_logs reads logs from Docker Engine's API, which containerd and " +
-					"CRI-O nodes do not have: use the kubernetes_logs source instead"})
+					"CRI-O nodes do not have: use the kubernetes_logs source instead",
+			})
 		}
 	}
 	return hits
@@ -174,9 +185,11 @@ func otelObserverHits(r configRoot) []shipperHit {
 		if service != nil && !slices.ContainsFunc(itemsOf(lint.Get(service, "extensions")), func(n *yaml.Node) bool { return n.Value == name.Value }) {
 			continue
 		}
-		hits = append(hits, shipperHit{node: name, steps: appendStep(r.steps, lint.Key("extensions"), lint.Key(name.Value)),
+		hits = append(hits, shipperHit{
+			node: name, steps: appendStep(r.steps, lint.Key("extensions"), lint.Key(name.Value)),
 			message: "OpenTelemetry Collector extension " + name.Value + " discovers containers through Docker Engine's API, which " +
-				"containerd and CRI-O nodes do not have: use the k8s_observer extension instead"})
+				"containerd and CRI-O nodes do not have: use the k8s_observer extension instead",
+		})
 	}
 	return hits
 }

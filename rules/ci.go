@@ -141,8 +141,10 @@ func gitlabRunnerHits(root *yaml.Node) []shipperHit {
 		for j, vol := range lint.Items(lint.Path(runner, "docker", "volumes")) {
 			host, _, ok := strings.Cut(lint.Scalar(vol), ":")
 			if ok && isDockerSocketHostPath(host) {
-				hits = append(hits, shipperHit{node: vol, steps: appendStep(at, lint.Key("docker"), lint.Key("volumes"), lint.Index(j)),
-					message: "GitLab Runner " + name + " mounts " + host + " into every job container: " + ciSocketAdvice})
+				hits = append(hits, shipperHit{
+					node: vol, steps: appendStep(at, lint.Key("docker"), lint.Key("volumes"), lint.Index(j)),
+					message: "GitLab Runner " + name + " mounts " + host + " into every job container: " + ciSocketAdvice,
+				})
 			}
 		}
 		kube := lint.Get(runner, "kubernetes")
@@ -153,8 +155,10 @@ func gitlabRunnerHits(root *yaml.Node) []shipperHit {
 					for _, k := range list {
 						steps = append(steps, lint.Key(k))
 					}
-					hits = append(hits, shipperHit{node: hp, steps: append(steps, lint.Index(j), lint.Key("host_path")),
-						message: "GitLab Runner " + name + " mounts the host's " + hp.Value + " into every job pod: " + ciSocketAdvice})
+					hits = append(hits, shipperHit{
+						node: hp, steps: append(steps, lint.Index(j), lint.Key("host_path")),
+						message: "GitLab Runner " + name + " mounts the host's " + hp.Value + " into every job pod: " + ciSocketAdvice,
+					})
 				}
 			}
 		}
@@ -173,8 +177,10 @@ func jenkinsHits(root *yaml.Node, values bool) []shipperHit {
 	var hits []shipperHit
 	walkMappings(root, nil, func(m *yaml.Node, steps []lint.Step) {
 		if hp := lint.Path(m, "hostPathVolume", "hostPath"); isDockerSocketHostPath(lint.Scalar(hp)) {
-			hits = append(hits, shipperHit{node: hp, steps: appendStep(steps, lint.Key("hostPathVolume"), lint.Key("hostPath")),
-				message: "Jenkins Kubernetes-plugin pod template mounts the host's " + hp.Value + " into every agent pod: " + ciSocketAdvice})
+			hits = append(hits, shipperHit{
+				node: hp, steps: appendStep(steps, lint.Key("hostPathVolume"), lint.Key("hostPath")),
+				message: "Jenkins Kubernetes-plugin pod template mounts the host's " + hp.Value + " into every agent pod: " + ciSocketAdvice,
+			})
 		}
 	})
 	if !values {
@@ -182,8 +188,10 @@ func jenkinsHits(root *yaml.Node, values bool) []shipperHit {
 	}
 	for i, vol := range lint.Items(lint.Path(root, "agent", "volumes")) {
 		if hp := lint.Get(vol, "hostPath"); lint.Scalar(lint.Get(vol, "type")) == "HostPath" && isDockerSocketHostPath(lint.Scalar(hp)) {
-			hits = append(hits, shipperHit{node: hp, steps: []lint.Step{lint.Key("agent"), lint.Key("volumes"), lint.Index(i), lint.Key("hostPath")},
-				message: "Jenkins chart's default agent pod template mounts the host's " + hp.Value + " into every agent pod: " + ciSocketAdvice})
+			hits = append(hits, shipperHit{
+				node: hp, steps: []lint.Step{lint.Key("agent"), lint.Key("volumes"), lint.Index(i), lint.Key("hostPath")},
+				message: "Jenkins chart's default agent pod template mounts the host's " + hp.Value + " into every agent pod: " + ciSocketAdvice,
+			})
 		}
 	}
 	return hits

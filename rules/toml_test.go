@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
 )
 
 func TestParseTOML(t *testing.T) {
@@ -43,4 +45,39 @@ func TestParseTOML(t *testing.T) {
 			t.Errorf("%q parsed as TOML", bad)
 		}
 	}
+}
+
+// FuzzParseTOML checks that parseTOML never panics and that every node it
+// places points inside the text, a key at the key as written.
+func FuzzParseTOML(f *testing.F) {
+	f.Add("[[inputs.docker]]\n  endpoint = \"unix:///var/run/docker.sock\"\n")
+	f.Add("[[runners]]\n[runners.kubernetes]\nhost_path = [{ name = \"s\", host_path = \"/x\" }]\n")
+	f.Add("a.\"b c\".d = 'x'\r\n[t]\nk = [1, [2, {x = 3}], \"\"\"\nmulti\n\"\"\"]\n# é\nü = 1\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		root := parseTOML(text)
+		if root == nil {
+			return
+		}
+		lines := lint.IndexLines([]byte(text))
+		var check func(n *yaml.Node, key bool)
+		check = func(n *yaml.Node, key bool) {
+			if n.Line < 1 || n.Line > lines.Count() || n.Column < 1 {
+				t.Fatalf("node %q at %d:%d, outside the text's %d lines", n.Value, n.Line, n.Column, lines.Count())
+			}
+			line := []rune(string(lines.Text(n.Line)))
+			if n.Column > len(line)+1 {
+				t.Fatalf("node %q at column %d of a %d-character line", n.Value, n.Column, len(line))
+			}
+			if key {
+				rest := string(line[n.Column-1:])
+				if !strings.HasPrefix(rest, n.Value) && !strings.HasPrefix(rest, `"`) && !strings.HasPrefix(rest, "'") {
+					t.Fatalf("key %q placed at %q", n.Value, rest)
+				}
+			}
+			for i, c := range n.Content {
+				check(c, n.Kind == yaml.MappingNode && i%2 == 0)
+			}
+		}
+		check(root, false)
+	})
 }
