@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/base64"
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -22,28 +23,21 @@ type configDoc struct {
 	// indent is the column, counted from 0, at which a literal block
 	// scalar's content starts.
 	indent int
-	tree   *yaml.Node
+	// encoded marks text decoded from value (a Secret's base64 data): no
+	// position inside it maps to the file.
+	encoded bool
+	tree    *yaml.Node
 }
 
 // configDocs lists the configuration documents an object may carry.
 func configDocs(obj *lint.Object) []configDoc {
 	switch {
 	case obj.Kind == "ConfigMap":
-		dataKey, data := lint.GetEntry(obj.Node, "data")
-		var docs []configDoc
-		for k, v := range lint.Entries(data) {
-			if v.Kind != yaml.ScalarNode {
-				continue
-			}
-			docs = append(docs, configDoc{
-				obj:    obj,
-				field:  lint.KeyPath("data", k.Value),
-				text:   v.Value,
-				value:  v,
-				indent: blockIndent(dataKey, k),
-			})
-		}
-		return docs
+		return dataDocs(nil, obj, "data", false)
+	case obj.Kind == "Secret":
+		// Charts that treat their agent's config as secret, such as
+		// Promtail's, render it into a Secret's stringData or data.
+		return dataDocs(dataDocs(nil, obj, "stringData", false), obj, "data", true)
 	case obj.Kind == "OpenTelemetryCollector" && strings.HasPrefix(obj.APIVersion, "opentelemetry.io/"):
 		specKey, spec := lint.GetEntry(obj.Node, "spec")
 		k, v := lint.GetEntry(spec, "config")
@@ -64,6 +58,29 @@ func configDocs(obj *lint.Object) []configDoc {
 		return appendValueDocs(docs, obj, nil, obj.Node, lint.FieldPath{})
 	}
 	return nil
+}
+
+// dataDocs adds each string of the object's map under key (a ConfigMap's
+// data, a Secret's stringData) as an embedded document. Values of a
+// Secret's data are base64: their decoded text is read, and findings in it
+// point at the encoded string.
+func dataDocs(docs []configDoc, obj *lint.Object, key string, base64Encoded bool) []configDoc {
+	dataKey, data := lint.GetEntry(obj.Node, key)
+	for k, v := range lint.Entries(data) {
+		if v.Kind != yaml.ScalarNode {
+			continue
+		}
+		doc := configDoc{obj: obj, field: lint.KeyPath(key, k.Value), text: v.Value, value: v, indent: blockIndent(dataKey, k)}
+		if base64Encoded {
+			text, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v.Value), ""))
+			if err != nil {
+				continue
+			}
+			doc.text, doc.encoded = string(text), true
+		}
+		docs = append(docs, doc)
+	}
+	return docs
 }
 
 // appendValueDocs adds every multi-line string under mapping n (whose key
@@ -165,7 +182,7 @@ func (d configDoc) locate(n *yaml.Node) *yaml.Node {
 // at returns a node at a line and column of the embedded text; like is
 // copied for its value and style, so the finding spans the value.
 func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
-	if d.value.Style != yaml.LiteralStyle {
+	if d.value.Style != yaml.LiteralStyle || d.encoded {
 		return d.value
 	}
 	moved := yaml.Node{Kind: yaml.ScalarNode}
