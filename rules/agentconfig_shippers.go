@@ -13,7 +13,8 @@ var agentConfigDockerRule = &lint.Rule{
 	Name:     "Log shipper or collector reading Docker Engine",
 	Severity: lint.SeverityWarning,
 	Summary: "Finds log shippers and collectors configured to read Docker's JSON logs or its API: Promtail's docker " +
-		"stage, Filebeat's docker input, the add_docker_metadata processor, Metricbeat's docker module, Vector's " +
+		"stage, Filebeat's docker input, the Beats' docker autodiscover provider and add_docker_metadata processor, " +
+		"Metricbeat's docker module, Vector's " +
 		"docker_logs source, Telegraf's docker and docker_log inputs and the OpenTelemetry Collector's docker_observer.",
 	Help: "Switch each to its runtime-neutral counterpart: Promtail `cri: {}` instead of `docker: {}`; Filebeat's " +
 		"filestream input with the container parser (or `type: container`) and add_kubernetes_metadata; Metricbeat's " +
@@ -79,10 +80,21 @@ func yamlShipperHits(root *yaml.Node, values bool) []shipperHit {
 				}
 			}
 		}
-		if !isListItem(steps) || isFalse(lint.Get(m, "enabled")) {
+		// Inputs and modules are list items, or autodiscover's hints
+		// default_config.
+		if !isListItem(steps) && last != "default_config" && !strings.HasSuffix(last, ".default_config") || isFalse(lint.Get(m, "enabled")) {
 			return
 		}
-		if typ := lint.Get(m, "type"); beats["filebeat"] && lint.Scalar(typ) == "docker" {
+		typ := lint.Get(m, "type")
+		switch {
+		case lint.Scalar(typ) != "docker":
+		case listKey(steps) == "providers" && (beats["filebeat"] || beats["metricbeat"]):
+			hits = append(hits, shipperHit{
+				node: typ, steps: appendStep(steps, lint.Key("type")),
+				message: "Beats autodiscover provider docker watches Docker Engine's events, which containerd and CRI-O nodes do " +
+					"not have: use the kubernetes provider instead",
+			})
+		case beats["filebeat"]:
 			hits = append(hits, shipperHit{
 				node: typ, steps: appendStep(steps, lint.Key("type")),
 				message: "Filebeat input type docker reads /var/lib/docker/containers in Docker's json-file format, which containerd " +
@@ -251,6 +263,14 @@ func lastKey(steps []lint.Step) string {
 	}
 	k, _ := steps[len(steps)-1].Key()
 	return k
+}
+
+// listKey is the key of the list a list item at steps belongs to.
+func listKey(steps []lint.Step) string {
+	if !isListItem(steps) {
+		return ""
+	}
+	return lastKey(steps[:len(steps)-1])
 }
 
 func isListItem(steps []lint.Step) bool {
