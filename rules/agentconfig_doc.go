@@ -29,6 +29,16 @@ type configDoc struct {
 	tree    *yaml.Node
 }
 
+// configDocsKey memoises the object's configDocs for every rule that reads
+// them (see lint.Memo): a Secret's data is decoded and a values file walked
+// once, not once per rule.
+type configDocsKey struct{}
+
+// configDocsOf is configDocs of the object being checked.
+func configDocsOf(p *lint.Pass) []configDoc {
+	return lint.Memo(p, configDocsKey{}, func() []configDoc { return configDocs(p.Object) })
+}
+
 // configDocs lists the configuration documents an object may carry.
 func configDocs(obj *lint.Object) []configDoc {
 	switch {

@@ -42,7 +42,7 @@ type shipperHit struct {
 }
 
 func checkAgentConfigDocker(p *lint.Pass) {
-	for _, doc := range configDocs(p.Object) {
+	for _, doc := range configDocsOf(p) {
 		var hits []shipperHit
 		if root := doc.parseYAML("docker"); root != nil {
 			hits = yamlShipperHits(root, doc.tree != nil && doc.obj.Kind == "")

@@ -84,7 +84,7 @@ func checkArgoExecutor(p *lint.Pass) {
 			report(v, lint.KeyPath("data", argoExecutorKey), "workflow controller")
 		}
 	}
-	for _, doc := range configDocs(obj) {
+	for _, doc := range configDocsOf(p) {
 		root := doc.parseYAML(argoExecutorKey)
 		roots := []configRoot{{node: root}}
 		if doc.tree != nil {
@@ -106,7 +106,7 @@ func checkArgoExecutor(p *lint.Pass) {
 }
 
 func checkCIRunnerSocket(p *lint.Pass) {
-	for _, doc := range configDocs(p.Object) {
+	for _, doc := range configDocsOf(p) {
 		var hits []shipperHit
 		if root := doc.parseTOML("docker.sock"); root != nil {
 			hits = gitlabRunnerHits(root)
