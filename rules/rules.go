@@ -40,6 +40,8 @@ var all = sync.OnceValue(func() []*lint.Rule {
 		Core(),
 		[]*lint.Rule{policyDockerHostPathRule},
 		vendorRules(),
+		ciRules(),
+		nodeRules(),
 		lint.SuppressionRules(),
 	)
 })
