@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dockershim-lint/dockershim-lint/internal/benchcpu"
 	"github.com/dockershim-lint/dockershim-lint/internal/gittest"
 )
 
@@ -85,6 +86,7 @@ func BenchmarkDiscoverFile(b *testing.B) {
 
 func benchDiscover(b *testing.B, file, want string) {
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		inputs, errs := Discover([]string{file}, Options{})
 		if len(errs) > 0 || len(inputs) != 1 {
