@@ -15,17 +15,17 @@ import (
 	"runtime/debug"
 )
 
-// Percent is the pace the command runs at unless GOGC is set.
+// percent is the pace the command runs at unless GOGC is set.
 //
 // The process lives for one lint and holds little at once (a file's tree
 // per worker, and the findings), so the collector's default pace spends
 // CPU to keep a small heap smaller. Collecting a quarter as often costs 10
 // to 20 MB more memory at peak and saves a fifth to a quarter of the CPU
 // (docs/performance.md). A GOGC from the environment wins.
-const Percent = 400
+const percent = 400
 
 func init() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(Percent)
+		debug.SetGCPercent(percent)
 	}
 }
