@@ -243,9 +243,9 @@ func sampleHeap(peak *uint64) (stop func()) {
 // BenchmarkPreCommit is what a pre-commit hook pays per commit after
 // start-up: one small file linted end to end through the CLI, alone outside
 // any repository and then inside a git repository of 20,000 files. The
-// second must stay within 1.2 times the first: discovery reads the
-// repository's git index for the kustomizations that could use the file
-// instead of walking the tree.
+// second must stay within 1.2 times the first: no kustomization in the
+// file's own directories uses it, so discovery reads neither the git index
+// nor the tree.
 func BenchmarkPreCommit(b *testing.B) {
 	socket, err := os.ReadFile(socketFile)
 	if err != nil {
