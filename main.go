@@ -38,7 +38,6 @@ func main() {
 	// runtime writes panics to file descriptor 2, not through os.Stderr.
 	stderr := os.Stderr
 	//nolint:forbidigo // opens /dev/null for writing, to silence kustomize; no input is read
-	//nolint:forbidigo // opens /dev/null for writing, to silence kustomize; no input is read
 	if devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
 		os.Stderr = devNull
 	}
