@@ -3,6 +3,7 @@ package kustomize
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,6 +74,63 @@ func TestKustomizationPositions(t *testing.T) {
 				if f.Column == 0 || f.EndColumn <= f.Column {
 					t.Errorf("finding %v has no column span", f.Position)
 				}
+			}
+		})
+	}
+}
+
+// TestKustomizationSourceObject pins which object each finding is about:
+// the source object of a built one is found by computing the overlays'
+// renames, never by a name that merely contains another, and a built
+// object two source objects could have made is reported at the
+// kustomization entry that brought them in.
+func TestKustomizationSourceObject(t *testing.T) {
+	tests := []struct {
+		name         string
+		dir, fixture string
+		// objects are the built objects reported at each file:line.
+		objects map[string][]string
+	}{
+		{
+			name: "nameSuffix turns agent into agent-canary", dir: "canary/overlay", fixture: "canary",
+			objects: map[string][]string{
+				"canary/base/agents.yaml:21":           {"agent-canary"},
+				"canary/base/agents.yaml:41":           {"agent-canary-canary"},
+				"canary/overlay/agent-socket.yaml:12":  {"agent-canary"},
+				"canary/overlay/canary-socket.yaml:13": {"agent-canary-canary"},
+			},
+		},
+		{
+			name: "a base built twice cannot tell its agent-canary apart", dir: "diamond/overlay", fixture: "diamond",
+			objects: map[string][]string{
+				"diamond/base/agents.yaml:21":       {"agent"},
+				"diamond/base/agents.yaml:41":       {"canary/agent-canary-canary"},
+				"diamond/base/kustomization.yaml:4": {"agent-canary", "canary/agent-canary"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join("..", "..", "testdata", "kustomize")
+			res := runKustomization(t, rules.All(), filepath.Join(root, tt.dir))
+			if len(res.Errors) > 0 {
+				t.Fatalf("unexpected errors: %v", res.Errors)
+			}
+			linttest.Match(t, linttest.ParseWantFiles(t, filepath.Join(root, tt.fixture), ".yaml"), res.Findings)
+			got := map[string][]string{}
+			for _, f := range res.Findings {
+				at := fmt.Sprintf("%s:%d", strings.TrimPrefix(f.File, "../../testdata/kustomize/"), f.Line)
+				object := f.Object.Name
+				if f.Object.Namespace != "" {
+					object = f.Object.Namespace + "/" + object
+				}
+				got[at] = append(got[at], object)
+			}
+			for at := range got {
+				slices.Sort(got[at])
+			}
+			if !maps.EqualFunc(got, tt.objects, slices.Equal) {
+				t.Errorf("objects by position = %v, want %v", got, tt.objects)
 			}
 		})
 	}

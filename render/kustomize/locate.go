@@ -29,9 +29,13 @@ type kustBuild struct {
 	boundary *source.Boundary
 	read     map[string][]byte
 
-	mu      sync.Mutex
-	sources map[string]*sourceFile
-	specs   map[string]*kustSpec
+	// rootFile is the root kustomization file.
+	rootFile string
+
+	mu             sync.Mutex
+	sources        map[string]*sourceFile
+	specs          map[string]*kustSpec
+	resourceChains map[string][]nameChain
 }
 
 // sourceFile is a file an object or a patch came from.
@@ -131,7 +135,7 @@ var patchTransformers = []string{"PatchTransformer", "PatchStrategicMergeTransfo
 // newLocator reads and strips obj's origin annotations, so rules see the
 // object as the user wrote it, and returns the locator they describe.
 func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
-	l := &kustLocator{b: b, rendered: obj.Node, kind: obj.Kind, name: obj.Name}
+	l := &kustLocator{b: b, rendered: obj.Node, kind: obj.Kind, name: obj.Name, namespace: obj.Namespace}
 	annotations := lint.Path(obj.Node, "metadata", "annotations")
 	var origin buildOrigin
 	if yaml.Unmarshal([]byte(lint.Scalar(lint.Get(annotations, originAnnotation))), &origin) == nil {
@@ -190,8 +194,9 @@ type kustLocator struct {
 	b        *kustBuild
 	rendered *yaml.Node
 	kind     string
-	// name is the built name, after namePrefix and nameSuffix.
-	name string
+	// name and namespace are the built ones, after namePrefix and
+	// nameSuffix.
+	name, namespace string
 	// origin is the file the object was read from; empty for generated
 	// objects, which have configuredIn (their kustomization) and generator.
 	origin       string
@@ -253,11 +258,14 @@ type located struct {
 
 func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
 	path, doc, inner, embedded := field.Embedded()
-	from, sourceName := l.sourceObject()
-	found, ok := l.locateInPatches(path, sourceName)
-	if !ok && from.node != nil {
-		n, complete := walkField(from.node, l.rendered, path)
-		found, ok = located{at: from, node: n, complete: complete}, true
+	src := l.sourceObject()
+	if src.ambiguous != nil {
+		return lint.Location{Primary: lint.NodePosition(l.b.display(src.chain.specs[len(src.chain.specs)-1].file), src.ambiguous)}
+	}
+	found, ok := l.locateInPatches(path, src)
+	if !ok && src.at.node != nil {
+		n, complete := walkField(src.at.node, l.rendered, path)
+		found, ok = located{at: src.at, node: n, complete: complete}, true
 	}
 	if ok {
 		if embedded && found.complete {
@@ -275,32 +283,78 @@ func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
 	return lint.Location{Primary: lint.Position{File: l.objectFile()}}
 }
 
-// sourceObject finds the object in its origin file. The built name may
-// carry a prefix and a suffix, so the source object is the one of the same
-// kind whose name the built name contains, the longest such name winning.
-func (l *kustLocator) sourceObject() (fragment, string) {
+// origin is the object a built object was made from.
+type origin struct {
+	at fragment
+	// name is the object's name in its file.
+	name string
+	// chain is the way its file reaches the build, when known.
+	chain nameChain
+	// ambiguous, when set, is the kustomization entry that brought in
+	// several objects the built one could have come from: findings go
+	// there rather than to a guess.
+	ambiguous *yaml.Node
+}
+
+// sourceObject finds the object in its origin file: the one of the same
+// kind whose name, renamed by the kustomizations on a way from the root to
+// the file, is the built name. Kinds kustomize never renames (Namespace,
+// CustomResourceDefinition) keep their name, which is the next guess.
+func (l *kustLocator) sourceObject() origin {
 	if l.origin == "" {
-		return fragment{}, ""
+		return origin{}
 	}
-	src := l.b.source(l.origin)
-	if src == nil {
-		return fragment{}, ""
+	file := l.b.source(l.origin)
+	if file == nil {
+		return origin{}
 	}
-	var best *lint.Object
-	for _, doc := range src.docs {
-		for _, obj := range manifest.Objects(src.display, doc) {
-			if obj.Kind != l.kind || !strings.Contains(l.name, obj.Name) {
+	chains := l.b.chains(l.origin)
+	type candidate struct {
+		obj   *lint.Object
+		chain nameChain
+	}
+	var renamed, same []candidate
+	for _, doc := range file.docs {
+		for _, obj := range manifest.Objects(file.display, doc) {
+			if obj.Kind != l.kind {
 				continue
 			}
-			if best == nil || len(obj.Name) > len(best.Name) {
-				best = obj
+			if obj.Name == l.name {
+				same = append(same, candidate{obj: obj})
+			}
+			for _, c := range chains {
+				if l.b.built(c, obj.Name) == l.name {
+					renamed = append(renamed, candidate{obj: obj, chain: c})
+					break
+				}
 			}
 		}
 	}
-	if best == nil {
-		return fragment{}, ""
+	candidates := renamed
+	if len(candidates) == 0 {
+		candidates = same
 	}
-	return fragment{file: src.display, src: src, node: best.Node}, best.Name
+	if len(candidates) > 1 {
+		// Objects of one name in several namespaces are told apart by the
+		// namespace, when the build kept it.
+		var inNamespace []candidate
+		for _, c := range candidates {
+			if c.obj.Namespace == l.namespace {
+				inNamespace = append(inNamespace, c)
+			}
+		}
+		if len(inNamespace) == 1 {
+			candidates = inNamespace
+		}
+	}
+	switch {
+	case len(candidates) == 1:
+		c := candidates[0]
+		return origin{at: fragment{file: file.display, src: file, node: c.obj.Node}, name: c.obj.Name, chain: c.chain}
+	case len(candidates) > 1 && candidates[0].chain.entry != nil:
+		return origin{chain: candidates[0].chain, ambiguous: candidates[0].chain.entry}
+	}
+	return origin{}
 }
 
 // embeddedPosition places a field of a YAML document embedded in the
@@ -362,19 +416,20 @@ type patch struct {
 
 // locateInPatches finds the node in the last applied patch that wrote the
 // field, if any did.
-func (l *kustLocator) locateInPatches(path lint.FieldPath, sourceName string) (located, bool) {
+func (l *kustLocator) locateInPatches(path lint.FieldPath, src origin) (located, bool) {
 	for _, kfile := range slices.Backward(l.patchedIn) {
 		spec := l.b.spec(kfile)
 		if spec == nil {
 			continue
 		}
+		names := l.namesIn(kfile, src)
 		patches := l.patchesOf(spec)
 		for _, p := range slices.Backward(patches) {
-			if p.target != nil && !l.targets(p.target, sourceName) {
+			if p.target != nil && !l.targets(p.target, names) {
 				continue
 			}
 			for _, doc := range slices.Backward(p.docs) {
-				if found, ok := l.locateInPatch(doc, p.target != nil, path, sourceName); ok {
+				if found, ok := l.locateInPatch(doc, p.target != nil, path, names); ok {
 					return found, true
 				}
 			}
@@ -383,14 +438,35 @@ func (l *kustLocator) locateInPatches(path lint.FieldPath, sourceName string) (l
 	return located{}, false
 }
 
-func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path lint.FieldPath, sourceName string) (located, bool) {
+// namesIn are the names the object may have when the patches of the
+// kustomization file kfile see it. On the object's chain it is exactly
+// one; a component's patches see the name of the kustomization using it.
+// Off the chain, or for an object whose source is unknown, both the
+// source name and the built name are accepted.
+func (l *kustLocator) namesIn(kfile string, src origin) []string {
+	level := src.chain.level(kfile)
+	if level < 0 {
+		level = slices.IndexFunc(src.chain.specs, func(s *kustSpec) bool {
+			return slices.Contains(s.components, filepath.Dir(kfile))
+		})
+	}
+	if level >= 0 {
+		return []string{l.b.nameAt(src.chain, level, src.name)}
+	}
+	if src.name == "" {
+		return []string{l.name}
+	}
+	return []string{src.name, l.name}
+}
+
+func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path lint.FieldPath, names []string) (located, bool) {
 	if doc.node.Kind == yaml.SequenceNode {
 		return l.locateInOps(doc, path)
 	}
 	if !targeted {
 		kind := lint.Scalar(lint.Get(doc.node, "kind"))
 		name := lint.Scalar(lint.Path(doc.node, "metadata", "name"))
-		if kind != "" && kind != l.kind || name != sourceName && name != l.name {
+		if kind != "" && kind != l.kind || !slices.Contains(names, name) {
 			return located{}, false
 		}
 	}
@@ -445,7 +521,7 @@ func pointerCovers(ptr []string, path lint.FieldPath) bool {
 // targets reports whether a patch target selects the object. Only kind
 // and name are compared: selectors by label or annotation are taken to
 // match, since a patch is credited only when it holds the field anyway.
-func (l *kustLocator) targets(target *yaml.Node, sourceName string) bool {
+func (l *kustLocator) targets(target *yaml.Node, names []string) bool {
 	match := func(pattern, value string) bool {
 		if pattern == "" {
 			return true
@@ -457,7 +533,7 @@ func (l *kustLocator) targets(target *yaml.Node, sourceName string) bool {
 		return re.MatchString(value)
 	}
 	name := lint.Scalar(lint.Get(target, "name"))
-	return match(lint.Scalar(lint.Get(target, "kind")), l.kind) && (match(name, sourceName) || match(name, l.name))
+	return match(lint.Scalar(lint.Get(target, "kind")), l.kind) && slices.ContainsFunc(names, func(n string) bool { return match(name, n) })
 }
 
 // patchesOf reads every patch of a kustomization, in the order kustomize
