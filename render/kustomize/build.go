@@ -126,6 +126,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 			objects = append(objects, obj)
 		}
 	}
+	b.objects = objects
 	for _, chart := range root.charts {
 		chartObjects, err := k.renderChart(absDir, chart)
 		objects = append(objects, chartObjects...)

@@ -55,6 +55,9 @@ func TestKustomizationPositions(t *testing.T) {
 		{name: "base alone", dir: "prefix/base", fixture: "prefix", objectName: "agent"},
 		{name: "component patch", dir: "components/overlay", fixture: "components", objectName: "log-shipper"},
 		{name: "local chart in helmCharts", dir: "helm-local", fixture: "helm-local", objectName: "edge-agent"},
+		{name: "JSON 6902 append of another item keeps the base position", dir: "append/overlay", fixture: "append", objectName: "log-shipper"},
+		{name: "replacement points at its source", dir: "replacement", fixture: "replacement", objectName: "agent"},
+		{name: "replacement copying a field onto itself", dir: "replacement-cycle", fixture: "replacement-cycle", objectName: "agent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,6 +137,35 @@ func TestKustomizationSourceObject(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKustomizationGenerator places the fields of a generated ConfigMap
+// where they were written: inside the file a files entry reads, on the
+// literal in the kustomization, on the line of an env file (which cannot
+// carry a want comment).
+func TestKustomizationGenerator(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "generator")
+	res := runKustomization(t, rules.All(), root)
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	envFinding := lint.Position{File: "../../testdata/kustomize/generator/node.env", Line: 3, Column: 18, EndLine: 3, EndColumn: 49}
+	var rest []lint.Finding
+	found := false
+	for _, f := range res.Findings {
+		if f.File == envFinding.File {
+			found = f.Position == envFinding
+			if !found {
+				t.Errorf("env file finding at %+v, want %+v", f.Position, envFinding)
+			}
+			continue
+		}
+		rest = append(rest, f)
+	}
+	if !found {
+		t.Errorf("no finding in the env file: %v", res.Findings)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, root, ".yaml"), rest)
 }
 
 // TestKustomizationPatchColumn pins the column, not just the line, inside a

@@ -36,6 +36,10 @@ type kustBuild struct {
 	sources        map[string]*sourceFile
 	specs          map[string]*kustSpec
 	resourceChains map[string][]nameChain
+	// objects are the built objects, which replacements copy from.
+	objects []*lint.Object
+	// following counts the replacements being followed back from a field.
+	following int
 }
 
 // sourceFile is a file an object or a patch came from.
@@ -146,7 +150,7 @@ func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
 		}
 		if p := b.abs(origin.ConfiguredIn); origin.ConfiguredIn != "" && b.wasRead(p) {
 			l.configuredIn = p
-			l.generator = origin.ConfiguredBy.Name
+			l.generator = origin.ConfiguredBy.Kind
 		}
 	}
 	var transformations []buildOrigin
@@ -201,7 +205,9 @@ type kustLocator struct {
 	// objects, which have configuredIn (their kustomization) and generator.
 	origin       string
 	configuredIn string
-	generator    string
+	// generator is the kind of generator, ConfigMapGenerator or
+	// SecretGenerator, that made the object.
+	generator string
 	// patchedIn are the kustomization files whose patches touched the
 	// object, in the order they were applied.
 	patchedIn []string
@@ -262,6 +268,9 @@ func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
 	if src.ambiguous != nil {
 		return lint.Location{Primary: lint.NodePosition(l.b.display(src.chain.specs[len(src.chain.specs)-1].file), src.ambiguous)}
 	}
+	if loc, ok := l.replacementLocation(path, src); ok {
+		return loc
+	}
 	found, ok := l.locateInPatches(path, src)
 	if !ok && src.at.node != nil {
 		n, complete := walkField(src.at.node, l.rendered, path)
@@ -275,10 +284,8 @@ func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
 		}
 		return lint.Location{Primary: found.at.position(found.node)}
 	}
-	if l.generator != "" {
-		if n := l.generatorEntry(); n != nil {
-			return lint.Location{Primary: lint.NodePosition(l.objectFile(), n)}
-		}
+	if loc, ok := l.generatorLocation(field); ok {
+		return loc
 	}
 	return lint.Location{Primary: lint.Position{File: l.objectFile()}}
 }
@@ -392,21 +399,6 @@ func blockIndent(src *sourceFile, line int) int {
 	return 0
 }
 
-func (l *kustLocator) generatorEntry() *yaml.Node {
-	spec := l.b.spec(l.configuredIn)
-	if spec == nil {
-		return nil
-	}
-	for _, field := range []string{"configMapGenerator", "secretGenerator"} {
-		for _, gen := range lint.Items(lint.Get(spec.root, field)) {
-			if name := lint.Get(gen, "name"); lint.Scalar(name) == l.generator {
-				return name
-			}
-		}
-	}
-	return nil
-}
-
 // patch is one patch of a kustomization: strategic merge documents or a
 // JSON 6902 operation list.
 type patch struct {
@@ -495,9 +487,26 @@ func (l *kustLocator) locateInOps(doc fragment, path lint.FieldPath) (located, b
 		}
 		renderedAt, _ := walkField(l.rendered, l.rendered, path.Slice(0, len(ptr)))
 		n, complete := walkField(value, renderedAt, path.Slice(len(ptr), path.Len()))
+		// "-" appends one item wherever the list ends, so it covers every
+		// index: only the item it added is its own.
+		if ptr[len(ptr)-1] == "-" && !sameItem(value, renderedAt, complete) {
+			continue
+		}
 		return located{at: doc, node: n, complete: complete}, true
 	}
 	return located{}, false
+}
+
+// sameItem reports whether value, an item a patch added, is the built
+// list's item rendered: the same by merge key, or for items without one,
+// holding the whole field looked for.
+func sameItem(value, rendered *yaml.Node, complete bool) bool {
+	for _, key := range mergeKeys {
+		if want := lint.Scalar(lint.Get(rendered, key)); want != "" {
+			return lint.Scalar(lint.Get(value, key)) == want
+		}
+	}
+	return complete
 }
 
 func pointerCovers(ptr []string, path lint.FieldPath) bool {

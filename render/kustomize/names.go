@@ -54,8 +54,8 @@ func (b *kustBuild) rename(k *kustSpec, name string) string {
 	return lint.Scalar(lint.Get(k.root, "namePrefix")) + name + lint.Scalar(lint.Get(k.root, "nameSuffix"))
 }
 
-// chains lists every way the resource file abs reaches the build, once per
-// build.
+// chains lists every way the resource file or kustomization file abs
+// reaches the build. They are found once per build.
 func (b *kustBuild) chains(abs string) []nameChain {
 	b.mu.Lock()
 	if b.resourceChains == nil {
@@ -76,6 +76,8 @@ func (b *kustBuild) chains(abs string) []nameChain {
 // kustomize refuses anyway) is not entered again.
 func (b *kustBuild) walkChains(path []*kustSpec, all map[string][]nameChain) {
 	spec := path[len(path)-1]
+	// A kustomization's own chain names its generators' output.
+	all[spec.file] = append(all[spec.file], nameChain{specs: slices.Clone(path)})
 	for _, abs := range slices.Sorted(maps.Keys(spec.resources)) {
 		file := FileIn(abs)
 		if file == "" {
