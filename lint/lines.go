@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -181,6 +182,49 @@ func (l *Lines) FromYAML(line, column int) (int, int) {
 		translatedColumn = 0
 	}
 	return translated, translatedColumn
+}
+
+// BlockIndent is how many columns the literal block scalar n, decoded from
+// this text, strips from each of its lines: its content indentation,
+// whether written (|4) or detected. It is read from the text, by finding
+// the value's first non-empty line at the end of its line in the text, so
+// no rule about how far a block is indented has to be guessed. ok is false
+// for any other scalar, and for a node this text does not hold.
+func (l *Lines) BlockIndent(n *yaml.Node) (indent int, ok bool) {
+	if l == nil || n == nil || n.Kind != yaml.ScalarNode || n.Style&yaml.LiteralStyle == 0 || n.Line < 1 {
+		return 0, false
+	}
+	k := 0
+	for text := range strings.Lines(n.Value) {
+		k++
+		text = strings.TrimSuffix(text, "\n")
+		if text == "" {
+			continue
+		}
+		src := l.Text(n.Line + k)
+		if !bytes.HasSuffix(src, []byte(text)) {
+			return 0, false
+		}
+		prefix := src[:len(src)-len(text)]
+		if len(bytes.TrimLeft(prefix, " ")) > 0 {
+			return 0, false
+		}
+		return len(prefix), true
+	}
+	return 0, false
+}
+
+// InBlock is the position in this text of a line and column (both from 1)
+// of the value of the literal block scalar n: a literal block keeps its
+// lines, so line k of the value is k lines below the block's header, after
+// its indentation. ok is false where BlockIndent's is: a folded or quoted
+// scalar joins or escapes lines, and no position inside it can be told.
+func (l *Lines) InBlock(n *yaml.Node, line, column int) (fileLine, fileColumn int, ok bool) {
+	indent, ok := l.BlockIndent(n)
+	if !ok || line < 1 || column < 1 {
+		return 0, 0, false
+	}
+	return n.Line + line, indent + column, true
 }
 
 // RenumberNodes moves every node of the tree under root, decoded by

@@ -3,6 +3,7 @@ package lint_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -191,6 +192,67 @@ func TestLinesFromYAMLEdges(t *testing.T) {
 			line, column := l.FromYAML(tt.line, tt.column)
 			if line != tt.wantLine || column != tt.wantColumn {
 				t.Errorf("FromYAML(%d, %d) = %d:%d, want %d:%d", tt.line, tt.column, line, column, tt.wantLine, tt.wantColumn)
+			}
+		})
+	}
+}
+
+// TestLinesInBlock places the position of "needle" inside a block scalar's
+// value in the text the scalar was decoded from, whatever the block's
+// indentation, and refuses styles that join or escape lines.
+func TestLinesInBlock(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		// line and column of "needle" in src; 0 when no position can be
+		// told.
+		line, column int
+	}{
+		{name: "two-space block", src: "data:\n  conf: |\n    a: 1\n    b: needle\n", line: 4, column: 8},
+		{name: "strip indicator", src: "data:\n  conf: |-\n    a: 1\n    b: needle", line: 4, column: 8},
+		{name: "six-space indent", src: "data:\n  conf: |\n        a: 1\n        b: needle\n", line: 4, column: 12},
+		{name: "indentation indicator with more-indented first line", src: "data:\n  conf: |2\n      a: 1\n    b: needle\n", line: 4, column: 8},
+		{name: "indicator and chomping", src: "data:\n  conf: |4-\n          x\n      needle\n", line: 4, column: 7},
+		{name: "leading empty lines", src: "conf: |\n\n\n  needle\n", line: 4, column: 3},
+		{name: "sequence item", src: "args:\n  - |\n    set -e\n    run needle\n", line: 4, column: 9},
+		{name: "tag and anchor before the header", src: "conf: !!str &c |\n   needle\n", line: 2, column: 4},
+		{name: "CRLF", src: "conf: |\r\n  a\r\n  needle\r\n", line: 3, column: 3},
+		{name: "folded", src: "conf: >\n  a\n  needle\n"},
+		{name: "double-quoted", src: "conf: \"a\\nneedle\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(tt.src), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var value *yaml.Node
+			var find func(n *yaml.Node)
+			find = func(n *yaml.Node) {
+				if n.Kind == yaml.ScalarNode && len(n.Value) > len("conf") && value == nil {
+					value = n
+				}
+				for _, c := range n.Content {
+					find(c)
+				}
+			}
+			find(&doc)
+			if value == nil {
+				t.Fatal("no block value")
+			}
+			// The needle's line and column in the value, both from 1.
+			line, column := 1, 1
+			for i, text := range strings.Split(value.Value, "\n") {
+				if c := strings.Index(text, "needle"); c >= 0 {
+					line, column = i+1, c+1
+				}
+			}
+			gotLine, gotColumn, ok := lint.IndexLines([]byte(tt.src)).InBlock(value, line, column)
+			if !ok {
+				gotLine, gotColumn = 0, 0
+			}
+			if gotLine != tt.line || gotColumn != tt.column {
+				t.Errorf("InBlock = %d:%d, want %d:%d", gotLine, gotColumn, tt.line, tt.column)
 			}
 		})
 	}

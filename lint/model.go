@@ -92,6 +92,10 @@ type Object struct {
 	File string
 	// Node is the object's mapping node.
 	Node *yaml.Node
+	// Lines indexes the text Node was decoded from (a file, or a render's
+	// output), so that a position inside a block scalar's text is read
+	// from its bytes; nil when no text is at hand.
+	Lines *Lines
 	// Locator maps nodes of Node to source positions; nil means the nodes'
 	// own positions in File.
 	Locator Locator

@@ -19,39 +19,29 @@ type configDoc struct {
 	// both are unset when tree is part of the object.
 	text  string
 	value *yaml.Node
-	// indent is the column, counted from 0, at which a literal block
-	// scalar's content starts.
-	indent int
-	tree   *yaml.Node
+	tree  *yaml.Node
 }
 
 // configDocs lists the configuration documents an object may carry.
 func configDocs(obj *lint.Object) []configDoc {
 	switch {
 	case obj.Kind == "ConfigMap":
-		dataKey, data := lint.GetEntry(obj.Node, "data")
+		data := lint.Get(obj.Node, "data")
 		var docs []configDoc
 		for k, v := range lint.Entries(data) {
 			if v.Kind != yaml.ScalarNode {
 				continue
 			}
-			docs = append(docs, configDoc{
-				obj:    obj,
-				field:  lint.KeyPath("data", k.Value),
-				text:   v.Value,
-				value:  v,
-				indent: blockIndent(dataKey, k),
-			})
+			docs = append(docs, configDoc{obj: obj, field: lint.KeyPath("data", k.Value), text: v.Value, value: v})
 		}
 		return docs
 	case obj.Kind == "OpenTelemetryCollector" && strings.HasPrefix(obj.APIVersion, "opentelemetry.io/"):
-		specKey, spec := lint.GetEntry(obj.Node, "spec")
-		k, v := lint.GetEntry(spec, "config")
+		v := lint.Path(obj.Node, "spec", "config")
 		switch {
 		case v == nil:
 			return nil
 		case v.Kind == yaml.ScalarNode:
-			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v, indent: blockIndent(specKey, k)}}
+			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v}}
 		default:
 			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), tree: v}}
 		}
@@ -61,31 +51,6 @@ func configDocs(obj *lint.Object) []configDoc {
 		return []configDoc{{obj: obj, tree: obj.Node}}
 	}
 	return nil
-}
-
-// blockIndent estimates where a literal block scalar under key starts its
-// content. The node tree does not keep it, so it assumes the block is
-// indented one step more than key, the step being how far key sits from
-// its parent: the layout nearly every writer, Helm's toYaml and kubectl
-// included, produces.
-func blockIndent(parentKey, key *yaml.Node) int {
-	step := 2
-	if parentKey != nil && key.Column > parentKey.Column {
-		step = key.Column - parentKey.Column
-	}
-	return key.Column - 1 + step
-}
-
-// embeddedPosition maps a line and column inside a block scalar's text
-// (both counted from 1) to the file. A literal block keeps its lines, so
-// embedded line N is N lines below the `|` indicator, shifted right by the
-// block's indentation. Other styles fold or escape lines, so a position
-// inside them cannot be recovered: they report the scalar itself.
-func embeddedPosition(value *yaml.Node, indent, line, column int) (fileLine, fileColumn int) {
-	if value.Style != yaml.LiteralStyle || line <= 0 {
-		return value.Line, value.Column
-	}
-	return value.Line + line, indent + column
 }
 
 // parseYAML parses the document as YAML and returns its root mapping, or nil
@@ -126,9 +91,13 @@ func (d configDoc) locate(n *yaml.Node) *yaml.Node {
 }
 
 // at returns a node at a line and column of the embedded text; like is
-// copied for its value and style, so the finding spans the value.
+// copied for its value and style, so the finding spans the value. A
+// literal block keeps its lines, so the place is read from the object's
+// text (lint.Lines.InBlock); other styles fold or escape lines, and the
+// value itself is reported.
 func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
-	if d.value.Style != yaml.LiteralStyle {
+	fileLine, fileColumn, ok := d.obj.Lines.InBlock(d.value, line, column)
+	if !ok {
 		return d.value
 	}
 	moved := yaml.Node{Kind: yaml.ScalarNode}
@@ -136,7 +105,7 @@ func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
 		moved = *like
 		moved.Content = nil
 	}
-	moved.Line, moved.Column = embeddedPosition(d.value, d.indent, line, column)
+	moved.Line, moved.Column = fileLine, fileColumn
 	return &moved
 }
 

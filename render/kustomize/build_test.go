@@ -111,6 +111,13 @@ func TestKustomizationSourceObject(t *testing.T) {
 				"diamond/base/kustomization.yaml:4": {"agent-canary", "canary/agent-canary"},
 			},
 		},
+		{
+			name: "embedded documents in blocks with indentation indicators and wide indents", dir: "embedded-indent", fixture: "embedded-indent",
+			objects: map[string][]string{
+				"embedded-indent/agent-config.yaml:10":  {"signalfx-agent"},
+				"embedded-indent/kustomization.yaml:12": {"kubelet-config"},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -236,6 +236,18 @@ type fragment struct {
 	// at, when set, is the position of every node of a fragment whose
 	// text cannot be mapped back line by line (a quoted inline patch).
 	at *yaml.Node
+	// inline indexes an inline patch's text, in which its nodes are
+	// positioned before lineOff and colOff move them into the file.
+	inline *lint.Lines
+}
+
+// blockLines indexes the text the fragment's nodes are positioned in: the
+// source file's, or for an inline patch the patch's own.
+func (f fragment) blockLines() *lint.Lines {
+	if f.inline != nil {
+		return f.inline
+	}
+	return f.src.lines
 }
 
 func (f fragment) position(n *yaml.Node) lint.Position {
@@ -365,12 +377,11 @@ func (l *kustLocator) sourceObject() origin {
 }
 
 // embeddedPosition places a field of a YAML document embedded in the
-// string value n of fragment at. A literal block scalar keeps its lines, so
-// the field's node in the parsed text is as many lines below the block's
-// indicator, shifted right by the block's indentation in the file. Other
-// styles fold or escape lines: the caller reports the value itself.
+// string value n of fragment at: inside a literal block, whose lines the
+// source file's text gives (lint.Lines.InBlock). Other styles fold or
+// escape lines: the caller reports the value itself.
 func embeddedPosition(at fragment, n *yaml.Node, doc int, inner lint.FieldPath) (lint.Position, bool) {
-	if at.at != nil || at.src == nil || n == nil || n.Kind != yaml.ScalarNode || n.Style != yaml.LiteralStyle {
+	if at.at != nil || at.src == nil || n == nil || n.Kind != yaml.ScalarNode {
 		return lint.Position{}, false
 	}
 	text := []byte(n.Value)
@@ -382,21 +393,15 @@ func embeddedPosition(at fragment, n *yaml.Node, doc int, inner lint.FieldPath) 
 	if target == nil {
 		return lint.Position{}, false
 	}
-	line := at.position(n).Line
-	block := fragment{file: at.file, lineOff: line, colOff: blockIndent(at.src, line)}
-	return block.position(target), true
-}
-
-// blockIndent is the indentation, in spaces, of the content of the block
-// scalar whose indicator is on line of src: that of its first non-blank
-// line.
-func blockIndent(src *sourceFile, line int) int {
-	for i := line + 1; src != nil && i <= src.lines.Count(); i++ {
-		if text := src.lines.Text(i); len(bytes.TrimSpace(text)) > 0 {
-			return len(text) - len(bytes.TrimLeft(text, " "))
-		}
+	// n's own line and column are in the fragment's text: an inline
+	// patch's nodes are placed in its block only after.
+	line, column, ok := at.blockLines().InBlock(n, target.Line, target.Column)
+	if !ok {
+		return lint.Position{}, false
 	}
-	return 0
+	moved := *target
+	moved.Line, moved.Column = line, column
+	return at.position(&moved), true
 }
 
 // patch is one patch of a kustomization: strategic merge documents or a
@@ -586,22 +591,24 @@ func (l *kustLocator) fileFragments(abs string) []fragment {
 	return out
 }
 
-// inlineFragments parses a patch written inside a kustomization. A block
-// scalar's lines map one to one onto the file's, shifted by the line of
-// its indicator and its indentation; any other style is credited as a whole.
+// inlineFragments parses a patch written inside a kustomization. A literal
+// block's lines map one to one onto the file's, shifted by the line of its
+// header and its indentation; any other style is credited as a whole.
 func (l *kustLocator) inlineFragments(spec *kustSpec, n *yaml.Node) []fragment {
 	src := l.b.source(spec.file)
 	var lineOff, colOff int
 	at := n
-	if n.Style == yaml.LiteralStyle {
-		at = nil
-		lineOff = n.Line
-		colOff = blockIndent(src, n.Line)
+	if src != nil {
+		if indent, ok := src.lines.BlockIndent(n); ok {
+			at = nil
+			lineOff, colOff = n.Line, indent
+		}
 	}
 	text := []byte(n.Value)
+	lines := lint.IndexLines(text)
 	var out []fragment
-	for _, doc := range parseDocs(lint.IndexLines(text), text) {
-		out = append(out, fragment{file: l.b.display(spec.file), src: src, node: doc, lineOff: lineOff, colOff: colOff, at: at})
+	for _, doc := range parseDocs(lines, text) {
+		out = append(out, fragment{file: l.b.display(spec.file), src: src, node: doc, lineOff: lineOff, colOff: colOff, at: at, inline: lines})
 	}
 	return out
 }
