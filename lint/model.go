@@ -144,6 +144,10 @@ type Finding struct {
 	Field   FieldPath `json:"field"`
 	Help    string    `json:"help"`
 	Related []Related `json:"related,omitempty"`
+	// Within are the places of the scalars whose text holds the finding,
+	// such as the `- |` line of a script: ignore comments covering them
+	// cover the finding.
+	Within []Position `json:"-"`
 	// Source is the Object.Source of the object the finding is about. It
 	// is kept apart from Message so that the same finding from two renders
 	// of one chart (--all-ci-values) compares equal and is reported once.
