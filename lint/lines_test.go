@@ -257,3 +257,49 @@ func TestLinesInBlock(t *testing.T) {
 		})
 	}
 }
+
+// TestScalarSpan reads a scalar's span from the text: each case marks the
+// span it wants with « and », which the test removes before decoding.
+func TestScalarSpan(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		// key's value is the scalar spanned.
+		key string
+	}{
+		{name: "plain", key: "a", src: "a: «/var/run/docker.sock»\n"},
+		{name: "plain before a comment", key: "a", src: "a: «x y» # note\n"},
+		{name: "double-quoted with escapes", key: "a", src: "a: «\"\\t/var/run/docker.sock\\u00e9\"»\n"},
+		{name: "single-quoted with a doubled quote", key: "a", src: "a: «'it''s'»\n"},
+		{name: "plain folded over lines", key: "a", src: "a: «unix:///var/run/\n  docker.sock»\nb: 1\n"},
+		{name: "double-quoted over lines", key: "a", src: "a: «\"unix:///var/run/\n  docker.sock\"»\n"},
+		{name: "anchor and tag", key: "a", src: "a: &s !!str «/var/run/docker.sock»\n"},
+		{name: "tag and anchor", key: "a", src: "a: !!str &s «'/var/run/docker.sock'»\n"},
+		{name: "alias", key: "b", src: "a: &s x\nb: «*s»\n"},
+		{name: "flow sequence item", key: "a", src: "a: [«x»]\n"},
+		{name: "non-ASCII", key: "a", src: "a: «\"ménage\"»\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			open, close := strings.Index(tt.src, "«"), strings.Index(tt.src, "»")
+			src := tt.src[:open] + tt.src[open+len("«"):close] + tt.src[close+len("»"):]
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+				t.Fatal(err)
+			}
+			_, n := lint.GetEntry(doc.Content[0], tt.key)
+			if tt.key == "b" {
+				n = doc.Content[0].Content[3]
+			}
+			if n.Kind == yaml.SequenceNode {
+				n = n.Content[0]
+			}
+			lines := lint.IndexLines([]byte(src))
+			start, end, ok := lines.ScalarSpan(n)
+			wantEnd := close - len("«")
+			if !ok || start != open || end != wantEnd {
+				t.Errorf("ScalarSpan = %d, %d, %v; want %d, %d (%q)", start, end, ok, open, wantEnd, src[open:wantEnd])
+			}
+		})
+	}
+}

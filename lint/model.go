@@ -110,7 +110,7 @@ func (o *Object) Locate(n *yaml.Node, field FieldPath) Location {
 	if o.Locator != nil {
 		return o.Locator.Locate(n, field)
 	}
-	return Location{Primary: NodePosition(o.File, n)}
+	return Location{Primary: o.Lines.NodePosition(o.File, n)}
 }
 
 // NodePosition is the position of n in file. For a scalar written on one

@@ -244,17 +244,24 @@ type fragment struct {
 // blockLines indexes the text the fragment's nodes are positioned in: the
 // source file's, or for an inline patch the patch's own.
 func (f fragment) blockLines() *lint.Lines {
-	if f.inline != nil {
+	if f.inline != nil || f.src == nil {
 		return f.inline
 	}
 	return f.src.lines
 }
 
 func (f fragment) position(n *yaml.Node) lint.Position {
-	if f.at != nil {
-		return lint.NodePosition(f.file, f.at)
+	var lines *lint.Lines
+	if f.src != nil {
+		lines = f.src.lines
 	}
-	p := lint.NodePosition(f.file, n)
+	if f.at != nil {
+		return lines.NodePosition(f.file, f.at)
+	}
+	if f.inline != nil {
+		lines = f.inline
+	}
+	p := lines.NodePosition(f.file, n)
 	if p.Line > 0 {
 		p.Line += f.lineOff
 		p.Column += f.colOff
