@@ -105,12 +105,21 @@ type Object struct {
 	Source string
 }
 
-// Locate returns where n, found at field, should be reported.
+// Locate returns where n, found at field, should be reported. A node the
+// field reaches through an alias (*name) is reported at the alias, with its
+// place in the anchored node related.
 func (o *Object) Locate(n *yaml.Node, field FieldPath) Location {
 	if o.Locator != nil {
 		return o.Locator.Locate(n, field)
 	}
-	return Location{Primary: o.Lines.NodePosition(o.File, n)}
+	primary := o.Lines.NodePosition(o.File, n)
+	if alias := AliasOn(o.Node, field); alias != nil && alias != n && alias.Alias != nil {
+		return Location{
+			Primary: o.Lines.NodePosition(o.File, alias),
+			Related: []Related{{Position: primary, Message: "through the anchor &" + alias.Alias.Anchor}},
+		}
+	}
+	return Location{Primary: primary}
 }
 
 // NodePosition is the position of n in file. For a scalar written on one
