@@ -175,6 +175,30 @@ func TestKustomizationGenerator(t *testing.T) {
 	linttest.Match(t, linttest.ParseWantFiles(t, root, ".yaml"), rest)
 }
 
+// TestKustomizationValueText places findings a rule puts inside a value's
+// text (a Fluent Bit setting, a script's line) on that line of the source:
+// of a block with an indentation indicator, of a file a generator reads.
+// Fluent Bit lines cannot carry a want comment, so positions are listed.
+func TestKustomizationValueText(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "value-text")
+	res := runKustomization(t, rules.All(), filepath.Join(root, "overlay"))
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	want := []string{
+		"../../testdata/kustomize/value-text/base/input.conf:4:5 log-format-docker-json",
+		"../../testdata/kustomize/value-text/base/shipper.yaml:12:11 log-format-docker-json",
+		"../../testdata/kustomize/value-text/base/shipper.yaml:34:15 docker-cli",
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %s", f.Position, f.Rule))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestKustomizationPatchColumn pins the column, not just the line, inside a
 // patch written inline in kustomization.yaml.
 func TestKustomizationPatchColumn(t *testing.T) {

@@ -19,7 +19,7 @@ var generatorFields = map[string]string{
 // its value was written: the literal in the kustomization, the line of an
 // env file, or inside the file a files entry reads. A field it cannot
 // place further is reported at the generator's entry.
-func (l *kustLocator) generatorLocation(field lint.FieldPath) (lint.Location, bool) {
+func (l *kustLocator) generatorLocation(n *yaml.Node, field lint.FieldPath) (lint.Location, bool) {
 	spec := l.b.spec(l.configuredIn)
 	gen := l.generatorOf(spec)
 	if gen == nil {
@@ -53,8 +53,14 @@ func (l *kustLocator) generatorLocation(field lint.FieldPath) (lint.Location, bo
 		related := []lint.Related{{Position: lint.NodePosition(kfile, item), Message: "generated from this file"}}
 		if embedded && doc < len(src.docs) {
 			if target := lint.Lookup(src.docs[doc], inner); target != nil {
-				return lint.Location{Primary: lint.NodePosition(src.display, target), Related: related}, true
+				return lint.Location{Primary: src.lines.NodePosition(src.display, target), Related: related}, true
 			}
+		}
+		// The value is the file's text: a line of the value is the file's.
+		if line, column, ok := l.inValueText(n, outer); ok {
+			moved := *n
+			moved.Line, moved.Column = line, column
+			return lint.Location{Primary: src.lines.NodePosition(src.display, &moved), Related: related}, true
 		}
 		return lint.Location{Primary: lint.Position{File: src.display}, Related: related}, true
 	}

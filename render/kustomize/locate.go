@@ -139,7 +139,7 @@ var patchTransformers = []string{"PatchTransformer", "PatchStrategicMergeTransfo
 // newLocator reads and strips obj's origin annotations, so rules see the
 // object as the user wrote it, and returns the locator they describe.
 func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
-	l := &kustLocator{b: b, rendered: obj.Node, kind: obj.Kind, name: obj.Name, namespace: obj.Namespace}
+	l := &kustLocator{b: b, rendered: obj.Node, renderedLines: obj.Lines, kind: obj.Kind, name: obj.Name, namespace: obj.Namespace}
 	annotations := lint.Path(obj.Node, "metadata", "annotations")
 	var origin buildOrigin
 	if yaml.Unmarshal([]byte(lint.Scalar(lint.Get(annotations, originAnnotation))), &origin) == nil {
@@ -197,6 +197,9 @@ func stripAnnotations(obj *yaml.Node) {
 type kustLocator struct {
 	b        *kustBuild
 	rendered *yaml.Node
+	// renderedLines indexes the built object's text, in which rules place
+	// nodes inside values.
+	renderedLines *lint.Lines
 	kind     string
 	// name and namespace are the built ones, after namePrefix and
 	// nameSuffix.
@@ -281,7 +284,7 @@ type located struct {
 	complete bool
 }
 
-func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
+func (l *kustLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
 	path, doc, inner, embedded := field.Embedded()
 	src := l.sourceObject()
 	if src.ambiguous != nil {
@@ -301,12 +304,35 @@ func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
 				return lint.Location{Primary: pos}
 			}
 		}
+		if line, column, ok := l.inValueText(n, path); ok && found.complete && lint.Scalar(found.node) == lint.Scalar(lint.Lookup(l.rendered, path)) {
+			if fileLine, fileColumn, ok := found.at.blockLines().InBlock(found.node, line, column); ok {
+				moved := *n
+				moved.Line, moved.Column = fileLine, fileColumn
+				return lint.Location{Primary: found.at.position(&moved)}
+			}
+		}
 		return lint.Location{Primary: found.at.position(found.node)}
 	}
-	if loc, ok := l.generatorLocation(field); ok {
+	if loc, ok := l.generatorLocation(n, field); ok {
 		return loc
 	}
 	return lint.Location{Primary: lint.Position{File: l.objectFile()}}
+}
+
+// inValueText is the line and column, inside the text of the value at path,
+// of n: a node a rule placed in that text (a Fluent Bit setting, a script's
+// line), positioned in the built object's text. ok is false for the value
+// itself or any node outside it.
+func (l *kustLocator) inValueText(n *yaml.Node, path lint.FieldPath) (line, column int, ok bool) {
+	value := lint.Lookup(l.rendered, path)
+	if n == nil || value == nil || n == value || n.Line <= value.Line {
+		return 0, 0, false
+	}
+	indent, ok := l.renderedLines.BlockIndent(value)
+	if !ok || n.Column <= indent || n.Line-value.Line > strings.Count(value.Value, "\n")+1 {
+		return 0, 0, false
+	}
+	return n.Line - value.Line, n.Column - indent, true
 }
 
 // origin is the object a built object was made from.
