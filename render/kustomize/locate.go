@@ -200,7 +200,7 @@ type kustLocator struct {
 	// renderedLines indexes the built object's text, in which rules place
 	// nodes inside values.
 	renderedLines *lint.Lines
-	kind     string
+	kind          string
 	// name and namespace are the built ones, after namePrefix and
 	// nameSuffix.
 	name, namespace string
