@@ -281,8 +281,8 @@ func TestScalarSpan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			open, close := strings.Index(tt.src, "«"), strings.Index(tt.src, "»")
-			src := tt.src[:open] + tt.src[open+len("«"):close] + tt.src[close+len("»"):]
+			from, to := strings.Index(tt.src, "«"), strings.Index(tt.src, "»")
+			src := tt.src[:from] + tt.src[from+len("«"):to] + tt.src[to+len("»"):]
 			var doc yaml.Node
 			if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 				t.Fatal(err)
@@ -296,9 +296,9 @@ func TestScalarSpan(t *testing.T) {
 			}
 			lines := lint.IndexLines([]byte(src))
 			start, end, ok := lines.ScalarSpan(n)
-			wantEnd := close - len("«")
-			if !ok || start != open || end != wantEnd {
-				t.Errorf("ScalarSpan = %d, %d, %v; want %d, %d (%q)", start, end, ok, open, wantEnd, src[open:wantEnd])
+			wantEnd := to - len("«")
+			if !ok || start != from || end != wantEnd {
+				t.Errorf("ScalarSpan = %d, %d, %v; want %d, %d (%q)", start, end, ok, from, wantEnd, src[from:wantEnd])
 			}
 		})
 	}
