@@ -112,6 +112,13 @@ func TestKustomizationSourceObject(t *testing.T) {
 			},
 		},
 		{
+			name: "a resource a component adds, renamed by the component and its user", dir: "component-resource/overlay", fixture: "component-resource",
+			objects: map[string][]string{
+				"component-resource/base/agent.yaml:19":        {"prod-agent-x"},
+				"component-resource/sidecar/collector.yaml:22": {"prod-collector-x"},
+			},
+		},
+		{
 			name: "embedded documents in blocks with indentation indicators and wide indents", dir: "embedded-indent", fixture: "embedded-indent",
 			objects: map[string][]string{
 				"embedded-indent/agent-config.yaml:10":  {"signalfx-agent"},

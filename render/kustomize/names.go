@@ -26,7 +26,10 @@ type nameChain struct {
 // built name, which built returns.
 func (b *kustBuild) nameAt(c nameChain, level int, name string) string {
 	for i := len(c.specs) - 1; i > level; i-- {
-		name = b.rename(c.specs[i], name)
+		// A component's renames are its user's: rename applies them there.
+		if !slices.Contains(c.specs[i-1].components, filepath.Dir(c.specs[i].file)) {
+			name = b.rename(c.specs[i], name)
+		}
 	}
 	return name
 }
@@ -78,6 +81,13 @@ func (b *kustBuild) walkChains(path []*kustSpec, all map[string][]nameChain) {
 	spec := path[len(path)-1]
 	// A kustomization's own chain names its generators' output.
 	all[spec.file] = append(all[spec.file], nameChain{specs: slices.Clone(path)})
+	for _, dir := range spec.components {
+		if file := FileIn(dir); file != "" {
+			if child := b.spec(filepath.Clean(file)); child != nil && !slices.ContainsFunc(path, func(s *kustSpec) bool { return s.file == child.file }) {
+				b.walkChains(append(slices.Clip(path), child), all)
+			}
+		}
+	}
 	for _, abs := range slices.Sorted(maps.Keys(spec.resources)) {
 		file := FileIn(abs)
 		if file == "" {
