@@ -57,6 +57,7 @@ func TestKustomizationPositions(t *testing.T) {
 		{name: "local chart in helmCharts", dir: "helm-local", fixture: "helm-local", objectName: "edge-agent"},
 		{name: "JSON 6902 append of another item keeps the base position", dir: "append/overlay", fixture: "append", objectName: "log-shipper"},
 		{name: "replacement points at its source", dir: "replacement", fixture: "replacement", objectName: "agent"},
+		{name: "object renamed by a patch", dir: "renamed", fixture: "renamed", objectName: "node-agent"},
 		{name: "replacement copying a field onto itself", dir: "replacement-cycle", fixture: "replacement-cycle", objectName: "agent"},
 	}
 	for _, tt := range tests {

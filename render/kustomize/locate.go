@@ -351,7 +351,9 @@ type origin struct {
 // sourceObject finds the object in its origin file: the one of the same
 // kind whose name, renamed by the kustomizations on a way from the root to
 // the file, is the built name. Kinds kustomize never renames (Namespace,
-// CustomResourceDefinition) keep their name, which is the next guess.
+// CustomResourceDefinition) keep their name, which is the next guess; an
+// object renamed otherwise is found when it is its file's only one of its
+// kind.
 func (l *kustLocator) sourceObject() origin {
 	if l.origin == "" {
 		return origin{}
@@ -365,12 +367,13 @@ func (l *kustLocator) sourceObject() origin {
 		obj   *lint.Object
 		chain nameChain
 	}
-	var renamed, same []candidate
+	var renamed, same, ofKind []candidate
 	for _, doc := range file.docs {
 		for _, obj := range manifest.Objects(file.display, doc) {
 			if obj.Kind != l.kind {
 				continue
 			}
+			ofKind = append(ofKind, candidate{obj: obj})
 			if obj.Name == l.name {
 				same = append(same, candidate{obj: obj})
 			}
@@ -385,6 +388,11 @@ func (l *kustLocator) sourceObject() origin {
 	candidates := renamed
 	if len(candidates) == 0 {
 		candidates = same
+	}
+	if len(candidates) == 0 && len(ofKind) == 1 {
+		// Renamed some other way (a patch of metadata.name): the file's
+		// only object of the kind is the one.
+		candidates = ofKind
 	}
 	if len(candidates) > 1 {
 		// Objects of one name in several namespaces are told apart by the
