@@ -85,11 +85,14 @@ type Diagnostic struct {
 	Within *yaml.Node
 }
 
-// RelatedNode is a node of the same object worth showing next to the finding.
+// RelatedNode is a node worth showing next to the finding, of the object
+// being checked unless Object names another of the same input (the
+// container that reads a ConfigMap's value).
 type RelatedNode struct {
 	Node    *yaml.Node
 	Field   FieldPath
 	Message string
+	Object  *Object
 }
 
 // Reportf reports a finding at node n, found at field, with the rule's default
@@ -112,7 +115,11 @@ func (p *Pass) Report(d Diagnostic) {
 	loc := p.Object.Locate(d.Node, d.Field)
 	related := loc.Related
 	for _, r := range d.Related {
-		rl := p.Object.Locate(r.Node, r.Field)
+		obj := p.Object
+		if r.Object != nil {
+			obj = r.Object
+		}
+		rl := obj.Locate(r.Node, r.Field)
 		related = append(related, Related{Position: rl.Primary, Message: r.Message})
 	}
 	var within []Position

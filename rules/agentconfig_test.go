@@ -182,6 +182,12 @@ func TestConfigFindingPositions(t *testing.T) {
 		{file: "fluent-bit.yaml", rule: "log-format-docker-json", line: 16, column: 9, field: `data["input-kubernetes.conf"]`},
 		{file: "fluent-bit.yaml", rule: "log-format-docker-json", line: 82, column: 11, field: `data["fluent-bit.yaml"]`},
 		{file: "fluentd.yaml", rule: "log-format-docker-json", line: 13, column: 9, field: `data["containers.input.conf"]`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 15, column: 19, field: `data["promtail.yaml"]>scrape_configs[0].pipeline_stages[1].match.stages[0].docker`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 79, column: 12, field: `data["vector.toml"]>sources.containers.type`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 102, column: 14, field: `data["telegraf.conf"]>inputs.docker[1]`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 129, column: 13, field: `stringData["promtail.yaml"]>scrape_configs[0].pipeline_stages[0].docker`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 132, column: 17, field: `data["encoded.yaml"]>pipelineStages[0].docker`},
+		{file: "standalone/collectors-values.yaml", rule: "agent-config-docker", line: 18, column: 17, field: `daemonset.filebeatConfig["filebeat.yml"]>["filebeat.inputs"][0].type`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+":"+tt.rule, func(t *testing.T) {

@@ -78,21 +78,45 @@ func dockerCalls(words []string, depth int) []string {
 	if start >= len(words) {
 		return nil
 	}
-	if path.Base(words[start]) == "docker" {
+	switch path.Base(words[start]) {
+	case "docker":
 		if sub := dockerSubcommand(words[start+1:]); slices.Contains(daemonSubcommands, sub) {
 			return []string{"docker " + sub}
 		}
 		return nil
+	case "docker-compose":
+		if sub := dockerSubcommand(words[start+1:]); sub != "" && !slices.Contains(composeLocalSubcommands, sub) {
+			return []string{"docker-compose " + sub}
+		}
+		return nil
 	}
-	i := shellScriptIndex(words)
-	if i < 0 || depth >= maxShellDepth {
+	script := ""
+	switch i := shellScriptIndex(words); {
+	case i >= 0:
+		script = words[i]
+	case words[start] == "eval":
+		// eval joins its arguments into a script and runs it.
+		script = strings.Join(words[start+1:], " ")
+	}
+	if script == "" || depth >= maxShellDepth {
 		return nil
 	}
 	var calls []string
-	for _, cmd := range shellCommands(words[i]) {
+	for _, cmd := range shellCommands(script) {
 		calls = append(calls, dockerCalls(cmd, depth+1)...)
 	}
 	return calls
+}
+
+// composeLocalSubcommands are the docker-compose commands that only read
+// the compose file or print the client's version.
+var composeLocalSubcommands = []string{"config", "convert", "version", "help"}
+
+// isDockerClient reports whether a command word runs the Docker CLI or
+// docker-compose, which call Docker Engine.
+func isDockerClient(word string) bool {
+	name := path.Base(word)
+	return name == "docker" || name == "docker-compose"
 }
 
 // execHooks are the other places a container runs commands: its probes
@@ -116,12 +140,24 @@ func commandLines(c Container) [][]argWord {
 		}
 		lines = append(lines, argv)
 	}
+	// A script field is run as if passed to sh -c; its words all stand
+	// for the script's value, where a finding belongs.
+	for _, s := range c.scripts {
+		lines = append(lines, []argWord{{value: "sh", node: s.node, field: s.field}, {value: "-c", node: s.node, field: s.field}, s})
+	}
 	return lines
 }
 
 func detectDockerCLI(p *lint.Pass) []evidence {
-	w := workloadOf(p)
-	if w == nil || w.runsDockerDaemon() {
+	var out []evidence
+	for _, w := range workloadsOf(p) {
+		out = append(out, podDockerCLI(w)...)
+	}
+	return out
+}
+
+func podDockerCLI(w *Workload) []evidence {
+	if w.runsDockerDaemon() {
 		return nil
 	}
 	var out []evidence
@@ -134,7 +170,7 @@ func detectDockerCLI(p *lint.Pass) []evidence {
 			for i, a := range argv {
 				words[i] = a.value
 			}
-			if start := commandStart(words); start < len(words) && path.Base(words[start]) == "docker" {
+			if start := commandStart(words); start < len(words) && isDockerClient(words[start]) {
 				if calls := dockerCalls(words, 0); len(calls) > 0 {
 					out = append(out, cliEvidence(c, argv[start], calls))
 				}
@@ -153,7 +189,7 @@ func detectDockerCLI(p *lint.Pass) []evidence {
 				}
 				if len(calls) > 0 {
 					e := cliEvidence(c, argv[i], calls)
-					e.node, e.within = scriptLine(p.Object, argv[i], first)
+					e.node, e.within = scriptLine(w.Object, argv[i], first)
 					out = append(out, e)
 				}
 			}

@@ -178,7 +178,7 @@ func (sw *shimWalker) walk(n *yaml.Node) {
 			switch {
 			case v.Kind != yaml.ScalarNode:
 				sw.walk(v)
-			case namesDockershim(v.Value) && !sw.skipped():
+			case namesDockershim(v.Value) && !sw.skipped() && !onlyInProse(v.Value, namesDockershim):
 				field := lint.NewFieldPath(sw.path...)
 				sw.hits = append(sw.hits, shimHit{node: v, field: field, subject: sw.subject(n, k.Value, field)})
 			}
@@ -193,7 +193,7 @@ func (sw *shimWalker) walk(n *yaml.Node) {
 				sw.walk(item)
 				prev = ""
 			default:
-				if namesDockershim(item.Value) {
+				if namesDockershim(item.Value) && !onlyInProse(item.Value, namesDockershim) {
 					field := lint.NewFieldPath(sw.path...)
 					subject := "argument " + field.String()
 					if flag := flagOf(prev, item.Value); flag != "" {

@@ -360,3 +360,54 @@ func TestKustomizeCorpus(t *testing.T) {
 		})
 	}
 }
+
+// TestHelmChartsValuesInline renders one chart three times from
+// helmCharts entries with valuesInline: merged over valuesFile (override,
+// the default), under the chart's values (merge), and alone (replace).
+// Only the override release mounts the socket, and only the merge release
+// the log directory; the socket's related location is the inline value.
+func TestHelmChartsValuesInline(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "helm-inline")
+	res := runKustomization(t, rules.All(), root)
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, root, ".yaml"), res.Findings)
+	want := map[string]string{
+		"docker-socket":   "override-agent",
+		"docker-data-dir": "merge-agent",
+	}
+	for _, f := range res.Findings {
+		if want[f.Rule] != f.Object.Name {
+			t.Errorf("%s finding in %s, want it only in %s", f.Rule, f.Object.Name, want[f.Rule])
+		}
+		if f.Rule != "docker-socket" {
+			continue
+		}
+		inline := lint.Position{File: "../../testdata/kustomize/helm-inline/kustomization.yaml", Line: 7, Column: 22, EndLine: 7, EndColumn: 42}
+		if len(f.Related) != 1 || f.Related[0].Position != inline {
+			t.Errorf("related = %+v, want the inline value at %+v", f.Related, inline)
+		}
+	}
+}
+
+func TestHelmChartsValuesMergeInvalid(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"kustomization.yaml":                "helmCharts:\n- name: agent\n  valuesMerge: deep\n  valuesInline: {a: 1}\n",
+		"charts/agent/Chart.yaml":           "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+		"charts/agent/templates/empty.yaml": "",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := runKustomization(t, rules.All(), dir)
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), `valuesMerge "deep"`) || !strings.Contains(res.Errors[0].Error(), ":3:") {
+		t.Errorf("errors = %v, want one naming valuesMerge \"deep\" at line 3", res.Errors)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
@@ -65,9 +66,12 @@ type helmChartRef struct {
 	dir string
 	// valuesFiles are the entry's valuesFile and additionalValuesFiles.
 	valuesFiles []string
-	name        string
-	release     string
-	namespace   string
+	// values are the layers of values the chart renders with, valuesInline
+	// among them (see valuesLayers).
+	values    []helm.ValuesSource
+	name      string
+	release   string
+	namespace string
 }
 
 // readKustomization parses the kustomization file of dir. It returns nil and
@@ -227,7 +231,8 @@ func (k *kustSpec) readHelmCharts() {
 		for _, v := range lint.Items(lint.Get(entry, "additionalValuesFiles")) {
 			valuesFiles = append(valuesFiles, v)
 		}
-		for _, v := range valuesFiles {
+		valuesFile := ""
+		for i, v := range valuesFiles {
 			if lint.Scalar(v) == "" {
 				continue
 			}
@@ -236,11 +241,20 @@ func (k *kustSpec) readHelmCharts() {
 				k.errorf(v, "values file of helm chart %q: %s", name, source.DescribeError(err))
 				outside = true
 			}
+			if i == 0 {
+				valuesFile = path
+			}
 			ref.valuesFiles = append(ref.valuesFiles, path)
 		}
 		if outside {
 			continue
 		}
+		values, err := valuesLayers(entry, ref.dir, k.file, valuesFile, ref.valuesFiles)
+		if err != nil {
+			k.errorf(lint.Get(entry, "valuesMerge"), "helm chart %q: %v", name, err)
+			continue
+		}
+		ref.values = values
 		if _, err := os.Stat(filepath.Join(ref.dir, "Chart.yaml")); err != nil {
 			k.errorf(entry, "helm chart %q is not in %s and would need pulling: charts are not fetched", name, filepath.ToSlash(filepath.Join(home, name)))
 			continue
