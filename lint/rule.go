@@ -79,6 +79,10 @@ type Diagnostic struct {
 	// Severity overrides the rule's default when the evidence warrants it.
 	Severity Severity
 	Related  []RelatedNode
+	// Within, when set, is the scalar whose text Node is placed in (a
+	// line of a script written as a block): an ignore comment that covers
+	// the scalar covers the finding too.
+	Within *yaml.Node
 }
 
 // RelatedNode is a node worth showing next to the finding, of the object
@@ -118,6 +122,10 @@ func (p *Pass) Report(d Diagnostic) {
 		rl := obj.Locate(r.Node, r.Field)
 		related = append(related, Related{Position: rl.Primary, Message: r.Message})
 	}
+	var within []Position
+	if d.Within != nil {
+		within = append(within, p.Object.Locate(d.Within, d.Field).Primary)
+	}
 	p.findings = append(p.findings, Finding{
 		Rule:     p.Rule.ID,
 		Severity: severity,
@@ -127,6 +135,7 @@ func (p *Pass) Report(d Diagnostic) {
 		Field:    d.Field,
 		Help:     p.Rule.HelpURL,
 		Related:  related,
+		Within:   within,
 		Source:   p.Object.Source,
 		identity: d.Field.Named(p.Object.Node).String(),
 	})

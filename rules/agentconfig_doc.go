@@ -20,9 +20,6 @@ type configDoc struct {
 	// both are unset when tree is part of the object.
 	text  string
 	value *yaml.Node
-	// indent is the column, counted from 0, at which a literal block
-	// scalar's content starts.
-	indent int
 	// encoded marks text decoded from value (a Secret's base64 data): no
 	// position inside it maps to the file.
 	encoded bool
@@ -49,13 +46,12 @@ func configDocs(obj *lint.Object) []configDoc {
 		// Promtail's, render it into a Secret's stringData or data.
 		return dataDocs(dataDocs(nil, obj, "stringData", false), obj, "data", true)
 	case obj.Kind == "OpenTelemetryCollector" && strings.HasPrefix(obj.APIVersion, "opentelemetry.io/"):
-		specKey, spec := lint.GetEntry(obj.Node, "spec")
-		k, v := lint.GetEntry(spec, "config")
+		v := lint.Path(obj.Node, "spec", "config")
 		switch {
 		case v == nil:
 			return nil
 		case v.Kind == yaml.ScalarNode:
-			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v, indent: blockIndent(specKey, k)}}
+			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v}}
 		default:
 			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), tree: v}}
 		}
@@ -65,7 +61,7 @@ func configDocs(obj *lint.Object) []configDoc {
 		// strings are the configs the chart puts in its ConfigMaps
 		// (Filebeat's filebeatConfig, GitLab Runner's runners.config).
 		docs := []configDoc{{obj: obj, tree: obj.Node}}
-		return appendValueDocs(docs, obj, nil, obj.Node, lint.FieldPath{})
+		return appendValueDocs(docs, obj, obj.Node, lint.FieldPath{})
 	}
 	return nil
 }
@@ -75,12 +71,12 @@ func configDocs(obj *lint.Object) []configDoc {
 // Secret's data are base64: their decoded text is read, and findings in it
 // point at the encoded string.
 func dataDocs(docs []configDoc, obj *lint.Object, key string, base64Encoded bool) []configDoc {
-	dataKey, data := lint.GetEntry(obj.Node, key)
+	data := lint.Get(obj.Node, key)
 	for k, v := range lint.Entries(data) {
 		if v.Kind != yaml.ScalarNode {
 			continue
 		}
-		doc := configDoc{obj: obj, field: lint.KeyPath(key, k.Value), text: v.Value, value: v, indent: blockIndent(dataKey, k)}
+		doc := configDoc{obj: obj, field: lint.KeyPath(key, k.Value), text: v.Value, value: v}
 		if base64Encoded {
 			text, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v.Value), ""))
 			if err != nil {
@@ -93,54 +89,29 @@ func dataDocs(docs []configDoc, obj *lint.Object, key string, base64Encoded bool
 	return docs
 }
 
-// appendValueDocs adds every multi-line string under mapping n (whose key
-// is parentKey) as an embedded document. Aliases are not followed: the
-// value they name is visited where it is written.
-func appendValueDocs(docs []configDoc, obj *lint.Object, parentKey, n *yaml.Node, field lint.FieldPath) []configDoc {
+// appendValueDocs adds every multi-line string under mapping n as an
+// embedded document. Aliases are not followed: the value they name is
+// visited where it is written.
+func appendValueDocs(docs []configDoc, obj *lint.Object, n *yaml.Node, field lint.FieldPath) []configDoc {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			switch {
 			case v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "\n"):
-				docs = append(docs, configDoc{obj: obj, field: field.Key(k.Value), text: v.Value, value: v, indent: blockIndent(parentKey, k)})
+				docs = append(docs, configDoc{obj: obj, field: field.Key(k.Value), text: v.Value, value: v})
 			case v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode:
-				docs = appendValueDocs(docs, obj, k, v, field.Key(k.Value))
+				docs = appendValueDocs(docs, obj, v, field.Key(k.Value))
 			}
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
 			if item.Kind == yaml.MappingNode || item.Kind == yaml.SequenceNode {
-				docs = appendValueDocs(docs, obj, parentKey, item, field.Index(i))
+				docs = appendValueDocs(docs, obj, item, field.Index(i))
 			}
 		}
 	}
 	return docs
-}
-
-// blockIndent estimates where a literal block scalar under key starts its
-// content. The node tree does not keep it, so it assumes the block is
-// indented one step more than key, the step being how far key sits from
-// its parent: the layout nearly every writer, Helm's toYaml and kubectl
-// included, produces.
-func blockIndent(parentKey, key *yaml.Node) int {
-	step := 2
-	if parentKey != nil && key.Column > parentKey.Column {
-		step = key.Column - parentKey.Column
-	}
-	return key.Column - 1 + step
-}
-
-// embeddedPosition maps a line and column inside a block scalar's text
-// (both counted from 1) to the file. A literal block keeps its lines, so
-// embedded line N is N lines below the `|` indicator, shifted right by the
-// block's indentation. Other styles fold or escape lines, so a position
-// inside them cannot be recovered: they report the scalar itself.
-func embeddedPosition(value *yaml.Node, indent, line, column int) (fileLine, fileColumn int) {
-	if value.Style != yaml.LiteralStyle || line <= 0 {
-		return value.Line, value.Column
-	}
-	return value.Line + line, indent + column
 }
 
 // parseYAML parses the document as YAML and returns its root mapping, or nil
@@ -190,9 +161,13 @@ func (d configDoc) locate(n *yaml.Node) *yaml.Node {
 }
 
 // at returns a node at a line and column of the embedded text; like is
-// copied for its value and style, so the finding spans the value.
+// copied for its value and style, so the finding spans the value. A
+// literal block keeps its lines, so the place is read from the object's
+// text (lint.Lines.InBlock); other styles fold or escape lines, and the
+// value itself is reported.
 func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
-	if d.value.Style != yaml.LiteralStyle || d.encoded {
+	fileLine, fileColumn, ok := d.obj.Lines.InBlock(d.value, line, column)
+	if !ok || d.encoded {
 		return d.value
 	}
 	moved := yaml.Node{Kind: yaml.ScalarNode}
@@ -200,7 +175,7 @@ func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
 		moved = *like
 		moved.Content = nil
 	}
-	moved.Line, moved.Column = embeddedPosition(d.value, d.indent, line, column)
+	moved.Line, moved.Column = fileLine, fileColumn
 	return &moved
 }
 

@@ -38,6 +38,21 @@ func TestEmbeddedPosition(t *testing.T) {
 			key:  "a", line: 1, column: 4, wantLine: 3, wantColumn: 12,
 		},
 		{
+			name: "indentation indicator: six spaces under a two-space key",
+			src:  "data:\n  a: |4\n      x: 1\n      y: 2\n",
+			key:  "a", line: 2, column: 3, wantLine: 4, wantColumn: 9,
+		},
+		{
+			name: "indentation indicator below a more-indented first line",
+			src:  "data:\n  a: |2-\n      x: 1\n    y: 2\n",
+			key:  "a", line: 2, column: 1, wantLine: 4, wantColumn: 5,
+		},
+		{
+			name: "six-space indentation under a two-space key",
+			src:  "data:\n  a: |\n      x: 1\n",
+			key:  "a", line: 1, column: 4, wantLine: 3, wantColumn: 10,
+		},
+		{
 			name: "literal block with a comment after the indicator",
 			src:  "data:\n  a: | # config\n    x: 1\n",
 			key:  "a", line: 1, column: 1, wantLine: 3, wantColumn: 5,
@@ -64,10 +79,10 @@ func TestEmbeddedPosition(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(tt.src), &doc); err != nil {
 				t.Fatal(err)
 			}
-			dataKey, data := lint.GetEntry(doc.Content[0], "data")
-			key, value := lint.GetEntry(data, tt.key)
-			line, column := embeddedPosition(value, blockIndent(dataKey, key), tt.line, tt.column)
-			if line != tt.wantLine || column != tt.wantColumn {
+			value := lint.Path(doc.Content[0], "data", tt.key)
+			d := configDoc{obj: &lint.Object{Node: doc.Content[0], Lines: lint.IndexLines([]byte(tt.src))}, value: value}
+			n := d.at(tt.line, tt.column, nil)
+			if line, column := n.Line, n.Column; line != tt.wantLine || column != tt.wantColumn {
 				t.Errorf("position = %d:%d, want %d:%d", line, column, tt.wantLine, tt.wantColumn)
 			}
 		})

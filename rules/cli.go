@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
 )
 
 var dockerCLIRule = &lint.Rule{
@@ -177,11 +178,19 @@ func podDockerCLI(w *Workload) []evidence {
 			}
 			if i := shellScriptIndex(words); i >= 0 {
 				var calls []string
-				for _, cmd := range shellCommands(words[i]) {
-					calls = append(calls, dockerCalls(cmd, 1)...)
+				cmds, starts := shellCommandsAt(words[i])
+				first := -1
+				for k, cmd := range cmds {
+					found := dockerCalls(cmd, 1)
+					if len(found) > 0 && (first < 0 || starts[k] < first) {
+						first = starts[k]
+					}
+					calls = append(calls, found...)
 				}
 				if len(calls) > 0 {
-					out = append(out, cliEvidence(c, argv[i], calls))
+					e := cliEvidence(c, argv[i], calls)
+					e.node, e.within = scriptLine(w.Object, argv[i], first)
+					out = append(out, e)
 				}
 			}
 		}
@@ -222,4 +231,32 @@ func cliEvidence(c Container, at argWord, calls []string) evidence {
 		summary:   "runs " + quoted[0],
 		container: c.Name,
 	}
+}
+
+// scriptLine is the node to report a command of a script at: the script's
+// line that runs it, for a script written as a literal block (`- |`),
+// whose lines are the file's. within is then the script itself, which an
+// ignore comment above it still covers. Other scalars fold or escape
+// lines, and the script is reported as a whole.
+func scriptLine(obj *lint.Object, script argWord, offset int) (node, within *yaml.Node) {
+	text := []rune(script.value)
+	if offset < 0 || offset >= len(text) {
+		return script.node, nil
+	}
+	line, lineStart := 1, 0
+	for i, r := range text[:offset] {
+		if r == '\n' {
+			line, lineStart = line+1, i+1
+		}
+	}
+	fileLine, fileColumn, ok := obj.Lines.InBlock(script.node, line, offset-lineStart+1)
+	if !ok {
+		return script.node, nil
+	}
+	end := offset
+	for end < len(text) && text[end] != '\n' {
+		end++
+	}
+	command := strings.TrimRight(string(text[offset:end]), " \t")
+	return &yaml.Node{Kind: yaml.ScalarNode, Value: command, Line: fileLine, Column: fileColumn}, script.node
 }

@@ -453,8 +453,9 @@ func TestFindings(t *testing.T) {
         - |
           docker ps -q --filter status=exited | xargs docker rm
 `),
+			// The script's line that runs docker, not the "- |" above it.
 			want: []wantFinding{{
-				rule: "docker-cli", severity: lint.SeverityWarning, line: 14, column: 11,
+				rule: "docker-cli", severity: lint.SeverityWarning, line: 15, column: 11,
 				field:   "spec.template.spec.containers[0].args[0]",
 				message: []string{`container "reaper" runs ` + "`docker ps`, `docker rm`", "crictl"},
 			}},

@@ -21,15 +21,24 @@ import (
 // shellCommands splits script into its simple commands, each a list of
 // words with quotes removed.
 func shellCommands(script string) [][]string {
+	cmds, _ := shellCommandsAt(script)
+	return cmds
+}
+
+// shellCommandsAt is shellCommands with the offset, in runes, at which
+// each command starts in script, so a finding can point at its line.
+func shellCommandsAt(script string) ([][]string, []int) {
 	l := &shellLexer{src: []rune(script)}
 	l.commands(0)
-	return l.out
+	return l.out, l.starts
 }
 
 type shellLexer struct {
 	src []rune
 	i   int
 	out [][]string
+	// starts holds the offset of each command of out.
+	starts []int
 }
 
 // commands reads commands until end (the closing rune of a substitution,
@@ -38,6 +47,7 @@ func (l *shellLexer) commands(end rune) {
 	var cmd []string
 	var word strings.Builder
 	inWord := false
+	first := -1
 	endWord := func() {
 		if inWord {
 			cmd = append(cmd, word.String())
@@ -49,10 +59,13 @@ func (l *shellLexer) commands(end rune) {
 		endWord()
 		if len(cmd) > 0 {
 			l.out = append(l.out, cmd)
+			l.starts = append(l.starts, first)
 			cmd = nil
 		}
+		first = -1
 	}
 	for l.i < len(l.src) {
+		at := l.i
 		c := l.src[l.i]
 		l.i++
 		switch {
@@ -91,6 +104,9 @@ func (l *shellLexer) commands(end rune) {
 		default:
 			word.WriteRune(c)
 			inWord = true
+		}
+		if inWord && first < 0 {
+			first = at
 		}
 	}
 	endCommand()

@@ -47,6 +47,12 @@ type kustSpec struct {
 	files []string
 	// dirs are local bases and components, kustomizations themselves.
 	dirs []string
+	// resources maps each local resource, file or directory, to its
+	// entry in the kustomization, so a built object whose source cannot
+	// be told apart is reported there.
+	resources map[string]*yaml.Node
+	// components are the local components, in the order they apply.
+	components []string
 	// charts are the helmCharts entries.
 	charts []helmChartRef
 	// errs are problems found without building: remote references, charts
@@ -101,7 +107,7 @@ func parseKustomization(file string, data []byte, boundary *source.Boundary) (*k
 	}
 	for _, field := range []string{"resources", "bases", "components"} {
 		for _, item := range lint.Items(lint.Get(k.root, field)) {
-			k.addResource(item)
+			k.addResource(item, field != "components")
 		}
 	}
 	for _, field := range []string{"crds", "configurations", "patchesStrategicMerge", "generators", "transformers", "validators"} {
@@ -142,10 +148,18 @@ func (k *kustSpec) errorf(n *yaml.Node, format string, args ...any) {
 	k.errs = append(k.errs, &lint.InputError{File: filepath.ToSlash(k.file), Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-func (k *kustSpec) addResource(n *yaml.Node) {
+func (k *kustSpec) addResource(n *yaml.Node, resource bool) {
 	p, ok := k.localPath(n)
 	if !ok {
 		return
+	}
+	if !resource {
+		k.components = append(k.components, filepath.Clean(p))
+	} else {
+		if k.resources == nil {
+			k.resources = map[string]*yaml.Node{}
+		}
+		k.resources[filepath.Clean(p)] = n
 	}
 	if info, err := os.Stat(p); err == nil && info.IsDir() {
 		k.dirs = append(k.dirs, p)
