@@ -21,6 +21,12 @@ var update = flag.Bool("update", false, "rewrite the generated sections of READM
 func TestMain(m *testing.M) {
 	// Reports carry the version; pin it so outputs compare byte for byte.
 	version = "test"
+	// The command's collector pace (internal/gcpace) is for one short
+	// process; tests and benchmarks run at the default, the pace
+	// BenchmarkDecodeFloor and the figures in docs/performance.md use.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
+	}
 	os.Exit(m.Run())
 }
 

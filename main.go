@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/term"
 
+	// The collector's pace is set before Helm's dependencies initialise.
+	_ "github.com/dockershim-lint/dockershim-lint/internal/gcpace"
 	"github.com/dockershim-lint/dockershim-lint/lint"
 )
 
@@ -29,21 +31,12 @@ const (
 )
 
 func main() {
-	// The process lives for one lint and holds little at once (a file's
-	// tree per worker, and the findings), so the collector's default pace
-	// spends CPU to keep a small heap smaller. Collecting a quarter as often
-	// costs 10 to 20 MB more memory at peak and saves a fifth to a quarter
-	// of the CPU (docs/performance.md). A GOGC from the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	// kustomize prints its deprecation warnings straight to os.Stderr and
 	// offers no way to stop it. Everything dockershim-lint has to say goes
 	// to the stderr run is given, so libraries' chatter is sent nowhere
 	// rather than mixed into it. A crash still reaches the terminal: the
 	// runtime writes panics to file descriptor 2, not through os.Stderr.
 	stderr := os.Stderr
-	//nolint:forbidigo // opens /dev/null for writing, to silence kustomize; no input is read
 	//nolint:forbidigo // opens /dev/null for writing, to silence kustomize; no input is read
 	if devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
 		os.Stderr = devNull

@@ -47,6 +47,11 @@ func TestSuppressFixtures(t *testing.T) {
 		{file: "manifests/pods.yaml", line: 42, rule: "docker-socket", reason: "image builder pool, still on Docker"},
 		{file: "manifests/pods.yaml", line: 45, rule: "docker-data-dir", reason: "image builder pool, still on Docker"},
 		{file: "manifests/pods.yaml", line: 77, rule: "docker-cli", reason: "one of two is used # want: unused-ignore@7"},
+		// Findings on a script's line, covered by a comment above the
+		// block, after its header, and on the line itself.
+		{file: "manifests/scripts.yaml", line: 17, rule: "docker-cli", reason: "the build pool keeps Docker until Q3"},
+		{file: "manifests/scripts.yaml", line: 24, rule: "docker-cli", reason: "the build pool keeps Docker until Q3"},
+		{file: "manifests/scripts.yaml", line: 32, rule: "docker-cli", reason: "the build pool keeps Docker until Q3"},
 	}
 	var got []suppressed
 	for _, f := range res.Suppressed {

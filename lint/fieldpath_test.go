@@ -150,3 +150,28 @@ func TestLegacyFingerprint(t *testing.T) {
 		t.Errorf("LegacyFingerprint() = %s, want %s", f.LegacyFingerprint(), want)
 	}
 }
+
+// TestLocateThroughAlias reports a node reached through an alias at the
+// alias, with the anchored node related, and a node reached directly at
+// itself.
+func TestLocateThroughAlias(t *testing.T) {
+	src := "spec:\n  a: &v {path: /var/run/docker.sock}\n  b: *v\n"
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	obj := &lint.Object{File: "f.yaml", Node: doc.Content[0], Lines: lint.IndexLines([]byte(src))}
+	path := lint.Path(obj.Node, "spec", "b", "path")
+	viaAlias := obj.Locate(path, lint.KeyPath("spec", "b", "path"))
+	anchored := lint.Position{File: "f.yaml", Line: 2, Column: 16, EndLine: 2, EndColumn: 36}
+	if want := (lint.Position{File: "f.yaml", Line: 3, Column: 6, EndLine: 3, EndColumn: 8}); viaAlias.Primary != want {
+		t.Errorf("through the alias: primary %+v, want %+v", viaAlias.Primary, want)
+	}
+	if len(viaAlias.Related) != 1 || viaAlias.Related[0].Position != anchored || viaAlias.Related[0].Message != "through the anchor &v" {
+		t.Errorf("through the alias: related %+v, want the anchored value %+v", viaAlias.Related, anchored)
+	}
+	direct := obj.Locate(path, lint.KeyPath("spec", "a", "path"))
+	if direct.Primary != anchored || len(direct.Related) != 0 {
+		t.Errorf("directly: %+v, want %+v alone", direct, anchored)
+	}
+}

@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -183,6 +184,49 @@ func (l *Lines) FromYAML(line, column int) (int, int) {
 	return translated, translatedColumn
 }
 
+// BlockIndent is how many columns the literal block scalar n, decoded from
+// this text, strips from each of its lines: its content indentation,
+// whether written (|4) or detected. It is read from the text, by finding
+// the value's first non-empty line at the end of its line in the text, so
+// no rule about how far a block is indented has to be guessed. ok is false
+// for any other scalar, and for a node this text does not hold.
+func (l *Lines) BlockIndent(n *yaml.Node) (indent int, ok bool) {
+	if l == nil || n == nil || n.Kind != yaml.ScalarNode || n.Style&yaml.LiteralStyle == 0 || n.Line < 1 {
+		return 0, false
+	}
+	k := 0
+	for text := range strings.Lines(n.Value) {
+		k++
+		text = strings.TrimSuffix(text, "\n")
+		if text == "" {
+			continue
+		}
+		src := l.Text(n.Line + k)
+		if !bytes.HasSuffix(src, []byte(text)) {
+			return 0, false
+		}
+		prefix := src[:len(src)-len(text)]
+		if len(bytes.TrimLeft(prefix, " ")) > 0 {
+			return 0, false
+		}
+		return len(prefix), true
+	}
+	return 0, false
+}
+
+// InBlock is the position in this text of a line and column (both from 1)
+// of the value of the literal block scalar n: a literal block keeps its
+// lines, so line k of the value is k lines below the block's header, after
+// its indentation. ok is false where BlockIndent's is: a folded or quoted
+// scalar joins or escapes lines, and no position inside it can be told.
+func (l *Lines) InBlock(n *yaml.Node, line, column int) (fileLine, fileColumn int, ok bool) {
+	indent, ok := l.BlockIndent(n)
+	if !ok || line < 1 || column < 1 {
+		return 0, 0, false
+	}
+	return n.Line + line, indent + column, true
+}
+
 // RenumberNodes moves every node of the tree under root, decoded by
 // yaml.v3 from this text, to the lines and columns FromYAML gives. It
 // changes nothing, and costs nothing, in the usual text without NEL, LS or
@@ -197,4 +241,124 @@ func (l *Lines) RenumberNodes(root *yaml.Node) {
 	for _, n := range root.Content {
 		l.RenumberNodes(n)
 	}
+}
+
+// Offset is the offset of a line and column (a code point, from 1) of this
+// text; a column past the end of its line is taken as that end.
+func (l *Lines) Offset(line, column int) int {
+	offset := l.Start(line)
+	end := l.Start(line + 1)
+	for c := 1; c < column && offset < end; c++ {
+		_, size := utf8.DecodeRune(l.src[offset:])
+		offset += size
+	}
+	return offset
+}
+
+// ScalarSpan is where the scalar or alias n, decoded from this text, is
+// written: from its first character past any anchor and tag (&a !!str) to
+// just past its last, quotes included. It is read from the text, not
+// computed from the decoded value, so escapes ("\t"), a quote doubled
+// ('it”s') and plain or quoted scalars folded over several lines span what
+// a person sees. ok is false for block scalars and when the text does not
+// hold n where its position says.
+func (l *Lines) ScalarSpan(n *yaml.Node) (start, end int, ok bool) {
+	if l == nil || n == nil || n.Line < 1 || n.Column < 1 || n.Line > len(l.starts) {
+		return 0, 0, false
+	}
+	src := l.src
+	i := l.Offset(n.Line, n.Column)
+	if n.Kind == yaml.AliasNode {
+		if i >= len(src) || src[i] != '*' {
+			return 0, 0, false
+		}
+		j := i + 1
+		for j < len(src) && !isYAMLSpace(src[j]) && !bytes.ContainsRune([]byte(",[]{}"), rune(src[j])) {
+			j++
+		}
+		return i, j, true
+	}
+	if n.Kind != yaml.ScalarNode {
+		return 0, 0, false
+	}
+	// Skip the node's properties: an anchor and a tag, in either order.
+	for i < len(src) && (src[i] == '&' || src[i] == '!') {
+		for i < len(src) && !isYAMLSpace(src[i]) {
+			i++
+		}
+		for i < len(src) && isYAMLSpace(src[i]) {
+			i++
+		}
+	}
+	if i >= len(src) {
+		return 0, 0, false
+	}
+	switch {
+	case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		return 0, 0, false
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		if src[i] != '"' {
+			return 0, 0, false
+		}
+		for j := i + 1; j < len(src); j++ {
+			switch src[j] {
+			case '\\':
+				j++
+			case '"':
+				return i, j + 1, true
+			}
+		}
+		return 0, 0, false
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		if src[i] != '\'' {
+			return 0, 0, false
+		}
+		for j := i + 1; j < len(src); j++ {
+			if src[j] == '\'' {
+				if j+1 < len(src) && src[j+1] == '\'' {
+					j++
+					continue
+				}
+				return i, j + 1, true
+			}
+		}
+		return 0, 0, false
+	}
+	// A plain scalar is its value as written, but for the line breaks and
+	// indentation that folding turned into single spaces.
+	j := i
+	for k := 0; k < len(n.Value); k++ {
+		switch {
+		case j < len(src) && src[j] == n.Value[k]:
+			j++
+		case n.Value[k] == ' ' || n.Value[k] == '\n':
+			// Folded white space: any run of spaces, tabs and breaks.
+			if j >= len(src) || !isYAMLSpace(src[j]) {
+				return 0, 0, false
+			}
+			for j < len(src) && isYAMLSpace(src[j]) {
+				j++
+			}
+		default:
+			return 0, 0, false
+		}
+	}
+	return i, j, true
+}
+
+func isYAMLSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r'
+}
+
+// NodePosition is lint.NodePosition with the span read from this text
+// (ScalarSpan) where it can be; l may be nil.
+func (l *Lines) NodePosition(file string, n *yaml.Node) Position {
+	start, end, ok := l.ScalarSpan(n)
+	if !ok {
+		return NodePosition(file, n)
+	}
+	p := Position{File: file}
+	p.Line, p.Column = l.Position(start)
+	p.EndLine, p.EndColumn = l.Position(end)
+	return p
 }

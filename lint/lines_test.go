@@ -3,6 +3,7 @@ package lint_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -191,6 +192,113 @@ func TestLinesFromYAMLEdges(t *testing.T) {
 			line, column := l.FromYAML(tt.line, tt.column)
 			if line != tt.wantLine || column != tt.wantColumn {
 				t.Errorf("FromYAML(%d, %d) = %d:%d, want %d:%d", tt.line, tt.column, line, column, tt.wantLine, tt.wantColumn)
+			}
+		})
+	}
+}
+
+// TestLinesInBlock places the position of "needle" inside a block scalar's
+// value in the text the scalar was decoded from, whatever the block's
+// indentation, and refuses styles that join or escape lines.
+func TestLinesInBlock(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		// line and column of "needle" in src; 0 when no position can be
+		// told.
+		line, column int
+	}{
+		{name: "two-space block", src: "data:\n  conf: |\n    a: 1\n    b: needle\n", line: 4, column: 8},
+		{name: "strip indicator", src: "data:\n  conf: |-\n    a: 1\n    b: needle", line: 4, column: 8},
+		{name: "six-space indent", src: "data:\n  conf: |\n        a: 1\n        b: needle\n", line: 4, column: 12},
+		{name: "indentation indicator with more-indented first line", src: "data:\n  conf: |2\n      a: 1\n    b: needle\n", line: 4, column: 8},
+		{name: "indicator and chomping", src: "data:\n  conf: |4-\n          x\n      needle\n", line: 4, column: 7},
+		{name: "leading empty lines", src: "conf: |\n\n\n  needle\n", line: 4, column: 3},
+		{name: "sequence item", src: "args:\n  - |\n    set -e\n    run needle\n", line: 4, column: 9},
+		{name: "tag and anchor before the header", src: "conf: !!str &c |\n   needle\n", line: 2, column: 4},
+		{name: "CRLF", src: "conf: |\r\n  a\r\n  needle\r\n", line: 3, column: 3},
+		{name: "folded", src: "conf: >\n  a\n  needle\n"},
+		{name: "double-quoted", src: "conf: \"a\\nneedle\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(tt.src), &doc); err != nil {
+				t.Fatal(err)
+			}
+			var value *yaml.Node
+			var find func(n *yaml.Node)
+			find = func(n *yaml.Node) {
+				if n.Kind == yaml.ScalarNode && len(n.Value) > len("conf") && value == nil {
+					value = n
+				}
+				for _, c := range n.Content {
+					find(c)
+				}
+			}
+			find(&doc)
+			if value == nil {
+				t.Fatal("no block value")
+			}
+			// The needle's line and column in the value, both from 1.
+			line, column := 1, 1
+			for i, text := range strings.Split(value.Value, "\n") {
+				if c := strings.Index(text, "needle"); c >= 0 {
+					line, column = i+1, c+1
+				}
+			}
+			gotLine, gotColumn, ok := lint.IndexLines([]byte(tt.src)).InBlock(value, line, column)
+			if !ok {
+				gotLine, gotColumn = 0, 0
+			}
+			if gotLine != tt.line || gotColumn != tt.column {
+				t.Errorf("InBlock = %d:%d, want %d:%d", gotLine, gotColumn, tt.line, tt.column)
+			}
+		})
+	}
+}
+
+// TestScalarSpan reads a scalar's span from the text: each case marks the
+// span it wants with « and », which the test removes before decoding.
+func TestScalarSpan(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		// key's value is the scalar spanned.
+		key string
+	}{
+		{name: "plain", key: "a", src: "a: «/var/run/docker.sock»\n"},
+		{name: "plain before a comment", key: "a", src: "a: «x y» # note\n"},
+		{name: "double-quoted with escapes", key: "a", src: "a: «\"\\t/var/run/docker.sock\\u00e9\"»\n"},
+		{name: "single-quoted with a doubled quote", key: "a", src: "a: «'it''s'»\n"},
+		{name: "plain folded over lines", key: "a", src: "a: «unix:///var/run/\n  docker.sock»\nb: 1\n"},
+		{name: "double-quoted over lines", key: "a", src: "a: «\"unix:///var/run/\n  docker.sock\"»\n"},
+		{name: "anchor and tag", key: "a", src: "a: &s !!str «/var/run/docker.sock»\n"},
+		{name: "tag and anchor", key: "a", src: "a: !!str &s «'/var/run/docker.sock'»\n"},
+		{name: "alias", key: "b", src: "a: &s x\nb: «*s»\n"},
+		{name: "flow sequence item", key: "a", src: "a: [«x»]\n"},
+		{name: "non-ASCII", key: "a", src: "a: «\"ménage\"»\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, to := strings.Index(tt.src, "«"), strings.Index(tt.src, "»")
+			src := tt.src[:from] + tt.src[from+len("«"):to] + tt.src[to+len("»"):]
+			var doc yaml.Node
+			if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+				t.Fatal(err)
+			}
+			_, n := lint.GetEntry(doc.Content[0], tt.key)
+			if tt.key == "b" {
+				n = doc.Content[0].Content[3]
+			}
+			if n.Kind == yaml.SequenceNode {
+				n = n.Content[0]
+			}
+			lines := lint.IndexLines([]byte(src))
+			start, end, ok := lines.ScalarSpan(n)
+			wantEnd := to - len("«")
+			if !ok || start != from || end != wantEnd {
+				t.Errorf("ScalarSpan = %d, %d, %v; want %d, %d (%q)", start, end, ok, from, wantEnd, src[from:wantEnd])
 			}
 		})
 	}

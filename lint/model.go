@@ -92,6 +92,10 @@ type Object struct {
 	File string
 	// Node is the object's mapping node.
 	Node *yaml.Node
+	// Lines indexes the text Node was decoded from (a file, or a render's
+	// output), so that a position inside a block scalar's text is read
+	// from its bytes; nil when no text is at hand.
+	Lines *Lines
 	// Locator maps nodes of Node to source positions; nil means the nodes'
 	// own positions in File.
 	Locator Locator
@@ -101,12 +105,21 @@ type Object struct {
 	Source string
 }
 
-// Locate returns where n, found at field, should be reported.
+// Locate returns where n, found at field, should be reported. A node the
+// field reaches through an alias (*name) is reported at the alias, with its
+// place in the anchored node related.
 func (o *Object) Locate(n *yaml.Node, field FieldPath) Location {
 	if o.Locator != nil {
 		return o.Locator.Locate(n, field)
 	}
-	return Location{Primary: NodePosition(o.File, n)}
+	primary := o.Lines.NodePosition(o.File, n)
+	if alias := AliasOn(o.Node, field); alias != nil && alias != n && alias.Alias != nil {
+		return Location{
+			Primary: o.Lines.NodePosition(o.File, alias),
+			Related: []Related{{Position: primary, Message: "through the anchor &" + alias.Alias.Anchor}},
+		}
+	}
+	return Location{Primary: primary}
 }
 
 // NodePosition is the position of n in file. For a scalar written on one
@@ -140,6 +153,10 @@ type Finding struct {
 	Field   FieldPath `json:"field"`
 	Help    string    `json:"help"`
 	Related []Related `json:"related,omitempty"`
+	// Within are the places of the scalars whose text holds the finding,
+	// such as the `- |` line of a script: ignore comments covering them
+	// cover the finding.
+	Within []Position `json:"-"`
 	// Source is the Object.Source of the object the finding is about. It
 	// is kept apart from Message so that the same finding from two renders
 	// of one chart (--all-ci-values) compares equal and is reported once.

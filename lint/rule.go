@@ -79,13 +79,20 @@ type Diagnostic struct {
 	// Severity overrides the rule's default when the evidence warrants it.
 	Severity Severity
 	Related  []RelatedNode
+	// Within, when set, is the scalar whose text Node is placed in (a
+	// line of a script written as a block): an ignore comment that covers
+	// the scalar covers the finding too.
+	Within *yaml.Node
 }
 
-// RelatedNode is a node of the same object worth showing next to the finding.
+// RelatedNode is a node worth showing next to the finding, of the object
+// being checked unless Object names another of the same input (the
+// container that reads a ConfigMap's value).
 type RelatedNode struct {
 	Node    *yaml.Node
 	Field   FieldPath
 	Message string
+	Object  *Object
 }
 
 // Reportf reports a finding at node n, found at field, with the rule's default
@@ -108,8 +115,16 @@ func (p *Pass) Report(d Diagnostic) {
 	loc := p.Object.Locate(d.Node, d.Field)
 	related := loc.Related
 	for _, r := range d.Related {
-		rl := p.Object.Locate(r.Node, r.Field)
+		obj := p.Object
+		if r.Object != nil {
+			obj = r.Object
+		}
+		rl := obj.Locate(r.Node, r.Field)
 		related = append(related, Related{Position: rl.Primary, Message: r.Message})
+	}
+	var within []Position
+	if d.Within != nil {
+		within = append(within, p.Object.Locate(d.Within, d.Field).Primary)
 	}
 	p.findings = append(p.findings, Finding{
 		Rule:     p.Rule.ID,
@@ -120,6 +135,7 @@ func (p *Pass) Report(d Diagnostic) {
 		Field:    d.Field,
 		Help:     p.Rule.HelpURL,
 		Related:  related,
+		Within:   within,
 		Source:   p.Object.Source,
 		identity: d.Field.Named(p.Object.Node).String(),
 	})

@@ -266,6 +266,9 @@ func (s *SARIFWriter) result(f *Finding, rules *ruleTable) sarifResult {
 		Locations:           []sarifLocation{loc},
 		PartialFingerprints: map[string]string{SARIFFingerprintKey: f.Fingerprint()},
 	}
+	if len(f.Related) > 0 {
+		res.Message.Text = linkRelated(f)
+	}
 	for i, rel := range f.Related {
 		// Ids start at 1 so that a message can link one as [text](1).
 		id := i + 1
@@ -283,6 +286,29 @@ func (s *SARIFWriter) result(f *Finding, rules *ruleTable) sarifResult {
 		})
 	}
 	return res
+}
+
+// linkRelated is the message of a finding with related locations: code
+// scanning shows a related location only when the message links it by id
+// ("[values.yaml:7](1)"), so each is linked after the text. Brackets and
+// backslashes of the text itself are escaped, as SARIF's embedded links
+// require, so they never read as links.
+func linkRelated(f *Finding) string {
+	escape := strings.NewReplacer(`\`, `\\`, `[`, `\[`, `]`, `\]`)
+	var b strings.Builder
+	b.WriteString(escape.Replace(f.Text()))
+	for i, rel := range f.Related {
+		if i == 0 {
+			b.WriteString(" Related: ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "[%s](%d)", escape.Replace(rel.Position.String()), i+1)
+		if rel.Message != "" {
+			b.WriteString(" (" + escape.Replace(rel.Message) + ")")
+		}
+	}
+	return b.String()
 }
 
 // resultPhysical is physical for results, which GitHub rejects without a

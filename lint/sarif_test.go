@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // The golden tests of package lint share one -update flag, and Go refuses a
@@ -570,5 +572,41 @@ func TestNewWriterSARIF(t *testing.T) {
 	s, ok := w.(*SARIFWriter)
 	if !ok || s.WorkDir != "/repo" || s.Category != "lint" {
 		t.Errorf("NewWriter(sarif) = %#v, want a SARIFWriter with the options' work dir and category", w)
+	}
+}
+
+// TestSARIFRegionFromSource reports scalars written with escapes, a doubled
+// quote, folding over lines and an anchor and tag, through an object that
+// keeps its text: the SARIF region spans the scalar as written.
+func TestSARIFRegionFromSource(t *testing.T) {
+	src := "a: \"\\t/var/run/docker.sock\"\nb: 'it''s'\nc: unix:///var/run/\n  docker.sock\nd: &s !!str /var/run/docker.sock\n"
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	obj := &Object{ObjectRef: ObjectRef{Kind: "ConfigMap", Name: "c"}, File: "c.yaml", Node: doc.Content[0], Lines: IndexLines([]byte(src))}
+	rule := &Rule{ID: "probe", Severity: SeverityError, Check: func(p *Pass) {
+		for k, v := range Entries(p.Object.Node) {
+			p.Reportf(v, KeyPath(k.Value), "value")
+		}
+	}}
+	e := Engine{Rules: []*Rule{rule}}
+	findings := e.Check([]*Object{obj})
+	data := writeSARIF(t, &SARIFWriter{}, &Report{Version: "v1", Findings: findings, Rules: []*Rule{rule}})
+	log := decodeSARIF(t, data)
+	want := []sarifRegion{
+		{StartLine: 1, StartColumn: 4, EndLine: 1, EndColumn: 28},
+		{StartLine: 2, StartColumn: 4, EndLine: 2, EndColumn: 11},
+		{StartLine: 3, StartColumn: 4, EndLine: 4, EndColumn: 14},
+		{StartLine: 5, StartColumn: 13, EndLine: 5, EndColumn: 33},
+	}
+	results := log.Runs[0].Results
+	if len(results) != len(want) {
+		t.Fatalf("got %d results, want %d", len(results), len(want))
+	}
+	for i, r := range results {
+		if got := *r.Locations[0].PhysicalLocation.Region; got != want[i] {
+			t.Errorf("result %d region = %+v, want %+v", i, got, want[i])
+		}
 	}
 }

@@ -274,9 +274,10 @@ func (e *Engine) applyIgnores(results []inputResult) (reported, suppressed []Fin
 // and, for a finding made through Helm or kustomize, at its related places in
 // other files: a values-file line that fed a template may carry the comment.
 // Related places in f's own file are other fields, which a comment there is
-// not about.
+// not about; the scalar f is inside (Within) is the same field, and its
+// comments are.
 func suppressByComments(f *Finding, byLine map[fileLine][]*Directive) {
-	positions := []Position{f.Position}
+	positions := append([]Position{f.Position}, f.Within...)
 	for _, r := range f.Related {
 		if r.File != f.File {
 			positions = append(positions, r.Position)

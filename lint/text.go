@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,7 +11,8 @@ import (
 )
 
 // TextWriter prints one line per finding, in the FILE:LINE:COL form editors
-// and terminals turn into links, then a one-line summary. Input errors are
+// and terminals turn into links, each followed by its related places
+// indented below it, then a one-line summary. Input errors are
 // not part of it: WriteInputErrors prints them on standard error, in every
 // format.
 type TextWriter struct {
@@ -48,6 +50,11 @@ func (t *TextWriter) Write(w io.Writer, r *Report) error {
 			paint(t.Color, ansiBold, OneLine(f.Position.String())),
 			paint(t.Color, severityColors[f.Severity], f.Severity.String()),
 			f.Rule, OneLine(f.TextWithObject()))
+		// Related places go under their finding, indented, in the same
+		// FILE:LINE:COL form, so terminals link them too.
+		for _, r := range f.Related {
+			fmt.Fprintf(bw, "  %s: %s\n", OneLine(r.Position.String()), OneLine(cmp.Or(r.Message, "related")))
+		}
 	}
 	if !t.Quiet {
 		fmt.Fprintln(bw, Summary(r))

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dockershim-lint/dockershim-lint/internal/benchcpu"
 	"github.com/dockershim-lint/dockershim-lint/internal/gittest"
 )
 
@@ -56,10 +57,12 @@ func configMap(i int) string {
 }
 
 // BenchmarkDiscoverFile is what a pre-commit hook pays to find out what
-// one named file means. A file may be a resource of any kustomization of
-// its repository; with a git index only the kustomization files it lists
-// are read, without one the repository is walked. "outside" is the same
-// file alone, outside any repository: what the search is compared with.
+// one named file means. A "plain" file is used by no kustomization in its
+// own directories, so by none at all, and costs a few stats; a
+// "kustomized" one is, so the overlays that may build on it are looked
+// for among the kustomization files the git index lists, or without an
+// index by walking the repository. "outside" is the same file alone,
+// outside any repository: what the search is compared with.
 func BenchmarkDiscoverFile(b *testing.B) {
 	outside := filepath.Join(b.TempDir(), "m.yaml")
 	if err := os.WriteFile(outside, []byte(configMap(1)), 0o644); err != nil {
@@ -85,6 +88,7 @@ func BenchmarkDiscoverFile(b *testing.B) {
 
 func benchDiscover(b *testing.B, file, want string) {
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		inputs, errs := Discover([]string{file}, Options{})
 		if len(errs) > 0 || len(inputs) != 1 {

@@ -57,7 +57,7 @@ type Skipped struct {
 //     pre-commit names changed files; a .tgz is a packaged chart.
 //   - A file a kustomization uses means every kustomization of the
 //     repository that builds on it, as listed by the repository's git
-//     index (see rootKustomizations).
+//     index (see kustomizationsUsing).
 //   - Any other file is a manifest, whatever its extension.
 //
 // Paths that cannot be read are returned as errors and the rest still
@@ -349,16 +349,28 @@ func underTemplates(file string) bool {
 }
 
 // kustomizationsUsing lists the kustomizations that use file, directly or
-// through a base or component, in lexical order: every one in the boundary
-// root holding file (see rootKustomizations). A file named outside any
+// through a base or component, in lexical order. A file named outside any
 // repository is its own root, with no kustomization around it.
+//
+// kustomize builds with load restrictions root-only: a kustomization reads
+// files only in or below its own directory, though its bases may be
+// anywhere. So a file is used at all only when a kustomization in one of
+// its own directories uses it, and most named files, used by none, cost a
+// few stats: the git index is read, and every kustomization of the
+// repository that may build on those parsed (see rootKustomizations), only
+// for a file that is used. A kustomization naming a file outside its own
+// directory cannot build, so it does not claim the file.
 func (d *discovery) kustomizationsUsing(file string) []string {
 	root := d.boundary.Root(file)
 	if root == "" || !isDir(root) {
 		return nil
 	}
+	ancestors := ancestorDirs(root, file)
+	if !slices.ContainsFunc(ancestors, func(dir string) bool { return d.filesUsed(dir)[file] }) {
+		return nil
+	}
 	var out []string
-	for _, dir := range d.rootKustomizations(root, file) {
+	for _, dir := range d.rootKustomizations(root, ancestors) {
 		if d.filesUsed(dir)[file] {
 			out = append(out, dir)
 		}
@@ -367,21 +379,36 @@ func (d *discovery) kustomizationsUsing(file string) []string {
 	return slices.Compact(out)
 }
 
+// ancestorDirs are the directories from file's own up to root, leaving
+// out those a walk of root skips.
+func ancestorDirs(root, file string) []string {
+	var dirs []string
+	for dir := filepath.Dir(file); lint.Within(root, dir); dir = filepath.Dir(dir) {
+		if !hiddenBelow(root, dir) {
+			dirs = append(dirs, dir)
+		}
+		if dir == root {
+			break
+		}
+	}
+	return dirs
+}
+
 func isDir(path string) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.IsDir()
 }
 
 // rootKustomizations lists the directories in root that may be
-// kustomizations using file. In a git work tree they come from its index,
-// which already lists every tracked file, so a one-file lint in a large
-// repository reads one file instead of walking thousands of directories.
-// The index knows nothing of kustomizations not yet added, so the
-// directories from file's up to root are added: that is where a new
-// overlay of file most often is. Without a readable index, root is walked.
-// Either way hidden directories and node_modules are left out, as in a
-// walk of a named directory.
-func (d *discovery) rootKustomizations(root, file string) []string {
+// kustomizations using a file whose own directories are ancestors. In a
+// git work tree they come from its index, which already lists every
+// tracked file, so a one-file lint in a large repository reads one file
+// instead of walking thousands of directories. The index knows nothing of
+// kustomizations not yet added, so the ancestors are added: that is where
+// a new overlay of the file most often is. Without a readable index, root
+// is walked. Either way hidden directories and node_modules are left out,
+// as in a walk of a named directory.
+func (d *discovery) rootKustomizations(root string, ancestors []string) []string {
 	repo, ok := d.repos[root]
 	if !ok {
 		repo.dirs, repo.indexed = indexedKustomizations(root)
@@ -393,16 +420,7 @@ func (d *discovery) rootKustomizations(root, file string) []string {
 	if !repo.indexed {
 		return repo.dirs
 	}
-	dirs := slices.Clone(repo.dirs)
-	for dir := filepath.Dir(file); lint.Within(root, dir); dir = filepath.Dir(dir) {
-		if !hiddenBelow(root, dir) {
-			dirs = append(dirs, dir)
-		}
-		if dir == root {
-			break
-		}
-	}
-	return dirs
+	return append(slices.Clone(repo.dirs), ancestors...)
 }
 
 // repoKustomizations are the kustomization directories of a repository,

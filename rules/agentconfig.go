@@ -82,7 +82,7 @@ var otelDockerStatsRule = &lint.Rule{
 
 // configRules are the rules that read agents' configuration.
 func configRules() []*lint.Rule {
-	return []*lint.Rule{signalfxDockerStatsRule, signalfxKubeletStatsRule, otelDockerStatsRule, logFormatRule}
+	return []*lint.Rule{signalfxDockerStatsRule, signalfxKubeletStatsRule, otelDockerStatsRule, logFormatRule, agentConfigDockerRule}
 }
 
 func signalfxDockerStatsMessage(where string) string {
@@ -103,7 +103,7 @@ var signalfxAgentKeys = []string{"signalFxAccessToken", "signalFxRealm", "ingest
 // checkSignalFx reports monitors of type monitorType in Smart Agent
 // configs and in the Splunk OpenTelemetry Collector's smartagent receivers.
 func checkSignalFx(p *lint.Pass, monitorType string, message func(string) string) {
-	for _, doc := range configDocs(p.Object) {
+	for _, doc := range configDocsOf(p) {
 		root := doc.parseYAML(monitorType)
 		if root == nil {
 			continue
@@ -180,7 +180,7 @@ func receiverActive(root *yaml.Node, receiver string) bool {
 }
 
 func checkOTelDockerStats(p *lint.Pass) {
-	for _, doc := range configDocs(p.Object) {
+	for _, doc := range configDocsOf(p) {
 		root := doc.parseYAML("docker_stats")
 		for name, recv := range lint.Entries(lint.Get(root, "receivers")) {
 			if name.Value != "docker_stats" && !strings.HasPrefix(name.Value, "docker_stats/") {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/base64"
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
@@ -19,73 +20,98 @@ type configDoc struct {
 	// both are unset when tree is part of the object.
 	text  string
 	value *yaml.Node
-	// indent is the column, counted from 0, at which a literal block
-	// scalar's content starts.
-	indent int
-	tree   *yaml.Node
+	// encoded marks text decoded from value (a Secret's base64 data): no
+	// position inside it maps to the file.
+	encoded bool
+	tree    *yaml.Node
+}
+
+// configDocsKey memoises the object's configDocs for every rule that reads
+// them (see lint.Memo): a Secret's data is decoded and a values file walked
+// once, not once per rule.
+type configDocsKey struct{}
+
+// configDocsOf is configDocs of the object being checked.
+func configDocsOf(p *lint.Pass) []configDoc {
+	return lint.Memo(p, configDocsKey{}, func() []configDoc { return configDocs(p.Object) })
 }
 
 // configDocs lists the configuration documents an object may carry.
 func configDocs(obj *lint.Object) []configDoc {
 	switch {
 	case obj.Kind == "ConfigMap":
-		dataKey, data := lint.GetEntry(obj.Node, "data")
-		var docs []configDoc
-		for k, v := range lint.Entries(data) {
-			if v.Kind != yaml.ScalarNode {
-				continue
-			}
-			docs = append(docs, configDoc{
-				obj:    obj,
-				field:  lint.KeyPath("data", k.Value),
-				text:   v.Value,
-				value:  v,
-				indent: blockIndent(dataKey, k),
-			})
-		}
-		return docs
+		return dataDocs(nil, obj, "data", false)
+	case obj.Kind == "Secret":
+		// Charts that treat their agent's config as secret, such as
+		// Promtail's, render it into a Secret's stringData or data.
+		return dataDocs(dataDocs(nil, obj, "stringData", false), obj, "data", true)
 	case obj.Kind == "OpenTelemetryCollector" && strings.HasPrefix(obj.APIVersion, "opentelemetry.io/"):
-		specKey, spec := lint.GetEntry(obj.Node, "spec")
-		k, v := lint.GetEntry(spec, "config")
+		v := lint.Path(obj.Node, "spec", "config")
 		switch {
 		case v == nil:
 			return nil
 		case v.Kind == yaml.ScalarNode:
-			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v, indent: blockIndent(specKey, k)}}
+			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v}}
 		default:
 			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), tree: v}}
 		}
 	case obj.Kind == "" && obj.APIVersion == "":
 		// A document that is not a Kubernetes object: a standalone agent
-		// configuration file.
-		return []configDoc{{obj: obj, tree: obj.Node}}
+		// configuration file, or a chart's values file, whose multi-line
+		// strings are the configs the chart puts in its ConfigMaps
+		// (Filebeat's filebeatConfig, GitLab Runner's runners.config).
+		docs := []configDoc{{obj: obj, tree: obj.Node}}
+		return appendValueDocs(docs, obj, obj.Node, lint.FieldPath{})
 	}
 	return nil
 }
 
-// blockIndent estimates where a literal block scalar under key starts its
-// content. The node tree does not keep it, so it assumes the block is
-// indented one step more than key, the step being how far key sits from
-// its parent: the layout nearly every writer, Helm's toYaml and kubectl
-// included, produces.
-func blockIndent(parentKey, key *yaml.Node) int {
-	step := 2
-	if parentKey != nil && key.Column > parentKey.Column {
-		step = key.Column - parentKey.Column
+// dataDocs adds each string of the object's map under key (a ConfigMap's
+// data, a Secret's stringData) as an embedded document. Values of a
+// Secret's data are base64: their decoded text is read, and findings in it
+// point at the encoded string.
+func dataDocs(docs []configDoc, obj *lint.Object, key string, base64Encoded bool) []configDoc {
+	data := lint.Get(obj.Node, key)
+	for k, v := range lint.Entries(data) {
+		if v.Kind != yaml.ScalarNode {
+			continue
+		}
+		doc := configDoc{obj: obj, field: lint.KeyPath(key, k.Value), text: v.Value, value: v}
+		if base64Encoded {
+			text, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v.Value), ""))
+			if err != nil {
+				continue
+			}
+			doc.text, doc.encoded = string(text), true
+		}
+		docs = append(docs, doc)
 	}
-	return key.Column - 1 + step
+	return docs
 }
 
-// embeddedPosition maps a line and column inside a block scalar's text
-// (both counted from 1) to the file. A literal block keeps its lines, so
-// embedded line N is N lines below the `|` indicator, shifted right by the
-// block's indentation. Other styles fold or escape lines, so a position
-// inside them cannot be recovered: they report the scalar itself.
-func embeddedPosition(value *yaml.Node, indent, line, column int) (fileLine, fileColumn int) {
-	if value.Style != yaml.LiteralStyle || line <= 0 {
-		return value.Line, value.Column
+// appendValueDocs adds every multi-line string under mapping n as an
+// embedded document. Aliases are not followed: the value they name is
+// visited where it is written.
+func appendValueDocs(docs []configDoc, obj *lint.Object, n *yaml.Node, field lint.FieldPath) []configDoc {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			switch {
+			case v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "\n"):
+				docs = append(docs, configDoc{obj: obj, field: field.Key(k.Value), text: v.Value, value: v})
+			case v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode:
+				docs = appendValueDocs(docs, obj, v, field.Key(k.Value))
+			}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			if item.Kind == yaml.MappingNode || item.Kind == yaml.SequenceNode {
+				docs = appendValueDocs(docs, obj, item, field.Index(i))
+			}
+		}
 	}
-	return value.Line + line, indent + column
+	return docs
 }
 
 // parseYAML parses the document as YAML and returns its root mapping, or nil
@@ -107,6 +133,15 @@ func (d configDoc) parseYAML(needle string) *yaml.Node {
 	return mappingOrNil(doc.Content[0])
 }
 
+// parseTOML is parseYAML for a TOML document; a tree of the object is not
+// TOML and gives nil.
+func (d configDoc) parseTOML(needle string) *yaml.Node {
+	if d.tree != nil || !strings.Contains(d.text, needle) {
+		return nil
+	}
+	return parseTOML(d.text)
+}
+
 func mappingOrNil(n *yaml.Node) *yaml.Node {
 	n = lint.Resolve(n)
 	if n == nil || n.Kind != yaml.MappingNode {
@@ -126,9 +161,13 @@ func (d configDoc) locate(n *yaml.Node) *yaml.Node {
 }
 
 // at returns a node at a line and column of the embedded text; like is
-// copied for its value and style, so the finding spans the value.
+// copied for its value and style, so the finding spans the value. A
+// literal block keeps its lines, so the place is read from the object's
+// text (lint.Lines.InBlock); other styles fold or escape lines, and the
+// value itself is reported.
 func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
-	if d.value.Style != yaml.LiteralStyle {
+	fileLine, fileColumn, ok := d.obj.Lines.InBlock(d.value, line, column)
+	if !ok || d.encoded {
 		return d.value
 	}
 	moved := yaml.Node{Kind: yaml.ScalarNode}
@@ -136,7 +175,7 @@ func (d configDoc) at(line, column int, like *yaml.Node) *yaml.Node {
 		moved = *like
 		moved.Content = nil
 	}
-	moved.Line, moved.Column = embeddedPosition(d.value, d.indent, line, column)
+	moved.Line, moved.Column = fileLine, fileColumn
 	return &moved
 }
 

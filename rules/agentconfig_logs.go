@@ -159,7 +159,7 @@ type logHit struct {
 }
 
 func checkLogFormat(p *lint.Pass) {
-	docs := configDocs(p.Object)
+	docs := configDocsOf(p)
 	readsLogs := func(doc configDoc) bool { return doc.tree != nil || strings.Contains(doc.text, containerLogDir) }
 	// Most objects hold no log configuration: the parser table is not worth
 	// building for them.

@@ -38,6 +38,21 @@ func TestEmbeddedPosition(t *testing.T) {
 			key:  "a", line: 1, column: 4, wantLine: 3, wantColumn: 12,
 		},
 		{
+			name: "indentation indicator: six spaces under a two-space key",
+			src:  "data:\n  a: |4\n      x: 1\n      y: 2\n",
+			key:  "a", line: 2, column: 3, wantLine: 4, wantColumn: 9,
+		},
+		{
+			name: "indentation indicator below a more-indented first line",
+			src:  "data:\n  a: |2-\n      x: 1\n    y: 2\n",
+			key:  "a", line: 2, column: 1, wantLine: 4, wantColumn: 5,
+		},
+		{
+			name: "six-space indentation under a two-space key",
+			src:  "data:\n  a: |\n      x: 1\n",
+			key:  "a", line: 1, column: 4, wantLine: 3, wantColumn: 10,
+		},
+		{
 			name: "literal block with a comment after the indicator",
 			src:  "data:\n  a: | # config\n    x: 1\n",
 			key:  "a", line: 1, column: 1, wantLine: 3, wantColumn: 5,
@@ -64,10 +79,10 @@ func TestEmbeddedPosition(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(tt.src), &doc); err != nil {
 				t.Fatal(err)
 			}
-			dataKey, data := lint.GetEntry(doc.Content[0], "data")
-			key, value := lint.GetEntry(data, tt.key)
-			line, column := embeddedPosition(value, blockIndent(dataKey, key), tt.line, tt.column)
-			if line != tt.wantLine || column != tt.wantColumn {
+			value := lint.Path(doc.Content[0], "data", tt.key)
+			d := configDoc{obj: &lint.Object{Node: doc.Content[0], Lines: lint.IndexLines([]byte(tt.src))}, value: value}
+			n := d.at(tt.line, tt.column, nil)
+			if line, column := n.Line, n.Column; line != tt.wantLine || column != tt.wantColumn {
 				t.Errorf("position = %d:%d, want %d:%d", line, column, tt.wantLine, tt.wantColumn)
 			}
 		})
@@ -167,6 +182,12 @@ func TestConfigFindingPositions(t *testing.T) {
 		{file: "fluent-bit.yaml", rule: "log-format-docker-json", line: 16, column: 9, field: `data["input-kubernetes.conf"]`},
 		{file: "fluent-bit.yaml", rule: "log-format-docker-json", line: 82, column: 11, field: `data["fluent-bit.yaml"]`},
 		{file: "fluentd.yaml", rule: "log-format-docker-json", line: 13, column: 9, field: `data["containers.input.conf"]`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 15, column: 19, field: `data["promtail.yaml"]>scrape_configs[0].pipeline_stages[1].match.stages[0].docker`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 79, column: 12, field: `data["vector.toml"]>sources.containers.type`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 102, column: 14, field: `data["telegraf.conf"]>inputs.docker[1]`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 129, column: 13, field: `stringData["promtail.yaml"]>scrape_configs[0].pipeline_stages[0].docker`},
+		{file: "shippers.yaml", rule: "agent-config-docker", line: 132, column: 17, field: `data["encoded.yaml"]>pipelineStages[0].docker`},
+		{file: "standalone/collectors-values.yaml", rule: "agent-config-docker", line: 18, column: 17, field: `daemonset.filebeatConfig["filebeat.yml"]>["filebeat.inputs"][0].type`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+":"+tt.rule, func(t *testing.T) {

@@ -220,7 +220,8 @@ func TestBuiltinAgents(t *testing.T) {
 	agents := BuiltinAgents()
 	wantIDs := []string{
 		"agent-datadog", "agent-dynatrace", "agent-falco", "agent-prisma-cloud",
-		"agent-signalfx", "agent-kubectl-flame", "agent-aqua",
+		"agent-signalfx", "agent-kubectl-flame", "agent-aqua", "agent-sysdig", "agent-lacework",
+		"agent-weave-scope", "agent-elastic-beats", "agent-splunk-connect",
 	}
 	var ids []string
 	for _, a := range agents {

@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dockershim-lint/dockershim-lint/internal/benchcpu"
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/rules"
 )
@@ -44,6 +45,7 @@ func BenchmarkDockershimWalk(b *testing.B) {
 	}
 	engine := lint.Engine{Rules: []*lint.Rule{rule}}
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		if got := engine.Check([]*lint.Object{obj}); len(got) != 1 {
 			b.Fatalf("got %d findings, want 1", len(got))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
 )
 
 var dockerCLIRule = &lint.Rule{
@@ -77,21 +78,45 @@ func dockerCalls(words []string, depth int) []string {
 	if start >= len(words) {
 		return nil
 	}
-	if path.Base(words[start]) == "docker" {
+	switch path.Base(words[start]) {
+	case "docker":
 		if sub := dockerSubcommand(words[start+1:]); slices.Contains(daemonSubcommands, sub) {
 			return []string{"docker " + sub}
 		}
 		return nil
+	case "docker-compose":
+		if sub := dockerSubcommand(words[start+1:]); sub != "" && !slices.Contains(composeLocalSubcommands, sub) {
+			return []string{"docker-compose " + sub}
+		}
+		return nil
 	}
-	i := shellScriptIndex(words)
-	if i < 0 || depth >= maxShellDepth {
+	script := ""
+	switch i := shellScriptIndex(words); {
+	case i >= 0:
+		script = words[i]
+	case words[start] == "eval":
+		// eval joins its arguments into a script and runs it.
+		script = strings.Join(words[start+1:], " ")
+	}
+	if script == "" || depth >= maxShellDepth {
 		return nil
 	}
 	var calls []string
-	for _, cmd := range shellCommands(words[i]) {
+	for _, cmd := range shellCommands(script) {
 		calls = append(calls, dockerCalls(cmd, depth+1)...)
 	}
 	return calls
+}
+
+// composeLocalSubcommands are the docker-compose commands that only read
+// the compose file or print the client's version.
+var composeLocalSubcommands = []string{"config", "convert", "version", "help"}
+
+// isDockerClient reports whether a command word runs the Docker CLI or
+// docker-compose, which call Docker Engine.
+func isDockerClient(word string) bool {
+	name := path.Base(word)
+	return name == "docker" || name == "docker-compose"
 }
 
 // execHooks are the other places a container runs commands: its probes
@@ -115,12 +140,24 @@ func commandLines(c Container) [][]argWord {
 		}
 		lines = append(lines, argv)
 	}
+	// A script field is run as if passed to sh -c; its words all stand
+	// for the script's value, where a finding belongs.
+	for _, s := range c.scripts {
+		lines = append(lines, []argWord{{value: "sh", node: s.node, field: s.field}, {value: "-c", node: s.node, field: s.field}, s})
+	}
 	return lines
 }
 
 func detectDockerCLI(p *lint.Pass) []evidence {
-	w := workloadOf(p)
-	if w == nil || w.runsDockerDaemon() {
+	var out []evidence
+	for _, w := range workloadsOf(p) {
+		out = append(out, podDockerCLI(w)...)
+	}
+	return out
+}
+
+func podDockerCLI(w *Workload) []evidence {
+	if w.runsDockerDaemon() {
 		return nil
 	}
 	var out []evidence
@@ -133,7 +170,7 @@ func detectDockerCLI(p *lint.Pass) []evidence {
 			for i, a := range argv {
 				words[i] = a.value
 			}
-			if start := commandStart(words); start < len(words) && path.Base(words[start]) == "docker" {
+			if start := commandStart(words); start < len(words) && isDockerClient(words[start]) {
 				if calls := dockerCalls(words, 0); len(calls) > 0 {
 					out = append(out, cliEvidence(c, argv[start], calls))
 				}
@@ -141,11 +178,19 @@ func detectDockerCLI(p *lint.Pass) []evidence {
 			}
 			if i := shellScriptIndex(words); i >= 0 {
 				var calls []string
-				for _, cmd := range shellCommands(words[i]) {
-					calls = append(calls, dockerCalls(cmd, 1)...)
+				cmds, starts := shellCommandsAt(words[i])
+				first := -1
+				for k, cmd := range cmds {
+					found := dockerCalls(cmd, 1)
+					if len(found) > 0 && (first < 0 || starts[k] < first) {
+						first = starts[k]
+					}
+					calls = append(calls, found...)
 				}
 				if len(calls) > 0 {
-					out = append(out, cliEvidence(c, argv[i], calls))
+					e := cliEvidence(c, argv[i], calls)
+					e.node, e.within = scriptLine(w.Object, argv[i], first)
+					out = append(out, e)
 				}
 			}
 		}
@@ -186,4 +231,32 @@ func cliEvidence(c Container, at argWord, calls []string) evidence {
 		summary:   "runs " + quoted[0],
 		container: c.Name,
 	}
+}
+
+// scriptLine is the node to report a command of a script at: the script's
+// line that runs it, for a script written as a literal block (`- |`),
+// whose lines are the file's. within is then the script itself, which an
+// ignore comment above it still covers. Other scalars fold or escape
+// lines, and the script is reported as a whole.
+func scriptLine(obj *lint.Object, script argWord, offset int) (node, within *yaml.Node) {
+	text := []rune(script.value)
+	if offset < 0 || offset >= len(text) {
+		return script.node, nil
+	}
+	line, lineStart := 1, 0
+	for i, r := range text[:offset] {
+		if r == '\n' {
+			line, lineStart = line+1, i+1
+		}
+	}
+	fileLine, fileColumn, ok := obj.Lines.InBlock(script.node, line, offset-lineStart+1)
+	if !ok {
+		return script.node, nil
+	}
+	end := offset
+	for end < len(text) && text[end] != '\n' {
+		end++
+	}
+	command := strings.TrimRight(string(text[offset:end]), " \t")
+	return &yaml.Node{Kind: yaml.ScalarNode, Value: command, Line: fileLine, Column: fileColumn}, script.node
 }

@@ -49,7 +49,7 @@ func (w *Workload) volumeNamed(name string) (*yaml.Node, lint.FieldPath) {
 	if !ok {
 		return nil, lint.FieldPath{}
 	}
-	return v.node, w.SpecPath.Append(lint.Key("volumes"), lint.Index(v.at))
+	return v.node, v.field
 }
 
 // dindImage matches images that run their own Docker daemon: the official
@@ -128,6 +128,11 @@ func mayRun(c Container, name string) bool {
 	}
 	for _, hook := range execHooks {
 		if mentions(lint.Path(c.Node, hook...)) {
+			return true
+		}
+	}
+	for _, s := range c.scripts {
+		if strings.Contains(s.value, name) || strings.ContainsAny(s.value, `\'"`) {
 			return true
 		}
 	}

@@ -178,7 +178,7 @@ func (sw *shimWalker) walk(n *yaml.Node) {
 			switch {
 			case v.Kind != yaml.ScalarNode:
 				sw.walk(v)
-			case namesDockershim(v.Value) && !sw.skipped():
+			case namesDockershim(v.Value) && !sw.skipped() && !onlyInProse(v.Value, namesDockershim):
 				field := lint.NewFieldPath(sw.path...)
 				sw.hits = append(sw.hits, shimHit{node: v, field: field, subject: sw.subject(n, k.Value, field)})
 			}
@@ -193,7 +193,7 @@ func (sw *shimWalker) walk(n *yaml.Node) {
 				sw.walk(item)
 				prev = ""
 			default:
-				if namesDockershim(item.Value) {
+				if namesDockershim(item.Value) && !onlyInProse(item.Value, namesDockershim) {
 					field := lint.NewFieldPath(sw.path...)
 					subject := "argument " + field.String()
 					if flag := flagOf(prev, item.Value); flag != "" {
@@ -289,11 +289,8 @@ func shimEvidence(n *yaml.Node, field lint.FieldPath, subject, value string) evi
 // not YAML, so the caller reports the value as a whole.
 //
 // Each finding's field leads to the value, then through a Document step to
-// the field inside. In a plain file, yaml.v3 does not keep a block scalar's
-// indentation, so a literal block (|) is assumed to be indented two spaces
-// past its key, as kubeadm and kubectl write it; lines are exact. Other
-// styles are reported at the value, and so are objects from renderers,
-// whose locators place the value, or the field inside it, themselves.
+// the field inside. A literal block's field is placed in the object's text
+// (lint.Lines.InBlock); other styles are reported at the value.
 func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
 	dec := yaml.NewDecoder(bytes.NewReader([]byte(h.node.Value)))
 	var hits []shimHit
@@ -317,26 +314,11 @@ func embeddedShimHits(obj *lint.Object, h shimHit) []evidence {
 			hits = append(hits, ih)
 		}
 	}
-	keyColumn := 0
-	if data := lint.Get(obj.Node, "data"); data != nil {
-		for k, v := range lint.Entries(data) {
-			if v == h.node {
-				keyColumn = k.Column
-			}
-		}
-	}
-	exact := h.node.Style == yaml.LiteralStyle && obj.Locator == nil && keyColumn > 0
 	var out []evidence
 	for _, ih := range hits {
 		node := h.node
-		if exact {
-			node = &yaml.Node{
-				Kind:   yaml.ScalarNode,
-				Style:  ih.node.Style,
-				Value:  ih.node.Value,
-				Line:   h.node.Line + ih.node.Line,
-				Column: keyColumn + 1 + ih.node.Column,
-			}
+		if line, column, ok := obj.Lines.InBlock(h.node, ih.node.Line, ih.node.Column); ok {
+			node = &yaml.Node{Kind: yaml.ScalarNode, Style: ih.node.Style, Value: ih.node.Value, Line: line, Column: column}
 		}
 		out = append(out, shimEvidence(node, ih.field, ih.subject, ih.node.Value))
 	}

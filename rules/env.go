@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
 )
 
 var dockerHostEnvRule = &lint.Rule{
@@ -16,7 +17,9 @@ var dockerHostEnvRule = &lint.Rule{
 	Help: "Remove the variable if the tool can work without Docker, or point it at the container runtime's " +
 		"CRI endpoint (unix:///run/containerd/containerd.sock) with a tool version that speaks CRI. " +
 		"A DOCKER_HOST that reaches a Docker daemon the pod runs itself (a docker-in-docker sidecar) keeps " +
-		"working and is reported as a warning.",
+		"working and is reported as a warning. A value the container reads from a ConfigMap of the same input " +
+		"(envFrom or valueFrom.configMapKeyRef) is reported at the ConfigMap, where it is changed; help text " +
+		"that merely mentions an endpoint is not reported.",
 	HelpURL: migrationGuide,
 	Doc: lint.RuleDoc{
 		Rationale: "The variable tells the Docker client, or an agent built on it, to talk to Docker Engine. " +
@@ -69,11 +72,26 @@ func dockerEndpoint(value string) (endpoint, bool) {
 	return endpoint{}, false
 }
 
+func namesEndpoint(s string) bool {
+	_, ok := dockerEndpoint(s)
+	return ok
+}
+
 func detectDockerHostEnv(p *lint.Pass) []evidence {
-	w := workloadOf(p)
-	if w == nil {
-		return nil
+	var out []evidence
+	for _, w := range workloadsOf(p) {
+		out = append(out, podDockerHostEnv(w, p.Objects)...)
 	}
+	if p.Object.Kind == "ConfigMap" {
+		out = append(out, configMapDockerHostEnv(p)...)
+	}
+	return out
+}
+
+// podDockerHostEnv finds the variables of w's containers that name a
+// Docker endpoint; objects are the other objects of the input, where a
+// ConfigMap a variable reads may be.
+func podDockerHostEnv(w *Workload, objects []*lint.Object) []evidence {
 	dind := w.runsDockerDaemon()
 	var out []evidence
 	for _, c := range w.Containers() {
@@ -89,9 +107,23 @@ func detectDockerHostEnv(p *lint.Pass) []evidence {
 			isHost := name == "DOCKER_HOST"
 			who := "container " + quote(c.Name) + " sets " + name
 			ep, found := dockerEndpoint(value)
+			if found && onlyInProse(value, namesEndpoint) {
+				// Help text that mentions an endpoint sets none.
+				found = false
+			}
 			switch {
 			case found:
 			case isHost && value == "" && lint.Get(env, "valueFrom") != nil:
+				if v := configMapKeyRef(objects, w.Object, env); v != nil {
+					if namesEndpoint(v.Value) && !onlyInProse(v.Value, namesEndpoint) {
+						// Reported at the ConfigMap's value (see
+						// configMapDockerHostEnv).
+						continue
+					}
+					out = append(out, unknownHostEvidence(nameNode, field("name"), who+" from ConfigMap "+
+						quote(lint.Scalar(lint.Path(env, "valueFrom", "configMapKeyRef", "name"))), v.Value))
+					continue
+				}
 				out = append(out, evidence{
 					rule:     dockerHostEnvID,
 					node:     nameNode,
@@ -108,47 +140,59 @@ func detectDockerHostEnv(p *lint.Pass) []evidence {
 				if node == nil {
 					node, at = nameNode, field("name")
 				}
-				out = append(out, evidence{
-					rule:     dockerHostEnvID,
-					node:     node,
-					field:    at,
-					severity: lint.SeverityWarning,
-					message:  who + " to " + quote(value) + "; make sure it reaches a Docker daemon the pod runs itself, not the node's, which containerd and CRI-O nodes do not have",
-					summary:  "sets DOCKER_HOST",
-				})
+				out = append(out, unknownHostEvidence(node, at, who, value))
 				continue
 			default:
 				continue
 			}
-			e := evidence{
-				rule:    dockerHostEnvID,
-				node:    valueNode,
-				field:   field("value"),
-				summary: "sets " + name,
-			}
-			if !isHost {
-				e.summary += " to " + ep.text
-			}
-			onNode, how, related := endpointOnNode(w, c, ep, dind)
-			if related != nil {
-				e.related = []lint.RelatedNode{*related}
-			}
-			switch {
-			case onNode:
-				e.message = who + " to " + ep.text + ", " + how + "; remove it, or use the container runtime's CRI endpoint " +
-					"(unix:///run/containerd/containerd.sock) with a tool that speaks CRI"
-			case dind:
-				e.severity = lint.SeverityWarning
-				e.message = who + " to " + ep.text + ", " + how + "; the pod runs its own Docker daemon, so make sure this reaches it and not the node"
-			default:
-				e.severity = lint.SeverityWarning
-				e.message = who + " to " + ep.text + ", " + how + "; make sure it reaches a Docker daemon the pod runs itself, not the node's"
-			}
-			out = append(out, e)
+			out = append(out, endpointEvidence(w, c, dind, valueNode, field("value"), name, who, ep))
 		}
 		inContainer(out[start:], c.Name)
 	}
 	return out
+}
+
+// unknownHostEvidence is a DOCKER_HOST whose value names no endpoint the
+// linter knows: it may reach the node's Docker Engine all the same.
+func unknownHostEvidence(node *yaml.Node, at lint.FieldPath, who, value string) evidence {
+	return evidence{
+		rule:     dockerHostEnvID,
+		node:     node,
+		field:    at,
+		severity: lint.SeverityWarning,
+		message:  who + " to " + quote(value) + "; make sure it reaches a Docker daemon the pod runs itself, not the node's, which containerd and CRI-O nodes do not have",
+		summary:  "sets DOCKER_HOST",
+	}
+}
+
+// endpointEvidence is a variable called name, set at node to the Docker
+// endpoint ep, as container c of w sees it; who says who sets it.
+func endpointEvidence(w *Workload, c Container, dind bool, node *yaml.Node, at lint.FieldPath, name, who string, ep endpoint) evidence {
+	e := evidence{
+		rule:    dockerHostEnvID,
+		node:    node,
+		field:   at,
+		summary: "sets " + name,
+	}
+	if name != "DOCKER_HOST" {
+		e.summary += " to " + ep.text
+	}
+	onNode, how, related := endpointOnNode(w, c, ep, dind)
+	if related != nil {
+		e.related = []lint.RelatedNode{*related}
+	}
+	switch {
+	case onNode:
+		e.message = who + " to " + ep.text + ", " + how + "; remove it, or use the container runtime's CRI endpoint " +
+			"(unix:///run/containerd/containerd.sock) with a tool that speaks CRI"
+	case dind:
+		e.severity = lint.SeverityWarning
+		e.message = who + " to " + ep.text + ", " + how + "; the pod runs its own Docker daemon, so make sure this reaches it and not the node"
+	default:
+		e.severity = lint.SeverityWarning
+		e.message = who + " to " + ep.text + ", " + how + "; make sure it reaches a Docker daemon the pod runs itself, not the node's"
+	}
+	return e
 }
 
 // endpointOnNode decides whether ep is the node's Docker Engine, and says

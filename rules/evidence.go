@@ -23,6 +23,9 @@ type evidence struct {
 	// one: an agent finding names each container once per summary.
 	container string
 	related   []lint.RelatedNode
+	// within is the scalar whose text holds node, when node is placed
+	// inside it (a script's line).
+	within *yaml.Node
 }
 
 // inContainer records that evidence was found in the container named name.
@@ -50,6 +53,7 @@ func reportEvidence(detect detector) func(*lint.Pass) {
 				Message:  e.message,
 				Severity: e.severity,
 				Related:  e.related,
+				Within:   e.within,
 			})
 		}
 	}

@@ -4,17 +4,20 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/render/manifest"
+	"go.yaml.in/yaml/v3"
 )
 
 // FuzzRules runs every rule over the objects of arbitrary YAML, decoded as
 // the CLI decodes files. No rule may panic, and every finding must name a
-// known rule and severity, carry a message, and point inside the input.
+// known rule and severity, carry a message, and point inside the input; a
+// finding about a scalar field must point at that scalar (checkScalarAt).
 func FuzzRules(f *testing.F) {
 	for _, dir := range []string{"testdata/rules", "testdata/agents", "testdata/agentconfig"} {
 		_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -27,6 +30,9 @@ func FuzzRules(f *testing.F) {
 		})
 	}
 	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: v, hostPath: {path: &s /var/run/docker.sock}}]\n  containers: [{name: c, env: [{name: DOCKER_HOST, value: *s}], command: [sh, -c, docker ps]}]\n"))
+	// Scalars whose decoded value differs from their text: an escape, a
+	// tag, a doubled quote.
+	f.Add([]byte("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  volumes: [{name: v, hostPath: {path: !!str \"/var/run/\\x64ocker.sock\"}}]\n  containers: [{name: c, env: [{name: DOCKER_HOST, value: 'unix:///var/run/docker.sock'}]}]\n"))
 	all := All()
 	ids := map[string]bool{}
 	for _, r := range all {
@@ -51,6 +57,56 @@ func FuzzRules(f *testing.F) {
 			if !utf8.ValidString(finding.Message) {
 				t.Fatalf("message is not UTF-8: %q", finding.Message)
 			}
+			checkScalarAt(t, data, objects, finding)
 		}
 	})
+}
+
+// checkScalarAt is the position oracle: when the finding's field leads to a
+// scalar of its object, written on one line, the text the finding spans is
+// that scalar, which decodes to the same value; reached through an alias,
+// it is the alias.
+func checkScalarAt(t *testing.T, data []byte, objects []*lint.Object, f lint.Finding) {
+	t.Helper()
+	if _, _, _, embedded := f.Field.Embedded(); embedded || f.Field.Len() == 0 || f.EndLine != f.Line {
+		return
+	}
+	line := []rune(string(lint.IndexLines(data).Text(f.Line)))
+	if f.Column < 1 || f.EndColumn <= f.Column || f.EndColumn-1 > len(line) {
+		t.Fatalf("finding %s spans columns %d to %d of a %d-column line", f.Position, f.Column, f.EndColumn, len(line))
+	}
+	text := string(line[f.Column-1 : f.EndColumn-1])
+	// Documents without a name share their identity: the finding is about
+	// one of them.
+	var scalars []string
+	for _, obj := range objects {
+		if obj.ObjectRef != f.Object {
+			continue
+		}
+		n := lint.Lookup(obj.Node, f.Field)
+		if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			continue
+		}
+		if lint.AliasOn(obj.Node, f.Field) != nil {
+			if strings.HasPrefix(text, "*") {
+				return
+			}
+			scalars = append(scalars, "an alias")
+			continue
+		}
+		var doc yaml.Node
+		err := yaml.Unmarshal([]byte(text), &doc)
+		if err == nil && len(doc.Content) > 0 && doc.Content[0].Value == n.Value {
+			return
+		}
+		// Rules about a setting's name (kubeletExtraArgs'
+		// container-runtime) report its key.
+		if key, isKey := f.Field.At(f.Field.Len() - 1).Key(); isKey && err == nil && len(doc.Content) > 0 && doc.Content[0].Value == key {
+			return
+		}
+		scalars = append(scalars, strconv.Quote(n.Value))
+	}
+	if len(scalars) > 0 {
+		t.Fatalf("finding %s (%s) spans %q, which is not %s", f.Position, f.Field, text, strings.Join(scalars, " or "))
+	}
 }

@@ -146,29 +146,38 @@ func (v *hostPathVolume) targets() []target {
 	return out
 }
 
-// hostPathVolumes lists the hostPath volumes of the pod spec being checked.
+// hostPathVolumes lists the hostPath volumes of the pods being checked.
 func hostPathVolumes(p *lint.Pass) []*hostPathVolume {
-	w := workloadOf(p)
-	if w == nil {
-		return nil
-	}
 	var out []*hostPathVolume
-	for i, vol := range lint.Items(lint.Get(w.Spec, "volumes")) {
-		hp := lint.Get(vol, "hostPath")
-		pathNode := lint.Get(hp, "path")
-		clean := cleanHostPath(lint.Scalar(pathNode))
-		if clean == "" {
-			continue
+	// A volume the object's pods share (an Argo Workflow's spec.volumes)
+	// is one volume, mounted by the containers of every pod.
+	byNode := map[*yaml.Node]*hostPathVolume{}
+	for _, w := range workloadsOf(p) {
+		for _, list := range w.volumeLists() {
+			for i, vol := range lint.Items(list.node) {
+				hp := lint.Get(vol, "hostPath")
+				pathNode := lint.Get(hp, "path")
+				clean := cleanHostPath(lint.Scalar(pathNode))
+				if clean == "" {
+					continue
+				}
+				name := lint.Scalar(lint.Get(vol, "name"))
+				if v := byNode[pathNode]; v != nil {
+					v.mounts = append(v.mounts, w.mountsOf(name)...)
+					continue
+				}
+				v := &hostPathVolume{
+					name:     name,
+					pathNode: pathNode,
+					field:    list.field.Append(lint.Index(i), lint.Key("hostPath"), lint.Key("path")),
+					clean:    clean,
+					typ:      lint.Scalar(lint.Get(hp, "type")),
+					mounts:   w.mountsOf(name),
+				}
+				byNode[pathNode] = v
+				out = append(out, v)
+			}
 		}
-		name := lint.Scalar(lint.Get(vol, "name"))
-		out = append(out, &hostPathVolume{
-			name:     name,
-			pathNode: pathNode,
-			field:    w.SpecPath.Append(lint.Key("volumes"), lint.Index(i), lint.Key("hostPath"), lint.Key("path")),
-			clean:    clean,
-			typ:      lint.Scalar(lint.Get(hp, "type")),
-			mounts:   w.mountsOf(name),
-		})
 	}
 	return out
 }

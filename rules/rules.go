@@ -38,7 +38,10 @@ var coreDetectors = []detector{
 var all = sync.OnceValue(func() []*lint.Rule {
 	return slices.Concat(
 		Core(),
+		[]*lint.Rule{policyDockerHostPathRule},
 		vendorRules(),
+		ciRules(),
+		nodeRules(),
 		lint.SuppressionRules(),
 	)
 })

@@ -453,8 +453,9 @@ func TestFindings(t *testing.T) {
         - |
           docker ps -q --filter status=exited | xargs docker rm
 `),
+			// The script's line that runs docker, not the "- |" above it.
 			want: []wantFinding{{
-				rule: "docker-cli", severity: lint.SeverityWarning, line: 14, column: 11,
+				rule: "docker-cli", severity: lint.SeverityWarning, line: 15, column: 11,
 				field:   "spec.template.spec.containers[0].args[0]",
 				message: []string{`container "reaper" runs ` + "`docker ps`, `docker rm`", "crictl"},
 			}},
@@ -464,7 +465,7 @@ func TestFindings(t *testing.T) {
 			src: daemonSet(`      containers:
       - name: quiet
         image: example.com/toolbox:1
-        command: ["sh", "-c", "echo \"run docker ps\"; cat Dockerfile docker-compose.yml; docker --version; docker-compose ps"]
+        command: ["sh", "-c", "echo \"run docker ps\"; cat Dockerfile docker-compose.yml; docker --version; docker-compose version"]
 `),
 		},
 		{
@@ -616,7 +617,25 @@ func TestDockerCLIScripts(t *testing.T) {
 		{script: "echo docker ps; printf '%s' 'docker logs'"},
 		{script: "grep -q docker /proc/1/cgroup && echo in-docker"},
 		{script: "cat Dockerfile docker-compose.yml # docker ps"},
-		{script: "docker-compose up -d; docker --version; docker help"},
+		{script: "docker --version; docker help; docker-compose version; docker-compose config -q"},
+		// docker-compose and the wrappers that run a command for another
+		// user, in another root or namespace, or under an init process.
+		{script: "docker-compose up -d", want: []string{"docker-compose up"}},
+		{script: "docker compose -f ci.yml run tests", want: []string{"docker compose"}},
+		{script: "nsenter -t 1 -m -u -n -i -- docker ps", want: []string{"docker ps"}},
+		{script: "nsenter --target 1 --mount -- sh -c 'docker info'", want: []string{"docker info"}},
+		{script: "chroot /host docker images", want: []string{"docker images"}},
+		{script: "tini -s -- docker events", want: []string{"docker events"}},
+		{script: "dumb-init docker logs -f app", want: []string{"docker logs"}},
+		{script: "gosu app docker pull alpine", want: []string{"docker pull"}},
+		{script: "su-exec app:app docker push app", want: []string{"docker push"}},
+		{script: "su - app -c 'docker ps -q'", want: []string{"docker ps"}},
+		{script: "busybox sh -c 'docker rm -f app'", want: []string{"docker rm"}},
+		{script: "eval \"docker stop app\"", want: []string{"docker stop"}},
+		{script: "eval docker kill app", want: []string{"docker kill"}},
+		{script: "nsenter -t 1 -m -- crictl ps; chroot /host crictl images"},
+		{script: "gosu app echo docker ps; tini -- echo docker; eval echo docker ps"},
+		{script: "su app -c 'crictl ps'; busybox echo docker"},
 		{script: "crictl ps && crictl logs app"},
 	}
 	for _, tt := range tests {

@@ -21,15 +21,24 @@ import (
 // shellCommands splits script into its simple commands, each a list of
 // words with quotes removed.
 func shellCommands(script string) [][]string {
+	cmds, _ := shellCommandsAt(script)
+	return cmds
+}
+
+// shellCommandsAt is shellCommands with the offset, in runes, at which
+// each command starts in script, so a finding can point at its line.
+func shellCommandsAt(script string) ([][]string, []int) {
 	l := &shellLexer{src: []rune(script)}
 	l.commands(0)
-	return l.out
+	return l.out, l.starts
 }
 
 type shellLexer struct {
 	src []rune
 	i   int
 	out [][]string
+	// starts holds the offset of each command of out.
+	starts []int
 }
 
 // commands reads commands until end (the closing rune of a substitution,
@@ -38,6 +47,7 @@ func (l *shellLexer) commands(end rune) {
 	var cmd []string
 	var word strings.Builder
 	inWord := false
+	first := -1
 	endWord := func() {
 		if inWord {
 			cmd = append(cmd, word.String())
@@ -49,10 +59,13 @@ func (l *shellLexer) commands(end rune) {
 		endWord()
 		if len(cmd) > 0 {
 			l.out = append(l.out, cmd)
+			l.starts = append(l.starts, first)
 			cmd = nil
 		}
+		first = -1
 	}
 	for l.i < len(l.src) {
+		at := l.i
 		c := l.src[l.i]
 		l.i++
 		switch {
@@ -91,6 +104,9 @@ func (l *shellLexer) commands(end rune) {
 		default:
 			word.WriteRune(c)
 			inWord = true
+		}
+		if inWord && first < 0 {
+			first = at
 		}
 	}
 	endCommand()
@@ -143,17 +159,33 @@ func (l *shellLexer) dollar(c rune, word *strings.Builder) {
 
 // commandPrefixes run the command that follows them, so the name that
 // matters comes after them: `exec docker ps`, `sudo -E docker ps`,
-// `if docker info; then`, `xargs docker rm`. Each lists its options that
-// take the next word as their value.
-var commandPrefixes = map[string][]string{
-	"!": nil, "{": nil, "if": nil, "then": nil, "elif": nil, "else": nil, "while": nil, "until": nil, "do": nil,
-	"exec": {"-a"}, "command": nil, "nohup": nil, "time": nil, "setsid": nil,
-	"sudo":    {"-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U"},
-	"env":     {"-u", "-C", "-S"},
-	"nice":    {"-n"},
-	"timeout": {"-s", "-k"},
-	"watch":   {"-n", "-d"},
-	"xargs":   {"-n", "-I", "-P", "-L", "-d", "-s", "-a", "-E"},
+// `if docker info; then`, `xargs docker rm`, and the wrappers images and
+// node tools put in front of a command: `tini --`, `dumb-init`, `gosu app`,
+// `su-exec app`, `chroot /host`, `nsenter -t 1 -m --`, `busybox`.
+var commandPrefixes = map[string]commandPrefix{
+	"!": {}, "{": {}, "if": {}, "then": {}, "elif": {}, "else": {}, "while": {}, "until": {}, "do": {},
+	"exec": {options: []string{"-a"}}, "command": {}, "nohup": {}, "time": {}, "setsid": {},
+	"sudo":      {options: []string{"-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U"}},
+	"env":       {options: []string{"-u", "-C", "-S"}},
+	"nice":      {options: []string{"-n"}},
+	"timeout":   {options: []string{"-s", "-k"}, operands: 1},
+	"watch":     {options: []string{"-n", "-d"}},
+	"xargs":     {options: []string{"-n", "-I", "-P", "-L", "-d", "-s", "-a", "-E"}},
+	"tini":      {options: []string{"-p", "-e"}},
+	"dumb-init": {options: []string{"-r", "--rewrite"}},
+	"gosu":      {operands: 1},
+	"su-exec":   {operands: 1},
+	"chroot":    {operands: 1},
+	"nsenter":   {options: []string{"-t", "--target", "-S", "--setuid", "-G", "--setgid"}},
+	"busybox":   {},
+}
+
+// commandPrefix is how a prefix is written: its options that take the next
+// word as their value, and how many operands (a duration, a user, a root
+// directory) come before the command it runs.
+type commandPrefix struct {
+	options  []string
+	operands int
 }
 
 var assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
@@ -167,27 +199,29 @@ func commandName(words []string) string {
 }
 
 // commandStart is the index of the program's word, past variable
-// assignments, prefixes such as exec and sudo, and their options. The
-// duration of `timeout 10 docker ps` is skipped as well.
+// assignments, prefixes such as exec and sudo, their options and operands
+// (the duration of `timeout 10 docker ps`, the user of `gosu app docker ps`).
 func commandStart(words []string) int {
 	i := 0
 	for i < len(words) {
 		w := words[i]
-		valueOptions, isPrefix := commandPrefixes[w]
+		prefix, isPrefix := commandPrefixes[path.Base(w)]
 		switch {
 		case assignment.MatchString(w):
 			i++
 		case isPrefix:
 			i++
 			for i < len(words) && strings.HasPrefix(words[i], "-") {
-				if slices.Contains(valueOptions, words[i]) {
+				if words[i] == "--" {
+					i++
+					break
+				}
+				if slices.Contains(prefix.options, words[i]) {
 					i++
 				}
 				i++
 			}
-			if w == "timeout" && i < len(words) {
-				i++
-			}
+			i = min(i+prefix.operands, len(words))
 		default:
 			return i
 		}
@@ -202,7 +236,19 @@ var shells = []string{"sh", "bash", "ash", "dash", "zsh", "ksh"}
 // command line, or -1. The option may be combined with others (-ec, -xc).
 func shellScriptIndex(words []string) int {
 	start := commandStart(words)
-	if start >= len(words) || !slices.Contains(shells, path.Base(words[start])) {
+	if start >= len(words) {
+		return -1
+	}
+	if path.Base(words[start]) == "su" {
+		// su takes its user and options in any order: `su - app -c SCRIPT`.
+		for i := start + 1; i+1 < len(words); i++ {
+			if words[i] == "-c" || words[i] == "--command" {
+				return i + 1
+			}
+		}
+		return -1
+	}
+	if !slices.Contains(shells, path.Base(words[start])) {
 		return -1
 	}
 	for i := start + 1; i < len(words); i++ {

@@ -5,14 +5,19 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Workload is an object that runs pods: the object and its pod spec.
+// Workload is one pod an object runs: the object and the pod's spec. An
+// object may run several (the templates of an Argo Workflow, the replica
+// types of a TFJob).
 type Workload struct {
 	Object *lint.Object
 	Spec   *yaml.Node
 	// SpecPath is the pod spec's field path, such as spec.template.spec.
 	SpecPath lint.FieldPath
+	// shape says where the pod keeps its containers and volumes.
+	shape *podShape
 
 	containers []Container
+	volumes    []shapeMatch
 	// byName indexes volumes, mounts and environment variables by name,
 	// built on first use: rules that looked each one up in the lists were
 	// quadratic in the size of the pod (see podIndex).
@@ -40,32 +45,65 @@ var (
 	podTemplateSpec = podSpecPath{keys: []string{"template", "spec"}, field: lint.KeyPath("template", "spec")}
 )
 
-// workloadKey memoises the object's Workload, and with it the indexes every
-// rule shares (see lint.Memo).
+// workloadKey memoises the object's workloads, and with them the indexes
+// every rule shares (see lint.Memo).
 type workloadKey struct{}
 
-// workloadOf returns the workload view of the object being checked, or nil
-// when it runs no pods. It is built once per object for all rules.
-func workloadOf(p *lint.Pass) *Workload {
-	return lint.Memo(p, workloadKey{}, func() *Workload { return findWorkload(p.Object) })
+// workloadsOf returns the pods the object being checked runs, or nil when
+// it runs none. They are found once per object for all rules.
+func workloadsOf(p *lint.Pass) []*Workload {
+	return lint.Memo(p, workloadKey{}, func() []*Workload { return findWorkloads(p.Object) })
 }
 
-func findWorkload(obj *lint.Object) *Workload {
+// workloadOf returns the object's first pod, which the vendor-agent rules
+// match: an agent runs one pod template.
+func workloadOf(p *lint.Pass) *Workload {
+	if ws := workloadsOf(p); len(ws) > 0 {
+		return ws[0]
+	}
+	return nil
+}
+
+// findWorkloads finds the object's pods: those of the built-in kinds and
+// of anything with their layout, then those of the custom resources in
+// podshapes.yaml, then any mapping under spec that looks like a pod spec.
+func findWorkloads(obj *lint.Object) []*Workload {
 	switch obj.Kind {
 	case "":
 		// Not a Kubernetes object (see render.Decode): nothing runs it.
 		return nil
 	case "Pod":
-		return newWorkload(obj, podSpec)
+		return oneWorkload(newWorkload(obj, podSpec))
 	case "PodTemplate":
-		return newWorkload(obj, podTemplateSpec)
+		return oneWorkload(newWorkload(obj, podTemplateSpec))
 	}
 	for _, path := range podSpecPaths {
 		if w := newWorkload(obj, path); w != nil {
-			return w
+			return []*Workload{w}
 		}
 	}
-	return nil
+	if shape := shapeFor(obj); shape != nil {
+		var out []*Workload
+		for _, m := range findAll(shape.pods, obj.Node, lint.FieldPath{}) {
+			w := &Workload{Object: obj, Spec: m.node, SpecPath: m.field, shape: shape}
+			if len(w.Containers()) > 0 {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	var out []*Workload
+	for _, m := range genericPodSpecs(obj) {
+		out = append(out, &Workload{Object: obj, Spec: m.node, SpecPath: m.field, shape: corePodShape})
+	}
+	return out
+}
+
+func oneWorkload(w *Workload) []*Workload {
+	if w == nil {
+		return nil
+	}
+	return []*Workload{w}
 }
 
 func newWorkload(obj *lint.Object, path podSpecPath) *Workload {
@@ -73,7 +111,7 @@ func newWorkload(obj *lint.Object, path podSpecPath) *Workload {
 	if lint.Get(spec, "containers") == nil {
 		return nil
 	}
-	return &Workload{Object: obj, Spec: spec, SpecPath: path.field}
+	return &Workload{Object: obj, Spec: spec, SpecPath: path.field, shape: corePodShape}
 }
 
 // Container is one container, init container or ephemeral container.
@@ -84,9 +122,10 @@ type Container struct {
 	Path  lint.FieldPath
 	Name  string
 	Image *yaml.Node
+	// scripts are the container's shell scripts written beside its
+	// command (Argo's script source, Tekton's step script).
+	scripts []argWord
 }
-
-var containerLists = []string{"containers", "initContainers", "ephemeralContainers"}
 
 // Containers lists every container of the pod spec, init and ephemeral ones
 // included. The slice is shared: callers must not modify it.
@@ -95,18 +134,43 @@ func (w *Workload) Containers() []Container {
 		return w.containers
 	}
 	out := []Container{}
-	for _, list := range containerLists {
-		for i, c := range lint.Items(lint.Get(w.Spec, list)) {
-			out = append(out, Container{
-				Node:  c,
-				Path:  w.SpecPath.Append(lint.Key(list), lint.Index(i)),
-				Name:  lint.Scalar(lint.Get(c, "name")),
-				Image: lint.Get(c, "image"),
-			})
+	for _, m := range findAll(w.shape.containers, w.Spec, w.SpecPath) {
+		if m.node.Kind != yaml.MappingNode {
+			continue
 		}
+		c := Container{
+			Node:  m.node,
+			Path:  m.field,
+			Name:  lint.Scalar(lint.Get(m.node, "name")),
+			Image: lint.Get(m.node, "image"),
+		}
+		if c.Name == "" {
+			// An Argo template's container is named after the template;
+			// a Spark driver or a Tekton stepTemplate by its field.
+			c.Name = lint.Scalar(lint.Get(w.Spec, "name"))
+		}
+		if n := m.field.Len(); c.Name == "" && n > 0 {
+			c.Name, _ = m.field.At(n - 1).Key()
+		}
+		for _, key := range w.shape.Scripts {
+			if n := lint.Get(m.node, key); n != nil && n.Kind == yaml.ScalarNode && isShellScript(m.node, n.Value) {
+				c.scripts = append(c.scripts, argWord{value: n.Value, node: n, field: m.field.Key(key)})
+			}
+		}
+		out = append(out, c)
 	}
 	w.containers = out
 	return out
+}
+
+// volumeLists are the pod's lists of volumes: its own, and those the
+// object's pods share (an Argo Workflow's spec.volumes). The slice is
+// shared: callers must not modify it.
+func (w *Workload) volumeLists() []shapeMatch {
+	if w.volumes == nil {
+		w.volumes = append(findAll(w.shape.volumes, w.Spec, w.SpecPath), findAll(w.shape.sharedVolumes, w.Object.Node, lint.FieldPath{})...)
+	}
+	return w.volumes
 }
 
 // podIndex is what rules look up by name in a pod spec. Each list is read
@@ -124,8 +188,8 @@ type podIndex struct {
 }
 
 type indexedVolume struct {
-	node *yaml.Node
-	at   int
+	node  *yaml.Node
+	field lint.FieldPath
 }
 
 // containerIndex holds, for one container, the first environment variable
@@ -144,10 +208,12 @@ func (w *Workload) index() *podIndex {
 		mounts:     map[string][]volumeMount{},
 		containers: map[*yaml.Node]*containerIndex{},
 	}
-	for i, v := range lint.Items(lint.Get(w.Spec, "volumes")) {
-		name := lint.Scalar(lint.Get(v, "name"))
-		if _, ok := x.volumes[name]; !ok {
-			x.volumes[name] = indexedVolume{node: v, at: i}
+	for _, list := range w.volumeLists() {
+		for i, v := range lint.Items(list.node) {
+			name := lint.Scalar(lint.Get(v, "name"))
+			if _, ok := x.volumes[name]; !ok {
+				x.volumes[name] = indexedVolume{node: v, field: list.field.Index(i)}
+			}
 		}
 	}
 	for _, c := range w.Containers() {

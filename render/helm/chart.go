@@ -30,6 +30,9 @@ type Options struct {
 	// ValuesFiles are -f/--values files (OS paths), merged in order over
 	// the chart's values.yaml.
 	ValuesFiles []string
+	// Values are more layers of values, merged in order after
+	// ValuesFiles: files, or values written inside another file.
+	Values []ValuesSource
 	// Set, SetString and SetFile are --set, --set-string and --set-file
 	// arguments, in Helm's syntax.
 	Set, SetString, SetFile []string
@@ -47,6 +50,16 @@ type Options struct {
 	// Boundary is where the chart's files may be read from; nil means the
 	// boundary of a run over the chart alone.
 	Boundary *source.Boundary
+}
+
+// ValuesSource is one layer of user values: the values file Path, or
+// when Inline is set, the mapping Inline written inside File (a
+// kustomization's valuesInline), whose nodes keep their positions there
+// so that findings can point at them.
+type ValuesSource struct {
+	Path   string
+	Inline *yaml.Node
+	File   string
 }
 
 // Chart is a Helm chart, a directory or a packaged .tgz, linted as the
@@ -455,7 +468,22 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts Options) (map[s
 			}
 		}
 	}
+	layers := make([]ValuesSource, 0, len(opts.ValuesFiles)+len(opts.Values))
 	for _, name := range opts.ValuesFiles {
+		layers = append(layers, ValuesSource{Path: name})
+	}
+	for _, layer := range append(layers, opts.Values...) {
+		if layer.Inline != nil {
+			// The values are text of File already read, whose ignore
+			// comments are File's own: only their map is new.
+			data, err := yaml.Marshal(layer.Inline)
+			if err != nil {
+				return nil, &lint.InputError{File: layer.File, Line: layer.Inline.Line, Message: "invalid inline values: " + err.Error()}
+			}
+			files = append(files, parsedValues{file: layer.File, data: data, root: layer.Inline, inline: true})
+			continue
+		}
+		name := layer.Path
 		file := filepath.ToSlash(name)
 		if strings.Contains(name, "://") {
 			return nil, &lint.InputError{File: file, Message: "remote values files are not fetched"}
@@ -471,7 +499,9 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts Options) (map[s
 		files = append(files, src)
 	}
 	for _, src := range files {
-		r.directives = append(r.directives, lint.ParseDirectives(src.file, src.data)...)
+		if !src.inline {
+			r.directives = append(r.directives, lint.ParseDirectives(src.file, src.data)...)
+		}
 		var m map[string]any
 		if err := sigsyaml.Unmarshal(src.data, &m); err != nil {
 			return nil, &lint.InputError{File: src.file, Message: "invalid values file: " + err.Error()}
@@ -530,6 +560,9 @@ type parsedValues struct {
 	file string
 	data []byte
 	root *yaml.Node
+	// inline is set for values written inside another file: data is
+	// their YAML, not the file's text.
+	inline bool
 }
 
 func parseValues(file string, data []byte) (parsedValues, error) {

@@ -104,7 +104,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 		return nil, &lint.InputError{File: k.Name(), Message: "kustomize build failed: " + strings.ReplaceAll(err.Error(), absDir, filepath.ToSlash(k.Dir))}
 	}
 
-	b := &kustBuild{absDir: absDir, dir: k.Dir, boundary: k.boundary, read: read, sources: map[string]*sourceFile{}}
+	b := &kustBuild{rootFile: root.file, absDir: absDir, dir: k.Dir, boundary: k.boundary, read: read, sources: map[string]*sourceFile{}}
 	origin := "kustomization " + filepath.ToSlash(k.Dir)
 	var objects []*lint.Object
 	var errs []error
@@ -126,6 +126,7 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 			objects = append(objects, obj)
 		}
 	}
+	b.objects = objects
 	for _, chart := range root.charts {
 		chartObjects, err := k.renderChart(absDir, chart)
 		objects = append(objects, chartObjects...)

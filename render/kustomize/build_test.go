@@ -3,6 +3,7 @@ package kustomize
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,6 +55,10 @@ func TestKustomizationPositions(t *testing.T) {
 		{name: "base alone", dir: "prefix/base", fixture: "prefix", objectName: "agent"},
 		{name: "component patch", dir: "components/overlay", fixture: "components", objectName: "log-shipper"},
 		{name: "local chart in helmCharts", dir: "helm-local", fixture: "helm-local", objectName: "edge-agent"},
+		{name: "JSON 6902 append of another item keeps the base position", dir: "append/overlay", fixture: "append", objectName: "log-shipper"},
+		{name: "replacement points at its source", dir: "replacement", fixture: "replacement", objectName: "agent"},
+		{name: "object renamed by a patch", dir: "renamed", fixture: "renamed", objectName: "node-agent"},
+		{name: "replacement copying a field onto itself", dir: "replacement-cycle", fixture: "replacement-cycle", objectName: "agent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,6 +80,130 @@ func TestKustomizationPositions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestKustomizationSourceObject pins which object each finding is about:
+// the source object of a built one is found by computing the overlays'
+// renames, never by a name that merely contains another, and a built
+// object two source objects could have made is reported at the
+// kustomization entry that brought them in.
+func TestKustomizationSourceObject(t *testing.T) {
+	tests := []struct {
+		name         string
+		dir, fixture string
+		// objects are the built objects reported at each file:line.
+		objects map[string][]string
+	}{
+		{
+			name: "nameSuffix turns agent into agent-canary", dir: "canary/overlay", fixture: "canary",
+			objects: map[string][]string{
+				"canary/base/agents.yaml:21":           {"agent-canary"},
+				"canary/base/agents.yaml:41":           {"agent-canary-canary"},
+				"canary/overlay/agent-socket.yaml:12":  {"agent-canary"},
+				"canary/overlay/canary-socket.yaml:13": {"agent-canary-canary"},
+			},
+		},
+		{
+			name: "a base built twice cannot tell its agent-canary apart", dir: "diamond/overlay", fixture: "diamond",
+			objects: map[string][]string{
+				"diamond/base/agents.yaml:21":       {"agent"},
+				"diamond/base/agents.yaml:41":       {"canary/agent-canary-canary"},
+				"diamond/base/kustomization.yaml:4": {"agent-canary", "canary/agent-canary"},
+			},
+		},
+		{
+			name: "a resource a component adds, renamed by the component and its user", dir: "component-resource/overlay", fixture: "component-resource",
+			objects: map[string][]string{
+				"component-resource/base/agent.yaml:19":        {"prod-agent-x"},
+				"component-resource/sidecar/collector.yaml:22": {"prod-collector-x"},
+			},
+		},
+		{
+			name: "embedded documents in blocks with indentation indicators and wide indents", dir: "embedded-indent", fixture: "embedded-indent",
+			objects: map[string][]string{
+				"embedded-indent/agent-config.yaml:10":  {"signalfx-agent"},
+				"embedded-indent/kustomization.yaml:12": {"kubelet-config"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := filepath.Join("..", "..", "testdata", "kustomize")
+			res := runKustomization(t, rules.All(), filepath.Join(root, tt.dir))
+			if len(res.Errors) > 0 {
+				t.Fatalf("unexpected errors: %v", res.Errors)
+			}
+			linttest.Match(t, linttest.ParseWantFiles(t, filepath.Join(root, tt.fixture), ".yaml"), res.Findings)
+			got := map[string][]string{}
+			for _, f := range res.Findings {
+				at := fmt.Sprintf("%s:%d", strings.TrimPrefix(f.File, "../../testdata/kustomize/"), f.Line)
+				object := f.Object.Name
+				if f.Object.Namespace != "" {
+					object = f.Object.Namespace + "/" + object
+				}
+				got[at] = append(got[at], object)
+			}
+			for at := range got {
+				slices.Sort(got[at])
+			}
+			if !maps.EqualFunc(got, tt.objects, slices.Equal) {
+				t.Errorf("objects by position = %v, want %v", got, tt.objects)
+			}
+		})
+	}
+}
+
+// TestKustomizationGenerator places the fields of a generated ConfigMap
+// where they were written: inside the file a files entry reads, on the
+// literal in the kustomization, on the line of an env file (which cannot
+// carry a want comment).
+func TestKustomizationGenerator(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "generator")
+	res := runKustomization(t, rules.All(), root)
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	envFinding := lint.Position{File: "../../testdata/kustomize/generator/node.env", Line: 3, Column: 18, EndLine: 3, EndColumn: 49}
+	var rest []lint.Finding
+	found := false
+	for _, f := range res.Findings {
+		if f.File == envFinding.File {
+			found = f.Position == envFinding
+			if !found {
+				t.Errorf("env file finding at %+v, want %+v", f.Position, envFinding)
+			}
+			continue
+		}
+		rest = append(rest, f)
+	}
+	if !found {
+		t.Errorf("no finding in the env file: %v", res.Findings)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, root, ".yaml"), rest)
+}
+
+// TestKustomizationValueText places findings a rule puts inside a value's
+// text (a Fluent Bit setting, a script's line) on that line of the source:
+// of a block with an indentation indicator, of a file a generator reads.
+// Fluent Bit lines cannot carry a want comment, so positions are listed.
+func TestKustomizationValueText(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "value-text")
+	res := runKustomization(t, rules.All(), filepath.Join(root, "overlay"))
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	want := []string{
+		"../../testdata/kustomize/value-text/base/input.conf:4:5 log-format-docker-json",
+		"../../testdata/kustomize/value-text/base/shipper.yaml:12:11 log-format-docker-json",
+		"../../testdata/kustomize/value-text/base/shipper.yaml:34:15 docker-cli",
+	}
+	var got []string
+	for _, f := range res.Findings {
+		got = append(got, fmt.Sprintf("%s %s", f.Position, f.Rule))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -229,5 +358,56 @@ func TestKustomizeCorpus(t *testing.T) {
 				t.Logf("input error: %s", ie.Error())
 			}
 		})
+	}
+}
+
+// TestHelmChartsValuesInline renders one chart three times from
+// helmCharts entries with valuesInline: merged over valuesFile (override,
+// the default), under the chart's values (merge), and alone (replace).
+// Only the override release mounts the socket, and only the merge release
+// the log directory; the socket's related location is the inline value.
+func TestHelmChartsValuesInline(t *testing.T) {
+	root := filepath.Join("..", "..", "testdata", "kustomize", "helm-inline")
+	res := runKustomization(t, rules.All(), root)
+	if len(res.Errors) > 0 {
+		t.Fatalf("unexpected errors: %v", res.Errors)
+	}
+	linttest.Match(t, linttest.ParseWantFiles(t, root, ".yaml"), res.Findings)
+	want := map[string]string{
+		"docker-socket":   "override-agent",
+		"docker-data-dir": "merge-agent",
+	}
+	for _, f := range res.Findings {
+		if want[f.Rule] != f.Object.Name {
+			t.Errorf("%s finding in %s, want it only in %s", f.Rule, f.Object.Name, want[f.Rule])
+		}
+		if f.Rule != "docker-socket" {
+			continue
+		}
+		inline := lint.Position{File: "../../testdata/kustomize/helm-inline/kustomization.yaml", Line: 7, Column: 22, EndLine: 7, EndColumn: 42}
+		if len(f.Related) != 1 || f.Related[0].Position != inline {
+			t.Errorf("related = %+v, want the inline value at %+v", f.Related, inline)
+		}
+	}
+}
+
+func TestHelmChartsValuesMergeInvalid(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"kustomization.yaml":                "helmCharts:\n- name: agent\n  valuesMerge: deep\n  valuesInline: {a: 1}\n",
+		"charts/agent/Chart.yaml":           "apiVersion: v2\nname: agent\nversion: 1.0.0\n",
+		"charts/agent/templates/empty.yaml": "",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := runKustomization(t, rules.All(), dir)
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), `valuesMerge "deep"`) || !strings.Contains(res.Errors[0].Error(), ":3:") {
+		t.Errorf("errors = %v, want one naming valuesMerge \"deep\" at line 3", res.Errors)
 	}
 }

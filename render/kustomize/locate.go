@@ -29,9 +29,17 @@ type kustBuild struct {
 	boundary *source.Boundary
 	read     map[string][]byte
 
-	mu      sync.Mutex
-	sources map[string]*sourceFile
-	specs   map[string]*kustSpec
+	// rootFile is the root kustomization file.
+	rootFile string
+
+	mu             sync.Mutex
+	sources        map[string]*sourceFile
+	specs          map[string]*kustSpec
+	resourceChains map[string][]nameChain
+	// objects are the built objects, which replacements copy from.
+	objects []*lint.Object
+	// following counts the replacements being followed back from a field.
+	following int
 }
 
 // sourceFile is a file an object or a patch came from.
@@ -131,7 +139,7 @@ var patchTransformers = []string{"PatchTransformer", "PatchStrategicMergeTransfo
 // newLocator reads and strips obj's origin annotations, so rules see the
 // object as the user wrote it, and returns the locator they describe.
 func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
-	l := &kustLocator{b: b, rendered: obj.Node, kind: obj.Kind, name: obj.Name}
+	l := &kustLocator{b: b, rendered: obj.Node, renderedLines: obj.Lines, kind: obj.Kind, name: obj.Name, namespace: obj.Namespace}
 	annotations := lint.Path(obj.Node, "metadata", "annotations")
 	var origin buildOrigin
 	if yaml.Unmarshal([]byte(lint.Scalar(lint.Get(annotations, originAnnotation))), &origin) == nil {
@@ -142,7 +150,7 @@ func (b *kustBuild) newLocator(obj *lint.Object) *kustLocator {
 		}
 		if p := b.abs(origin.ConfiguredIn); origin.ConfiguredIn != "" && b.wasRead(p) {
 			l.configuredIn = p
-			l.generator = origin.ConfiguredBy.Name
+			l.generator = origin.ConfiguredBy.Kind
 		}
 	}
 	var transformations []buildOrigin
@@ -189,14 +197,20 @@ func stripAnnotations(obj *yaml.Node) {
 type kustLocator struct {
 	b        *kustBuild
 	rendered *yaml.Node
-	kind     string
-	// name is the built name, after namePrefix and nameSuffix.
-	name string
+	// renderedLines indexes the built object's text, in which rules place
+	// nodes inside values.
+	renderedLines *lint.Lines
+	kind          string
+	// name and namespace are the built ones, after namePrefix and
+	// nameSuffix.
+	name, namespace string
 	// origin is the file the object was read from; empty for generated
 	// objects, which have configuredIn (their kustomization) and generator.
 	origin       string
 	configuredIn string
-	generator    string
+	// generator is the kind of generator, ConfigMapGenerator or
+	// SecretGenerator, that made the object.
+	generator string
 	// patchedIn are the kustomization files whose patches touched the
 	// object, in the order they were applied.
 	patchedIn []string
@@ -225,13 +239,32 @@ type fragment struct {
 	// at, when set, is the position of every node of a fragment whose
 	// text cannot be mapped back line by line (a quoted inline patch).
 	at *yaml.Node
+	// inline indexes an inline patch's text, in which its nodes are
+	// positioned before lineOff and colOff move them into the file.
+	inline *lint.Lines
+}
+
+// blockLines indexes the text the fragment's nodes are positioned in: the
+// source file's, or for an inline patch the patch's own.
+func (f fragment) blockLines() *lint.Lines {
+	if f.inline != nil || f.src == nil {
+		return f.inline
+	}
+	return f.src.lines
 }
 
 func (f fragment) position(n *yaml.Node) lint.Position {
-	if f.at != nil {
-		return lint.NodePosition(f.file, f.at)
+	var lines *lint.Lines
+	if f.src != nil {
+		lines = f.src.lines
 	}
-	p := lint.NodePosition(f.file, n)
+	if f.at != nil {
+		return lines.NodePosition(f.file, f.at)
+	}
+	if f.inline != nil {
+		lines = f.inline
+	}
+	p := lines.NodePosition(f.file, n)
 	if p.Line > 0 {
 		p.Line += f.lineOff
 		p.Column += f.colOff
@@ -251,13 +284,19 @@ type located struct {
 	complete bool
 }
 
-func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
+func (l *kustLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
 	path, doc, inner, embedded := field.Embedded()
-	from, sourceName := l.sourceObject()
-	found, ok := l.locateInPatches(path, sourceName)
-	if !ok && from.node != nil {
-		n, complete := walkField(from.node, l.rendered, path)
-		found, ok = located{at: from, node: n, complete: complete}, true
+	src := l.sourceObject()
+	if src.ambiguous != nil {
+		return lint.Location{Primary: lint.NodePosition(l.b.display(src.chain.specs[len(src.chain.specs)-1].file), src.ambiguous)}
+	}
+	if loc, ok := l.replacementLocation(path, src); ok {
+		return loc
+	}
+	found, ok := l.locateInPatches(path, src)
+	if !ok && src.at.node != nil {
+		n, complete := walkField(src.at.node, l.rendered, path)
+		found, ok = located{at: src.at, node: n, complete: complete}, true
 	}
 	if ok {
 		if embedded && found.complete {
@@ -265,51 +304,125 @@ func (l *kustLocator) Locate(_ *yaml.Node, field lint.FieldPath) lint.Location {
 				return lint.Location{Primary: pos}
 			}
 		}
+		if line, column, ok := l.inValueText(n, path); ok && found.complete && lint.Scalar(found.node) == lint.Scalar(lint.Lookup(l.rendered, path)) {
+			if fileLine, fileColumn, ok := found.at.blockLines().InBlock(found.node, line, column); ok {
+				moved := *n
+				moved.Line, moved.Column = fileLine, fileColumn
+				return lint.Location{Primary: found.at.position(&moved)}
+			}
+		}
 		return lint.Location{Primary: found.at.position(found.node)}
 	}
-	if l.generator != "" {
-		if n := l.generatorEntry(); n != nil {
-			return lint.Location{Primary: lint.NodePosition(l.objectFile(), n)}
-		}
+	if loc, ok := l.generatorLocation(n, field); ok {
+		return loc
 	}
 	return lint.Location{Primary: lint.Position{File: l.objectFile()}}
 }
 
-// sourceObject finds the object in its origin file. The built name may
-// carry a prefix and a suffix, so the source object is the one of the same
-// kind whose name the built name contains, the longest such name winning.
-func (l *kustLocator) sourceObject() (fragment, string) {
+// inValueText is the line and column, inside the text of the value at path,
+// of n: a node a rule placed in that text (a Fluent Bit setting, a script's
+// line), positioned in the built object's text. ok is false for the value
+// itself or any node outside it.
+func (l *kustLocator) inValueText(n *yaml.Node, path lint.FieldPath) (line, column int, ok bool) {
+	value := lint.Lookup(l.rendered, path)
+	if n == nil || value == nil || n == value || n.Line <= value.Line {
+		return 0, 0, false
+	}
+	indent, ok := l.renderedLines.BlockIndent(value)
+	if !ok || n.Column <= indent || n.Line-value.Line > strings.Count(value.Value, "\n")+1 {
+		return 0, 0, false
+	}
+	return n.Line - value.Line, n.Column - indent, true
+}
+
+// origin is the object a built object was made from.
+type origin struct {
+	at fragment
+	// name is the object's name in its file.
+	name string
+	// chain is the way its file reaches the build, when known.
+	chain nameChain
+	// ambiguous, when set, is the kustomization entry that brought in
+	// several objects the built one could have come from: findings go
+	// there rather than to a guess.
+	ambiguous *yaml.Node
+}
+
+// sourceObject finds the object in its origin file: the one of the same
+// kind whose name, renamed by the kustomizations on a way from the root to
+// the file, is the built name. Kinds kustomize never renames (Namespace,
+// CustomResourceDefinition) keep their name, which is the next guess; an
+// object renamed otherwise is found when it is its file's only one of its
+// kind.
+func (l *kustLocator) sourceObject() origin {
 	if l.origin == "" {
-		return fragment{}, ""
+		return origin{}
 	}
-	src := l.b.source(l.origin)
-	if src == nil {
-		return fragment{}, ""
+	file := l.b.source(l.origin)
+	if file == nil {
+		return origin{}
 	}
-	var best *lint.Object
-	for _, doc := range src.docs {
-		for _, obj := range manifest.Objects(src.display, doc) {
-			if obj.Kind != l.kind || !strings.Contains(l.name, obj.Name) {
+	chains := l.b.chains(l.origin)
+	type candidate struct {
+		obj   *lint.Object
+		chain nameChain
+	}
+	var renamed, same, ofKind []candidate
+	for _, doc := range file.docs {
+		for _, obj := range manifest.Objects(file.display, doc) {
+			if obj.Kind != l.kind {
 				continue
 			}
-			if best == nil || len(obj.Name) > len(best.Name) {
-				best = obj
+			ofKind = append(ofKind, candidate{obj: obj})
+			if obj.Name == l.name {
+				same = append(same, candidate{obj: obj})
+			}
+			for _, c := range chains {
+				if l.b.built(c, obj.Name) == l.name {
+					renamed = append(renamed, candidate{obj: obj, chain: c})
+					break
+				}
 			}
 		}
 	}
-	if best == nil {
-		return fragment{}, ""
+	candidates := renamed
+	if len(candidates) == 0 {
+		candidates = same
 	}
-	return fragment{file: src.display, src: src, node: best.Node}, best.Name
+	if len(candidates) == 0 && len(ofKind) == 1 {
+		// Renamed some other way (a patch of metadata.name): the file's
+		// only object of the kind is the one.
+		candidates = ofKind
+	}
+	if len(candidates) > 1 {
+		// Objects of one name in several namespaces are told apart by the
+		// namespace, when the build kept it.
+		var inNamespace []candidate
+		for _, c := range candidates {
+			if c.obj.Namespace == l.namespace {
+				inNamespace = append(inNamespace, c)
+			}
+		}
+		if len(inNamespace) == 1 {
+			candidates = inNamespace
+		}
+	}
+	switch {
+	case len(candidates) == 1:
+		c := candidates[0]
+		return origin{at: fragment{file: file.display, src: file, node: c.obj.Node}, name: c.obj.Name, chain: c.chain}
+	case len(candidates) > 1 && candidates[0].chain.entry != nil:
+		return origin{chain: candidates[0].chain, ambiguous: candidates[0].chain.entry}
+	}
+	return origin{}
 }
 
 // embeddedPosition places a field of a YAML document embedded in the
-// string value n of fragment at. A literal block scalar keeps its lines, so
-// the field's node in the parsed text is as many lines below the block's
-// indicator, shifted right by the block's indentation in the file. Other
-// styles fold or escape lines: the caller reports the value itself.
+// string value n of fragment at: inside a literal block, whose lines the
+// source file's text gives (lint.Lines.InBlock). Other styles fold or
+// escape lines: the caller reports the value itself.
 func embeddedPosition(at fragment, n *yaml.Node, doc int, inner lint.FieldPath) (lint.Position, bool) {
-	if at.at != nil || at.src == nil || n == nil || n.Kind != yaml.ScalarNode || n.Style != yaml.LiteralStyle {
+	if at.at != nil || at.src == nil || n == nil || n.Kind != yaml.ScalarNode {
 		return lint.Position{}, false
 	}
 	text := []byte(n.Value)
@@ -321,36 +434,15 @@ func embeddedPosition(at fragment, n *yaml.Node, doc int, inner lint.FieldPath) 
 	if target == nil {
 		return lint.Position{}, false
 	}
-	line := at.position(n).Line
-	block := fragment{file: at.file, lineOff: line, colOff: blockIndent(at.src, line)}
-	return block.position(target), true
-}
-
-// blockIndent is the indentation, in spaces, of the content of the block
-// scalar whose indicator is on line of src: that of its first non-blank
-// line.
-func blockIndent(src *sourceFile, line int) int {
-	for i := line + 1; src != nil && i <= src.lines.Count(); i++ {
-		if text := src.lines.Text(i); len(bytes.TrimSpace(text)) > 0 {
-			return len(text) - len(bytes.TrimLeft(text, " "))
-		}
+	// n's own line and column are in the fragment's text: an inline
+	// patch's nodes are placed in its block only after.
+	line, column, ok := at.blockLines().InBlock(n, target.Line, target.Column)
+	if !ok {
+		return lint.Position{}, false
 	}
-	return 0
-}
-
-func (l *kustLocator) generatorEntry() *yaml.Node {
-	spec := l.b.spec(l.configuredIn)
-	if spec == nil {
-		return nil
-	}
-	for _, field := range []string{"configMapGenerator", "secretGenerator"} {
-		for _, gen := range lint.Items(lint.Get(spec.root, field)) {
-			if name := lint.Get(gen, "name"); lint.Scalar(name) == l.generator {
-				return name
-			}
-		}
-	}
-	return nil
+	moved := *target
+	moved.Line, moved.Column = line, column
+	return at.position(&moved), true
 }
 
 // patch is one patch of a kustomization: strategic merge documents or a
@@ -362,19 +454,20 @@ type patch struct {
 
 // locateInPatches finds the node in the last applied patch that wrote the
 // field, if any did.
-func (l *kustLocator) locateInPatches(path lint.FieldPath, sourceName string) (located, bool) {
+func (l *kustLocator) locateInPatches(path lint.FieldPath, src origin) (located, bool) {
 	for _, kfile := range slices.Backward(l.patchedIn) {
 		spec := l.b.spec(kfile)
 		if spec == nil {
 			continue
 		}
+		names := l.namesIn(kfile, src)
 		patches := l.patchesOf(spec)
 		for _, p := range slices.Backward(patches) {
-			if p.target != nil && !l.targets(p.target, sourceName) {
+			if p.target != nil && !l.targets(p.target, names) {
 				continue
 			}
 			for _, doc := range slices.Backward(p.docs) {
-				if found, ok := l.locateInPatch(doc, p.target != nil, path, sourceName); ok {
+				if found, ok := l.locateInPatch(doc, p.target != nil, path, names); ok {
 					return found, true
 				}
 			}
@@ -383,14 +476,35 @@ func (l *kustLocator) locateInPatches(path lint.FieldPath, sourceName string) (l
 	return located{}, false
 }
 
-func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path lint.FieldPath, sourceName string) (located, bool) {
+// namesIn are the names the object may have when the patches of the
+// kustomization file kfile see it. On the object's chain it is exactly
+// one; a component's patches see the name of the kustomization using it.
+// Off the chain, or for an object whose source is unknown, both the
+// source name and the built name are accepted.
+func (l *kustLocator) namesIn(kfile string, src origin) []string {
+	level := src.chain.level(kfile)
+	if level < 0 {
+		level = slices.IndexFunc(src.chain.specs, func(s *kustSpec) bool {
+			return slices.Contains(s.components, filepath.Dir(kfile))
+		})
+	}
+	if level >= 0 {
+		return []string{l.b.nameAt(src.chain, level, src.name)}
+	}
+	if src.name == "" {
+		return []string{l.name}
+	}
+	return []string{src.name, l.name}
+}
+
+func (l *kustLocator) locateInPatch(doc fragment, targeted bool, path lint.FieldPath, names []string) (located, bool) {
 	if doc.node.Kind == yaml.SequenceNode {
 		return l.locateInOps(doc, path)
 	}
 	if !targeted {
 		kind := lint.Scalar(lint.Get(doc.node, "kind"))
 		name := lint.Scalar(lint.Path(doc.node, "metadata", "name"))
-		if kind != "" && kind != l.kind || name != sourceName && name != l.name {
+		if kind != "" && kind != l.kind || !slices.Contains(names, name) {
 			return located{}, false
 		}
 	}
@@ -419,9 +533,26 @@ func (l *kustLocator) locateInOps(doc fragment, path lint.FieldPath) (located, b
 		}
 		renderedAt, _ := walkField(l.rendered, l.rendered, path.Slice(0, len(ptr)))
 		n, complete := walkField(value, renderedAt, path.Slice(len(ptr), path.Len()))
+		// "-" appends one item wherever the list ends, so it covers every
+		// index: only the item it added is its own.
+		if ptr[len(ptr)-1] == "-" && !sameItem(value, renderedAt, complete) {
+			continue
+		}
 		return located{at: doc, node: n, complete: complete}, true
 	}
 	return located{}, false
+}
+
+// sameItem reports whether value, an item a patch added, is the built
+// list's item rendered: the same by merge key, or for items without one,
+// holding the whole field looked for.
+func sameItem(value, rendered *yaml.Node, complete bool) bool {
+	for _, key := range mergeKeys {
+		if want := lint.Scalar(lint.Get(rendered, key)); want != "" {
+			return lint.Scalar(lint.Get(value, key)) == want
+		}
+	}
+	return complete
 }
 
 func pointerCovers(ptr []string, path lint.FieldPath) bool {
@@ -445,7 +576,7 @@ func pointerCovers(ptr []string, path lint.FieldPath) bool {
 // targets reports whether a patch target selects the object. Only kind
 // and name are compared: selectors by label or annotation are taken to
 // match, since a patch is credited only when it holds the field anyway.
-func (l *kustLocator) targets(target *yaml.Node, sourceName string) bool {
+func (l *kustLocator) targets(target *yaml.Node, names []string) bool {
 	match := func(pattern, value string) bool {
 		if pattern == "" {
 			return true
@@ -457,7 +588,7 @@ func (l *kustLocator) targets(target *yaml.Node, sourceName string) bool {
 		return re.MatchString(value)
 	}
 	name := lint.Scalar(lint.Get(target, "name"))
-	return match(lint.Scalar(lint.Get(target, "kind")), l.kind) && (match(name, sourceName) || match(name, l.name))
+	return match(lint.Scalar(lint.Get(target, "kind")), l.kind) && slices.ContainsFunc(names, func(n string) bool { return match(name, n) })
 }
 
 // patchesOf reads every patch of a kustomization, in the order kustomize
@@ -501,22 +632,24 @@ func (l *kustLocator) fileFragments(abs string) []fragment {
 	return out
 }
 
-// inlineFragments parses a patch written inside a kustomization. A block
-// scalar's lines map one to one onto the file's, shifted by the line of
-// its indicator and its indentation; any other style is credited as a whole.
+// inlineFragments parses a patch written inside a kustomization. A literal
+// block's lines map one to one onto the file's, shifted by the line of its
+// header and its indentation; any other style is credited as a whole.
 func (l *kustLocator) inlineFragments(spec *kustSpec, n *yaml.Node) []fragment {
 	src := l.b.source(spec.file)
 	var lineOff, colOff int
 	at := n
-	if n.Style == yaml.LiteralStyle {
-		at = nil
-		lineOff = n.Line
-		colOff = blockIndent(src, n.Line)
+	if src != nil {
+		if indent, ok := src.lines.BlockIndent(n); ok {
+			at = nil
+			lineOff, colOff = n.Line, indent
+		}
 	}
 	text := []byte(n.Value)
+	lines := lint.IndexLines(text)
 	var out []fragment
-	for _, doc := range parseDocs(lint.IndexLines(text), text) {
-		out = append(out, fragment{file: l.b.display(spec.file), src: src, node: doc, lineOff: lineOff, colOff: colOff, at: at})
+	for _, doc := range parseDocs(lines, text) {
+		out = append(out, fragment{file: l.b.display(spec.file), src: src, node: doc, lineOff: lineOff, colOff: colOff, at: at, inline: lines})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/render/source"
 	"go.yaml.in/yaml/v3"
@@ -46,6 +47,12 @@ type kustSpec struct {
 	files []string
 	// dirs are local bases and components, kustomizations themselves.
 	dirs []string
+	// resources maps each local resource, file or directory, to its
+	// entry in the kustomization, so a built object whose source cannot
+	// be told apart is reported there.
+	resources map[string]*yaml.Node
+	// components are the local components, in the order they apply.
+	components []string
 	// charts are the helmCharts entries.
 	charts []helmChartRef
 	// errs are problems found without building: remote references, charts
@@ -59,9 +66,12 @@ type helmChartRef struct {
 	dir string
 	// valuesFiles are the entry's valuesFile and additionalValuesFiles.
 	valuesFiles []string
-	name        string
-	release     string
-	namespace   string
+	// values are the layers of values the chart renders with, valuesInline
+	// among them (see valuesLayers).
+	values    []helm.ValuesSource
+	name      string
+	release   string
+	namespace string
 }
 
 // readKustomization parses the kustomization file of dir. It returns nil and
@@ -97,7 +107,7 @@ func parseKustomization(file string, data []byte, boundary *source.Boundary) (*k
 	}
 	for _, field := range []string{"resources", "bases", "components"} {
 		for _, item := range lint.Items(lint.Get(k.root, field)) {
-			k.addResource(item)
+			k.addResource(item, field != "components")
 		}
 	}
 	for _, field := range []string{"crds", "configurations", "patchesStrategicMerge", "generators", "transformers", "validators"} {
@@ -138,10 +148,18 @@ func (k *kustSpec) errorf(n *yaml.Node, format string, args ...any) {
 	k.errs = append(k.errs, &lint.InputError{File: filepath.ToSlash(k.file), Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
-func (k *kustSpec) addResource(n *yaml.Node) {
+func (k *kustSpec) addResource(n *yaml.Node, resource bool) {
 	p, ok := k.localPath(n)
 	if !ok {
 		return
+	}
+	if !resource {
+		k.components = append(k.components, filepath.Clean(p))
+	} else {
+		if k.resources == nil {
+			k.resources = map[string]*yaml.Node{}
+		}
+		k.resources[filepath.Clean(p)] = n
 	}
 	if info, err := os.Stat(p); err == nil && info.IsDir() {
 		k.dirs = append(k.dirs, p)
@@ -213,7 +231,8 @@ func (k *kustSpec) readHelmCharts() {
 		for _, v := range lint.Items(lint.Get(entry, "additionalValuesFiles")) {
 			valuesFiles = append(valuesFiles, v)
 		}
-		for _, v := range valuesFiles {
+		valuesFile := ""
+		for i, v := range valuesFiles {
 			if lint.Scalar(v) == "" {
 				continue
 			}
@@ -222,11 +241,20 @@ func (k *kustSpec) readHelmCharts() {
 				k.errorf(v, "values file of helm chart %q: %s", name, source.DescribeError(err))
 				outside = true
 			}
+			if i == 0 {
+				valuesFile = path
+			}
 			ref.valuesFiles = append(ref.valuesFiles, path)
 		}
 		if outside {
 			continue
 		}
+		values, err := valuesLayers(entry, ref.dir, k.file, valuesFile, ref.valuesFiles)
+		if err != nil {
+			k.errorf(lint.Get(entry, "valuesMerge"), "helm chart %q: %v", name, err)
+			continue
+		}
+		ref.values = values
 		if _, err := os.Stat(filepath.Join(ref.dir, "Chart.yaml")); err != nil {
 			k.errorf(entry, "helm chart %q is not in %s and would need pulling: charts are not fetched", name, filepath.ToSlash(filepath.Join(home, name)))
 			continue

@@ -24,6 +24,9 @@ func FuzzDecode(f *testing.F) {
 		"a:\n\tb: 1\n",
 		"x: \xff\x00\n",
 		"a: 1\u0085b: [x,\u2028 y]\u2029c: |\r  z\u0085  w\rd: ?",
+		// Merge keys: the merged entries keep their own positions.
+		"kind: X\napiVersion: v1\na: &a {b: 1}\nc:\n  <<: [*a, {d: 2}]\n  e: 3\n",
+		"kind: X\napiVersion: v1\na: &a\n  b:\n    <<: *a\n    c: 1\n",
 	} {
 		f.Add([]byte(seed))
 	}

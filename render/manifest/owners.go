@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"slices"
+
 	"github.com/dockershim-lint/dockershim-lint/lint"
 )
 
@@ -10,6 +12,12 @@ import (
 // to change, so findings are reported on it alone. A pod whose controller
 // is not in the input (its ReplicaSet was not listed) is kept.
 func dropControlled(objects []*lint.Object) []*lint.Object {
+	// Manifests in a repository carry no ownerReferences (the cluster
+	// sets them): they are kept as they are, without a lookup table or a
+	// copy per file.
+	if !slices.ContainsFunc(objects, hasOwners) {
+		return objects
+	}
 	type key struct{ kind, namespace, name string }
 	present := map[key]string{}
 	for _, obj := range objects {
@@ -38,4 +46,8 @@ func dropControlled(objects []*lint.Object) []*lint.Object {
 		}
 	}
 	return kept
+}
+
+func hasOwners(obj *lint.Object) bool {
+	return lint.Path(obj.Node, "metadata", "ownerReferences") != nil
 }

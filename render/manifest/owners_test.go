@@ -39,6 +39,11 @@ metadata: {name: agent, namespace: mon, uid: u1}
 			want: []string{"DaemonSet mon/agent", "Pod mon/p"},
 		},
 		{
+			name: "no owner references",
+			doc:  owner + pod(`{name: p, namespace: mon}`),
+			want: []string{"DaemonSet mon/agent", "Pod mon/p"},
+		},
+		{
 			name: "controller not listed",
 			doc:  pod(`{name: p, namespace: mon, ownerReferences: [{kind: ReplicaSet, name: rs, uid: u3, controller: true}]}`),
 			want: []string{"Pod mon/p"},

@@ -1,0 +1,22 @@
+// Package benchcpu adds the CPU time a benchmark used to its wall time. On
+// a machine shared with other work, wall time per operation swings with
+// the load while the process's own user and system time barely moves, so
+// the speed goals are compared in CPU time as well (docs/performance.md).
+package benchcpu
+
+import "testing"
+
+// Start begins counting the process's user and system CPU time, every
+// thread included (workers and the garbage collector). The returned stop
+// reports it per operation as cpu-ns/op; call it after b.Loop returns,
+// when b.N is the number of operations timed.
+func Start(b *testing.B) (stop func()) {
+	b.Helper()
+	start, ok := processCPU()
+	return func() {
+		end, ok2 := processCPU()
+		if ok && ok2 && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}

@@ -1,0 +1,92 @@
+package manifest
+
+import (
+	"testing"
+
+	"github.com/dockershim-lint/dockershim-lint/lint"
+)
+
+// TestMergeKeys pins how merge keys resolve: as sigs.k8s.io/yaml (yaml.v2)
+// decodes them for the API server, with each value at its own line.
+func TestMergeKeys(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		path []string
+		want string
+		line int
+	}{
+		{
+			name: "flow mapping",
+			src:  "kind: X\napiVersion: v1\nvol:\n  name: a\n  <<: {hostPath: {path: /var/run/docker.sock}}\n",
+			path: []string{"vol", "hostPath", "path"}, want: "/var/run/docker.sock", line: 5,
+		},
+		{
+			name: "anchor",
+			src:  "kind: X\napiVersion: v1\nbase: &b\n  path: /var/run/docker.sock\nvol:\n  <<: *b\n  type: Socket\n",
+			path: []string{"vol", "path"}, want: "/var/run/docker.sock", line: 4,
+		},
+		{
+			name: "explicit key after the merge wins",
+			src:  "kind: X\napiVersion: v1\nbase: &b\n  path: /a\nvol:\n  <<: *b\n  path: /b\n",
+			path: []string{"vol", "path"}, want: "/b", line: 7,
+		},
+		{
+			name: "merge after an explicit key overrides it, as yaml.v2 applies entries in order",
+			src:  "kind: X\napiVersion: v1\nbase: &b\n  path: /a\nvol:\n  path: /b\n  <<: *b\n",
+			path: []string{"vol", "path"}, want: "/a", line: 4,
+		},
+		{
+			name: "earlier mapping of a list wins",
+			src:  "kind: X\napiVersion: v1\na: &a {path: /a}\nb: &b {path: /b, type: Socket}\nvol:\n  <<: [*a, *b]\n",
+			path: []string{"vol", "path"}, want: "/a", line: 3,
+		},
+		{
+			name: "later mapping of a list still adds its keys",
+			src:  "kind: X\napiVersion: v1\na: &a {path: /a}\nb: &b {path: /b, type: Socket}\nvol:\n  <<: [*a, *b]\n",
+			path: []string{"vol", "type"}, want: "Socket", line: 4,
+		},
+		{
+			name: "merge of a mapping that merges",
+			src:  "kind: X\napiVersion: v1\na: &a {path: /a}\nb: &b\n  <<: *a\n  type: Socket\nvol:\n  <<: *b\n",
+			path: []string{"vol", "path"}, want: "/a", line: 3,
+		},
+		{
+			name: "quoted key is not a merge",
+			src:  "kind: X\napiVersion: v1\nvol:\n  \"<<\": {path: /a}\n",
+			path: []string{"vol", "<<", "path"}, want: "/a", line: 4,
+		},
+		{
+			name: "merge of a scalar is kept as written",
+			src:  "kind: X\napiVersion: v1\nvol:\n  <<: /a\n",
+			path: []string{"vol", "<<"}, want: "/a", line: 4,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			objects, err := Decode("m.yaml", []byte(tt.src))
+			if err != nil || len(objects) != 1 {
+				t.Fatalf("Decode: %d objects, %v", len(objects), err)
+			}
+			n := lint.Path(objects[0].Node, tt.path...)
+			if n == nil {
+				t.Fatalf("%v: no such node", tt.path)
+			}
+			if n.Value != tt.want || n.Line != tt.line {
+				t.Errorf("%v = %q at line %d, want %q at line %d", tt.path, n.Value, n.Line, tt.want, tt.line)
+			}
+		})
+	}
+}
+
+// TestMergeKeySelfReference checks that an anchor merged inside itself,
+// which yaml.v3 accepts, ends.
+func TestMergeKeySelfReference(t *testing.T) {
+	objects, err := Decode("m.yaml", []byte("kind: X\napiVersion: v1\na: &a\n  b:\n    <<: *a\n    c: 1\n"))
+	if err != nil {
+		t.Logf("Decode: %v", err)
+	}
+	if len(objects) == 1 && lint.Scalar(lint.Path(objects[0].Node, "a", "b", "c")) != "1" {
+		t.Errorf("a.b.c lost")
+	}
+}
