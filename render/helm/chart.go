@@ -724,10 +724,10 @@ func (r *release) addMarkers(root *chart.Chart) {
 	}
 
 	if !r.cache.inputs.same(&in) {
-		marks, plans := planMarkers(&in, r.display)
-		*r.cache = markCache{inputs: in, marks: marks, plans: plans}
+		table, plans := planMarkers(&in, r.display)
+		*r.cache = markCache{inputs: in, marks: table, plans: plans}
 	}
-	r.marks.marks = r.cache.marks
+	r.marks = r.cache.marks
 	for i, p := range r.cache.plans {
 		ref := in.templates[i]
 		t, c := ref.file, ref.chart
@@ -781,7 +781,7 @@ func (in *markInputs) same(other *markInputs) bool {
 // renders share them.
 type markCache struct {
 	inputs markInputs
-	marks  []mark
+	marks  markTable
 	plans  []markPlan
 }
 
@@ -794,7 +794,7 @@ type markPlan struct {
 
 // planMarkers decides the markers of a render: which helpers may carry
 // them, and the rewritten source of each template.
-func planMarkers(in *markInputs, display map[*chart.File]string) ([]mark, []markPlan) {
+func planMarkers(in *markInputs, display map[*chart.File]string) (markTable, []markPlan) {
 	a := newHelperAnalysis()
 	a.texts = slices.Clip(in.texts)
 	named := map[string]bool{}
@@ -846,7 +846,14 @@ func planMarkers(in *markInputs, display map[*chart.File]string) ([]mark, []mark
 		}
 		plans[i] = p
 	}
-	return table.marks, plans
+	var files []*parsedTemplate
+	for i, ref := range in.templates {
+		if use[i] {
+			files = append(files, parsed[ref.file])
+		}
+	}
+	table.definePositions(files)
+	return table, plans
 }
 
 func isLibrary(c *chart.Chart) bool {

@@ -257,10 +257,12 @@ func TestHelmPositions(t *testing.T) {
 			},
 		},
 		{
-			// Its output is also hashed, so it carries no markers.
+			// Its output is also hashed, so it carries no markers:
+			// its definition is related.
 			name: "helper read by a function stays on the include", chart: "helpers", object: "Deployment/builder",
 			field:       volumePath(0),
 			wantPrimary: "../../testdata/charts/helpers/templates/deployment.yaml:22:19",
+			wantRelated: []string{"../../testdata/charts/helpers/templates/_pod.tpl:23:1"},
 		},
 		{
 			name: "line after an if guard", chart: "guarded", object: "DaemonSet/guarded",
@@ -836,6 +838,14 @@ func TestHelmCorpusHelperLines(t *testing.T) {
 			name: "falco image", chart: "falco", rule: "agent-falco",
 			want: []string{"templates/_helpers.tpl:64:5", "templates/daemonset.yaml:58:18"},
 		},
+		{
+			// daemonset.yaml:134 is `path: {{ dir (include
+			// "datadog.dockerOrCriSocketPath" .) }}`: dir reads the
+			// helper, so the finding stays on the action and relates
+			// the helper's definition, _helpers.tpl:162.
+			name: "datadog socket directory", chart: "datadog", rule: "docker-socket",
+			want: []string{"templates/daemonset.yaml:134:17", "templates/_helpers.tpl:162:1"},
+		},
 	}
 	for _, tt := range tests {
 		c := byName[tt.chart]
@@ -855,7 +865,7 @@ func TestHelmCorpusHelperLines(t *testing.T) {
 				}
 				got = append(got, rel(f.Position))
 				for _, r := range f.Related {
-					if strings.HasPrefix(r.Message, "included from") {
+					if strings.HasPrefix(r.Message, "included from") || strings.HasPrefix(r.Message, "computed by helper") {
 						got = append(got, rel(r.Position))
 					}
 				}

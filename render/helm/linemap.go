@@ -54,6 +54,18 @@ func (l *helmLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
 	return loc
 }
 
+// helperDefinitions relates the definitions of the helpers an action
+// reads, whose lines its output cannot show.
+func (l *helmLocator) helperDefinitions(mk mark) []lint.Related {
+	var out []lint.Related
+	for _, name := range mk.reads {
+		if pos, ok := l.marks.defines[name]; ok {
+			out = append(out, lint.Related{Position: pos, Message: "computed by helper " + strconv.Quote(name) + ", defined here"})
+		}
+	}
+	return out
+}
+
 // callChain lists the calls whose output holds the marker placed[i].
 func (l *helmLocator) callChain(i int) []lint.Related {
 	var out []lint.Related
@@ -87,7 +99,7 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 		return loc
 	}
 	action := lint.Position{File: mk.file, Line: mk.line, Column: mk.column}
-	loc := lint.Location{Primary: action}
+	loc := lint.Location{Primary: action, Related: l.helperDefinitions(mk)}
 	if l.values == nil || n.Kind == yaml.AliasNode {
 		return loc
 	}
@@ -102,7 +114,7 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 	if n.Kind != yaml.ScalarNode {
 		return loc
 	}
-	loc.Related = l.values.related(mk, p.item, n)
+	loc.Related = append(loc.Related, l.values.related(mk, p.item, n)...)
 	return loc
 }
 

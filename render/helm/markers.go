@@ -77,6 +77,9 @@ type mark struct {
 	toYAML bool
 	// callee is the helper a markCall names, "" when it is computed.
 	callee string
+	// reads are the helpers the action includes: their output carries no
+	// markers when a function reads it, so their definitions are related.
+	reads []string
 	// item is 1 + the index of the markItem of the innermost range over
 	// a values list holding this mark, 0 outside one; for a markRange,
 	// its markItem's.
@@ -95,6 +98,9 @@ var markToken = func() string {
 // markTable collects the marks of every template of one chart render.
 type markTable struct {
 	marks []mark
+	// defines are where the helpers that actions read are defined, for
+	// those defined once.
+	defines map[string]lint.Position
 }
 
 // parsedTemplate is one template file parsed once, for both the helper
@@ -231,7 +237,7 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 			}
 			line, col := m.actionPosition(int(n.Pos))
 			refs, toYAML := pipeRefs(n.Pipe, dot)
-			mk := mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML}
+			mk := mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML, reads: includes(n.Pipe, nil)}
 			if callee, _, ok := directCall(n); ok {
 				mk.kind, mk.callee = markCall, callee
 				out = append(out, m.add(mk), n, m.add(mark{kind: markReturn}))
@@ -392,6 +398,60 @@ func valuesRef(arg parse.Node, dot values) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// includes adds to names the helpers a pipeline includes by a literal name.
+func includes(p *parse.PipeNode, names []string) []string {
+	if p == nil {
+		return names
+	}
+	for _, c := range p.Cmds {
+		if len(c.Args) > 1 && isIdent(c.Args[0], "include") {
+			if s, ok := c.Args[1].(*parse.StringNode); ok {
+				names = append(names, s.Text)
+			}
+		}
+		for _, a := range c.Args {
+			if sub, ok := a.(*parse.PipeNode); ok {
+				names = includes(sub, names)
+			}
+		}
+	}
+	return names
+}
+
+// definePositions finds where each helper that marks read is defined,
+// for helpers defined once.
+func (mt *markTable) definePositions(files []*parsedTemplate) {
+	wanted := map[string]bool{}
+	for _, mk := range mt.marks {
+		for _, n := range mk.reads {
+			wanted[n] = true
+		}
+	}
+	count := map[string]int{}
+	mt.defines = map[string]lint.Position{}
+	for _, pt := range files {
+		var lines *lint.Lines
+		for n, tree := range pt.trees {
+			if n == pt.name || !wanted[n] {
+				continue
+			}
+			if count[n]++; count[n] > 1 {
+				delete(mt.defines, n)
+				continue
+			}
+			if lines == nil {
+				lines = lint.IndexLines(pt.data)
+			}
+			off := int(tree.Root.Pos)
+			if i := strings.LastIndex(pt.src[:min(off, len(pt.src))], "{{"); i >= 0 {
+				off = i
+			}
+			line, col := lines.Position(off)
+			mt.defines[n] = lint.Position{File: pt.file, Line: line, Column: col}
+		}
+	}
 }
 
 // indexRef reads `index <values> "a" "b"` as the path it looks up; a key
