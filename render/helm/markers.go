@@ -437,7 +437,8 @@ func (mt *markTable) definePositions(files []*parsedTemplate) {
 			if n == pt.name || !wanted[n] {
 				continue
 			}
-			if count[n]++; count[n] > 1 {
+			count[n]++
+			if count[n] > 1 {
 				delete(mt.defines, n)
 				continue
 			}
