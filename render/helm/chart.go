@@ -826,7 +826,16 @@ func planMarkers(in *markInputs, display map[*chart.File]string) (markTable, []m
 	}
 	safe := a.safeHelpers()
 
+	// A mark per line of text and one or two per action: sized once, the
+	// table is not copied as it grows.
 	var table markTable
+	size := 0
+	for i, ref := range in.templates {
+		if use[i] {
+			size += bytes.Count(ref.data, []byte{'\n'}) + 2*bytes.Count(ref.data, []byte("{{"))
+		}
+	}
+	table.marks = make([]mark, 0, size)
 	plans := make([]markPlan, len(in.templates))
 	done := map[*chart.File]markPlan{}
 	for i, ref := range in.templates {
