@@ -17,8 +17,8 @@ var dockerHostEnvRule = &lint.Rule{
 	Help: "Remove the variable if the tool can work without Docker, or point it at the container runtime's " +
 		"CRI endpoint (unix:///run/containerd/containerd.sock) with a tool version that speaks CRI. " +
 		"A DOCKER_HOST that reaches a Docker daemon the pod runs itself (a docker-in-docker sidecar) keeps " +
-		"working and is reported as a warning. A value the container reads from a ConfigMap of the same input " +
-		"(envFrom or valueFrom.configMapKeyRef) is reported at the ConfigMap, where it is changed; help text " +
+		"working and is reported as a warning. A value the container reads from a ConfigMap in the same file, chart or " +
+		"kustomize build (envFrom or valueFrom.configMapKeyRef) is reported at the ConfigMap, where it is changed; help text " +
 		"that merely mentions an endpoint is not reported.",
 	HelpURL: migrationGuide,
 	Doc: lint.RuleDoc{
