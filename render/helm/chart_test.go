@@ -48,6 +48,7 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "chart defaults only, CI values unused", chart: "civalues"},
 		{name: "CR, NEL, LS and PS line endings", chart: "lineendings"},
 		{name: "ignore annotation pasted by toYaml", chart: "annotations"},
+		{name: "values text pasted into a block by indent and nindent", chart: "valuetext"},
 		{name: "default capabilities", chart: "capabilities", clean: true},
 		{
 			name: "--kube-version and --api-versions", chart: "capabilities",
