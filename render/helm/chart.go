@@ -337,6 +337,9 @@ func (r *release) nameFiles(chrt *chart.Chart, dir, osDir string, boundary *sour
 	for _, f := range chrt.Raw {
 		r.display[f] = dir + "/" + f.Name
 	}
+	for _, f := range chrt.Files {
+		r.display[f] = dir + "/" + f.Name
+	}
 	for _, sub := range chrt.Dependencies() {
 		subDir, subOS := subchartDir(dir, osDir, sub.Name(), boundary)
 		r.nameFiles(sub, subDir, subOS, boundary)
@@ -626,7 +629,15 @@ func hasRemoteSchemaRef(chrt *chart.Chart) bool {
 // template and the values that feed it.
 func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 	chain = append(slices.Clone(chain), c)
-	cv := &chartValues{set: r.set, setPrefix: names}
+	cv := &chartValues{set: r.set, setPrefix: names, files: map[string]chartFile{}}
+	for _, f := range c.Files {
+		cv.files[f.Name] = chartFile{display: r.display[f], data: f.Data}
+		// Only a file a template names can take a finding: an ignore
+		// comment elsewhere (a README showing one) is no directive.
+		if bytes.Contains(f.Data, []byte(lint.IgnoreDirective)) && namedByTemplate(c, f.Name) {
+			r.directives = append(r.directives, lint.ParseDirectives(r.display[f], f.Data)...)
+		}
+	}
 	for _, s := range r.userFiles {
 		cv.sources = append(cv.sources, valuesSource{file: s.file, root: s.root, lines: s.lines, prefix: names})
 	}
@@ -661,6 +672,14 @@ func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 	for _, sub := range c.Dependencies() {
 		r.index(sub, chain, append(slices.Clone(names), sub.Name()))
 	}
+}
+
+// namedByTemplate says whether a template of c names the file name in a
+// string literal, as .Files.Get "name" does.
+func namedByTemplate(c *chart.Chart, name string) bool {
+	return slices.ContainsFunc(c.Templates, func(t *chart.File) bool {
+		return bytes.Contains(t.Data, []byte(strconv.Quote(name))) || bytes.Contains(t.Data, []byte("`"+name+"`"))
+	})
 }
 
 // markedSuffix names the marked copy of a template that other templates

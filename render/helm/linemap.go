@@ -129,8 +129,9 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 
 // inPastedText places n, a node a rule put inside the text of a literal
 // block (a setting of an agent's configuration), on its line of the values
-// block scalar the action mk pasted into that block ({{ .Values.conf |
-// indent 4 }}): that line is the one to edit. The pasted text is found in
+// block scalar or chart file the action mk pasted into that block ({{
+// .Values.conf | indent 4 }}, {{ .Files.Get "agent.yaml" | indent 4 }}):
+// that line is the one to edit. The pasted text is found in
 // the block by content, as the template may add lines around it.
 func (l *helmLocator) inPastedText(n *yaml.Node, field lint.FieldPath, mk mark, item int) (lint.Position, bool) {
 	path, _, _, _ := field.Embedded()
@@ -168,15 +169,34 @@ func (l *helmLocator) inPastedText(n *yaml.Node, field lint.FieldPath, mk mark, 
 			}
 		}
 	}
+	// A chart file pasted whole: its lines are the block's.
+	if f, ok := l.values.files[mk.chartFile]; ok && mk.chartFile != "" {
+		if at, ok := pastedLine(rendered, strings.Split(strings.TrimSuffix(string(f.data), "\n"), "\n"), line); ok {
+			moved := *n
+			moved.Line, moved.Column = at, column
+			return lint.NodePosition(f.display, &moved), true
+		}
+	}
 	return lint.Position{}, false
 }
 
 // pastedLine is the line of pasted that is line (from 1) of block, when
 // pasted's lines sit in block around that line; the first such placing
-// wins.
+// wins. A pasted line holding an action may differ, as tpl renders it
+// (on one line), but not the line itself: its text is the one to edit.
 func pastedLine(block, pasted []string, line int) (int, bool) {
 	for start := max(0, line-len(pasted)); start < line && start+len(pasted) <= len(block); start++ {
-		if slices.Equal(block[start:start+len(pasted)], pasted) {
+		if block[line-1] != pasted[line-1-start] {
+			continue
+		}
+		same := true
+		for k, text := range pasted {
+			if block[start+k] != text && !strings.Contains(text, "{{") {
+				same = false
+				break
+			}
+		}
+		if same {
 			return line - start, true
 		}
 	}
@@ -265,6 +285,15 @@ type chartValues struct {
 	set       map[string]any
 	setPrefix []string
 	sources   []valuesSource
+	// files are the chart's own files by name, which templates paste
+	// with .Files.Get.
+	files map[string]chartFile
+}
+
+// chartFile is a file of a chart that is neither a template nor values.
+type chartFile struct {
+	display string
+	data    []byte
 }
 
 // related lists the values-file lines whose scalars the action mk pasted
