@@ -212,7 +212,7 @@ type release struct {
 	values    map[string]*chartValues
 	userFiles []valuesSource
 	// valuesTrees are the charts' values.yaml files, parsed.
-	valuesTrees map[*chart.File]*yaml.Node
+	valuesTrees map[*chart.File]parsedValues
 	// cache is the chart's, kept from one render to the next.
 	cache *markCache
 	set   map[string]any
@@ -264,6 +264,7 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 		for _, obj := range objs {
 			obj.Locator = loc
 			obj.Source = variant
+			loc.lines = obj.Lines
 			loc.roots = append(loc.roots, obj.Node)
 		}
 		objects = append(objects, objs...)
@@ -286,7 +287,7 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		values:   map[string]*chartValues{},
 		shadowed: map[string]bool{},
 
-		valuesTrees: map[*chart.File]*yaml.Node{},
+		valuesTrees: map[*chart.File]parsedValues{},
 		cache:       &c.marks,
 	}
 	osDir := ""
@@ -334,6 +335,9 @@ func (r *release) nameFiles(chrt *chart.Chart, dir, osDir string, boundary *sour
 		r.display[f] = dir + "/" + f.Name
 	}
 	for _, f := range chrt.Raw {
+		r.display[f] = dir + "/" + f.Name
+	}
+	for _, f := range chrt.Files {
 		r.display[f] = dir + "/" + f.Name
 	}
 	for _, sub := range chrt.Dependencies() {
@@ -507,7 +511,7 @@ func (r *release) mergeValues(chrt *chart.Chart, ci string, opts Options) (map[s
 			return nil, &lint.InputError{File: src.file, Message: "invalid values file: " + err.Error()}
 		}
 		base = mergeMaps(base, m)
-		r.userFiles = append(r.userFiles, valuesSource{file: src.file, root: src.root})
+		r.userFiles = append(r.userFiles, valuesSource{file: src.file, root: src.root, lines: src.lines})
 	}
 	slices.Reverse(r.userFiles)
 
@@ -560,6 +564,9 @@ type parsedValues struct {
 	file string
 	data []byte
 	root *yaml.Node
+	// lines index data, nil for inline values, whose positions are in a
+	// text this package does not hold.
+	lines *lint.Lines
 	// inline is set for values written inside another file: data is
 	// their YAML, not the file's text.
 	inline bool
@@ -570,8 +577,9 @@ func parseValues(file string, data []byte) (parsedValues, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return parsedValues{}, manifest.SyntaxError(file, data, err)
 	}
-	lint.IndexLines(data).RenumberNodes(&doc)
-	src := parsedValues{file: file, data: data}
+	lines := lint.IndexLines(data)
+	lines.RenumberNodes(&doc)
+	src := parsedValues{file: file, data: data, lines: lines}
 	if len(doc.Content) > 0 {
 		src.root = doc.Content[0]
 	}
@@ -621,9 +629,17 @@ func hasRemoteSchemaRef(chrt *chart.Chart) bool {
 // template and the values that feed it.
 func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 	chain = append(slices.Clone(chain), c)
-	cv := &chartValues{set: r.set, setPrefix: names}
+	cv := &chartValues{set: r.set, setPrefix: names, files: map[string]chartFile{}}
+	for _, f := range c.Files {
+		cv.files[f.Name] = chartFile{display: r.display[f], data: f.Data}
+		// Only a file a template names can take a finding: an ignore
+		// comment elsewhere (a README showing one) is no directive.
+		if bytes.Contains(f.Data, []byte(lint.IgnoreDirective)) && namedByTemplate(c, f.Name) {
+			r.directives = append(r.directives, lint.ParseDirectives(r.display[f], f.Data)...)
+		}
+	}
 	for _, s := range r.userFiles {
-		cv.sources = append(cv.sources, valuesSource{file: s.file, root: s.root, prefix: names})
+		cv.sources = append(cv.sources, valuesSource{file: s.file, root: s.root, lines: s.lines, prefix: names})
 	}
 	for _, f := range c.Raw {
 		if f.Name == "values.yaml" {
@@ -637,15 +653,13 @@ func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 			}
 			// Every subchart looks up values in the files of the
 			// charts above it: each file is parsed once.
-			root, done := r.valuesTrees[f]
+			src, done := r.valuesTrees[f]
 			if !done {
-				if src, err := parseValues(r.display[f], f.Data); err == nil {
-					root = src.root
-				}
-				r.valuesTrees[f] = root
+				src, _ = parseValues(r.display[f], f.Data)
+				r.valuesTrees[f] = src
 			}
-			if root != nil {
-				cv.sources = append(cv.sources, valuesSource{file: r.display[f], root: root, prefix: names[i:]})
+			if src.root != nil {
+				cv.sources = append(cv.sources, valuesSource{file: r.display[f], root: src.root, lines: src.lines, prefix: names[i:]})
 			}
 		}
 	}
@@ -658,6 +672,14 @@ func (r *release) index(c *chart.Chart, chain []*chart.Chart, names []string) {
 	for _, sub := range c.Dependencies() {
 		r.index(sub, chain, append(slices.Clone(names), sub.Name()))
 	}
+}
+
+// namedByTemplate says whether a template of c names the file name in a
+// string literal, as .Files.Get "name" does.
+func namedByTemplate(c *chart.Chart, name string) bool {
+	return slices.ContainsFunc(c.Templates, func(t *chart.File) bool {
+		return bytes.Contains(t.Data, []byte(strconv.Quote(name))) || bytes.Contains(t.Data, []byte("`"+name+"`"))
+	})
 }
 
 // markedSuffix names the marked copy of a template that other templates

@@ -48,6 +48,9 @@ func TestHelmFixtures(t *testing.T) {
 		{name: "chart defaults only, CI values unused", chart: "civalues"},
 		{name: "CR, NEL, LS and PS line endings", chart: "lineendings"},
 		{name: "ignore annotation pasted by toYaml", chart: "annotations"},
+		{name: "values text pasted into a block by indent, nindent and tpl", chart: "valuetext"},
+		{name: "chart file pasted into a block by .Files.Get", chart: "filetext"},
+		{name: "ignore comments in pasted values text and chart files", chart: "pastedignore", clean: true},
 		{name: "default capabilities", chart: "capabilities", clean: true},
 		{
 			name: "--kube-version and --api-versions", chart: "capabilities",

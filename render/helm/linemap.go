@@ -19,6 +19,9 @@ type helmLocator struct {
 	values *chartValues
 	// roots are the objects decoded from the output.
 	roots []*yaml.Node
+	// lines index the output, in which rules place nodes inside values'
+	// text.
+	lines *lint.Lines
 }
 
 // root is the object of the output that holds n at field.
@@ -103,6 +106,12 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 	if l.values == nil || n.Kind == yaml.AliasNode {
 		return loc
 	}
+	if pos, ok := l.inPastedText(n, field, mk, p.item); ok {
+		return lint.Location{
+			Primary: pos,
+			Related: append([]lint.Related{{Position: action, Message: "pasted into the manifest here"}}, loc.Related...),
+		}
+	}
 	if mk.toYAML {
 		if vn, file := l.values.block(mk.refs[0], field, n, l.root(n, field)); vn != nil {
 			return lint.Location{
@@ -116,6 +125,95 @@ func (l *helmLocator) locate(n *yaml.Node, field lint.FieldPath, i int) lint.Loc
 	}
 	loc.Related = append(loc.Related, l.values.related(mk, p.item, n)...)
 	return loc
+}
+
+// inPastedText places n, a node a rule put inside the text of a literal
+// block (a setting of an agent's configuration), on its line of the values
+// block scalar or chart file the action mk pasted into that block ({{
+// .Values.conf | indent 4 }}, {{ .Files.Get "agent.yaml" | indent 4 }}):
+// that line is the one to edit. The pasted text is found in
+// the block by content, as the template may add lines around it.
+func (l *helmLocator) inPastedText(n *yaml.Node, field lint.FieldPath, mk mark, item int) (lint.Position, bool) {
+	path, _, _, _ := field.Embedded()
+	var block *yaml.Node
+	for _, r := range l.roots {
+		v := lint.Lookup(r, path)
+		if v != nil && v != n && v.Kind == yaml.ScalarNode && n.Line > v.Line && n.Line-v.Line <= strings.Count(v.Value, "\n")+1 {
+			block = v
+			break
+		}
+	}
+	indent, ok := l.lines.BlockIndent(block)
+	if !ok || n.Column <= indent {
+		return lint.Position{}, false
+	}
+	line, column := n.Line-block.Line, n.Column-indent
+	rendered := strings.Split(block.Value, "\n")
+	for _, ref := range mk.refs {
+		ref = refAt(ref, item)
+		if l.values.fromFlags(ref) {
+			continue
+		}
+		for _, c := range l.values.lookupAll(ref) {
+			if c.node.Kind != yaml.ScalarNode {
+				continue
+			}
+			at, ok := pastedLine(rendered, strings.Split(strings.TrimSuffix(c.node.Value, "\n"), "\n"), line)
+			if !ok {
+				continue
+			}
+			if fileLine, fileColumn, ok := c.lines.InBlock(c.node, at, column); ok {
+				moved := *n
+				moved.Line, moved.Column = fileLine, fileColumn
+				return lint.NodePosition(c.file, &moved), true
+			}
+		}
+	}
+	// A chart file pasted whole: its lines are the block's.
+	if f, ok := l.values.files[mk.chartFile]; ok && mk.chartFile != "" {
+		if at, ok := pastedLine(rendered, strings.Split(strings.TrimSuffix(string(f.data), "\n"), "\n"), line); ok {
+			moved := *n
+			moved.Line, moved.Column = at, column
+			return lint.NodePosition(f.display, &moved), true
+		}
+	}
+	return lint.Position{}, false
+}
+
+// pastedLine is the line of pasted that is line (from 1) of block, when
+// pasted's lines sit in block around that line; the first such placing
+// wins. A pasted line holding an action may differ, as tpl renders it
+// (on one line), but not the line itself: its text is the one to edit.
+func pastedLine(block, pasted []string, line int) (int, bool) {
+	for start := max(0, line-len(pasted)); start < line && start+len(pasted) <= len(block); start++ {
+		if block[line-1] != pasted[line-1-start] {
+			continue
+		}
+		same := true
+		for k, text := range pasted {
+			if block[start+k] != text && !strings.Contains(text, "{{") {
+				same = false
+				break
+			}
+		}
+		if same {
+			return line - start, true
+		}
+	}
+	return 0, false
+}
+
+// refAt is ref with the innermost range's "*" step replaced by item, the
+// list item that range was on, when known (item >= 0).
+func refAt(ref []string, item int) []string {
+	for i := len(ref) - 1; i >= 0 && item >= 0; i-- {
+		if ref[i] == anyItem {
+			ref = slices.Clone(ref)
+			ref[i] = strconv.Itoa(item)
+			break
+		}
+	}
+	return ref
 }
 
 // valueFeeds says whether a values scalar plausibly produced a rendered one:
@@ -172,8 +270,10 @@ func (l *helmLocator) renderedLine(line int) (string, int) {
 // valuesSource is one values file as a yaml.v3 tree, with the keys under
 // which it holds the values of the chart being located.
 type valuesSource struct {
-	file   string
-	root   *yaml.Node
+	file string
+	root *yaml.Node
+	// lines index the file, nil for values written inline in another.
+	lines  *lint.Lines
 	prefix []string
 }
 
@@ -185,6 +285,15 @@ type chartValues struct {
 	set       map[string]any
 	setPrefix []string
 	sources   []valuesSource
+	// files are the chart's own files by name, which templates paste
+	// with .Files.Get.
+	files map[string]chartFile
+}
+
+// chartFile is a file of a chart that is neither a template nor values.
+type chartFile struct {
+	display string
+	data    []byte
 }
 
 // related lists the values-file lines whose scalars the action mk pasted
@@ -194,13 +303,7 @@ type chartValues struct {
 func (cv *chartValues) related(mk mark, item int, n *yaml.Node) []lint.Related {
 	var out []lint.Related
 	for _, ref := range mk.refs {
-		for i := len(ref) - 1; i >= 0 && item >= 0; i-- {
-			if ref[i] == anyItem {
-				ref = slices.Clone(ref)
-				ref[i] = strconv.Itoa(item)
-				break
-			}
-		}
+		ref = refAt(ref, item)
 		name := "." + strings.Join(append([]string{"Values"}, ref...), ".")
 		if v, ok := cv.flagValue(ref); ok {
 			if valueFeeds(n.Value, fmt.Sprint(v)) {
@@ -224,9 +327,10 @@ func (cv *chartValues) related(mk mark, item int, n *yaml.Node) []lint.Related {
 // valueNode is a values node, the file that holds it and its name
 // (.Values.mounts[1].path).
 type valueNode struct {
-	node *yaml.Node
-	file string
-	name string
+	node  *yaml.Node
+	file  string
+	lines *lint.Lines
+	name  string
 }
 
 // lookupAll returns the nodes that may have set the value at path, from
@@ -238,7 +342,7 @@ func (cv *chartValues) lookupAll(path []string) []valueNode {
 		prefix := scoped(s.prefix, path)
 		walkAll(lint.Path(s.root, prefix...), path, ".Values", func(n *yaml.Node, name string) {
 			if !isNull(n) {
-				found = append(found, valueNode{node: n, file: s.file, name: name})
+				found = append(found, valueNode{node: n, file: s.file, lines: s.lines, name: name})
 			}
 		})
 		if len(found) > 0 {

@@ -75,6 +75,9 @@ type mark struct {
 	// values subtree.
 	refs   [][]string
 	toYAML bool
+	// chartFile is the chart file the action reads with .Files.Get and a
+	// literal name, "" when none.
+	chartFile string
 	// callee is the helper a markCall names, "" when it is computed.
 	callee string
 	// reads are the helpers the action includes: their output carries no
@@ -237,7 +240,7 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 			}
 			line, col := m.actionPosition(int(n.Pos))
 			refs, toYAML := pipeRefs(n.Pipe, dot)
-			mk := mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML, reads: includes(n.Pipe, nil)}
+			mk := mark{kind: markAction, line: line, column: col, refs: refs, toYAML: toYAML, reads: includes(n.Pipe, nil), chartFile: filesGet(n.Pipe)}
 			if callee, _, ok := directCall(n); ok {
 				mk.kind, mk.callee = markCall, callee
 				out = append(out, m.add(mk), n, m.add(mark{kind: markReturn}))
@@ -398,6 +401,39 @@ func valuesRef(arg parse.Node, dot values) ([]string, bool) {
 		}
 	}
 	return nil, false
+}
+
+// filesGet is the name of the chart file a pipeline reads with .Files.Get
+// "name" or $.Files.Get "name", "" when it reads none by a literal name.
+func filesGet(p *parse.PipeNode) string {
+	if p == nil {
+		return ""
+	}
+	for _, c := range p.Cmds {
+		if len(c.Args) > 1 && isFilesGet(c.Args[0]) {
+			if s, ok := c.Args[1].(*parse.StringNode); ok {
+				return s.Text
+			}
+		}
+		for _, a := range c.Args {
+			if sub, ok := a.(*parse.PipeNode); ok {
+				if name := filesGet(sub); name != "" {
+					return name
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func isFilesGet(n parse.Node) bool {
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		return slices.Equal(a.Ident, []string{"Files", "Get"})
+	case *parse.VariableNode:
+		return slices.Equal(a.Ident, []string{"$", "Files", "Get"})
+	}
+	return false
 }
 
 // includes adds to names the helpers a pipeline includes by a literal name.
