@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 )
 
 // version overrides the version read from build information, for release
@@ -29,6 +30,9 @@ const (
 )
 
 func main() {
+	// This executable is also the child process that renders each Helm
+	// chart within its budget; when it is one, it renders and exits here.
+	helm.RunSandbox()
 	// The process lives for one lint and holds little at once (a file's
 	// tree per worker, and the findings), so the collector's default pace
 	// spends CPU to keep a small heap smaller. Collecting a quarter as often
