@@ -68,6 +68,7 @@ func NewChart(name string, opts Options) lint.Input {
 	if opts.Boundary == nil {
 		opts.Boundary = source.NewBoundary([]string{name})
 	}
+	prewarmSandbox()
 	return &Chart{Path: strings.TrimSuffix(filepath.ToSlash(name), "/"), osPath: name, options: opts}
 }
 

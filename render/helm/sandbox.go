@@ -80,9 +80,7 @@ func SetRenderBudget(b RenderBudget) {
 	budget.Store(&b)
 }
 
-// sandboxEnv marks the child; its value is the budget, "memory:timeout"
-// in bytes and nanoseconds, which the child applies to itself before it
-// reads anything.
+// sandboxEnv set to 1 marks the child.
 const sandboxEnv = "DOCKERSHIM_LINT_RENDER_SANDBOX"
 
 // progressPrefix starts the lines the child writes to standard error as it
@@ -93,6 +91,9 @@ const progressPrefix = "\x00dockershim-lint-render "
 // sandboxRequest is one render: the chart tree as the parent prepared it
 // (dependencies processed, markers added) and its render values.
 type sandboxRequest struct {
+	// Budget is applied by the child to itself before it decodes the
+	// chart: a child started ahead of time does not know it yet.
+	Budget RenderBudget
 	Chart  sandboxChart
 	Values sandboxValue
 	// Progress has the child report each template as it starts, which
@@ -311,7 +312,7 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 		ie.Message += fmt.Sprintf(format, args...)
 		return ie
 	}
-	req := sandboxRequest{Progress: progress}
+	req := sandboxRequest{Budget: b, Progress: progress}
 	var err error
 	if req.Chart, err = encodeChart(chrt); err != nil {
 		return nil, fail("", "failed: %v", err)
@@ -319,28 +320,11 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 	if req.Values, err = encodeValue(vals); err != nil {
 		return nil, fail("", "failed: %v", err)
 	}
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, fail("", "needs this program's own path to start its render process: %v", err)
+	ch := takeChild()
+	if ch.err != nil {
+		return nil, fail("", "failed to start its render process: %v", ch.err)
 	}
-	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d:%d", sandboxEnv, b.Memory, b.Timeout))
-	prepareChild(cmd)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, fail("", "failed: %v", err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fail("", "failed: %v", err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		return nil, fail("", "failed: %v", err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fail("", "failed to start its render process: %v", err)
-	}
+	cmd, stdin, stdout, stderr := ch.cmd, ch.stdin, ch.stdout, ch.stderr
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(b.Timeout, func() {
 		timedOut.Store(true)
@@ -387,6 +371,69 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 		detail = fmt.Sprint(firstErr(waitErr, readErr, writeErr))
 	}
 	return nil, fail(current, "failed in its render process: %s", detail)
+}
+
+// child is a render process started and waiting for its request.
+type child struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout io.ReadCloser
+	stderr io.ReadCloser
+	err    error
+}
+
+func startChild() *child {
+	exe, err := os.Executable()
+	if err != nil {
+		return &child{err: fmt.Errorf("this program's own path: %w", err)}
+	}
+	c := &child{cmd: exec.Command(exe)}
+	c.cmd.Env = append(os.Environ(), sandboxEnv+"=1")
+	prepareChild(c.cmd)
+	if c.stdin, c.err = c.cmd.StdinPipe(); c.err != nil {
+		return c
+	}
+	if c.stdout, c.err = c.cmd.StdoutPipe(); c.err != nil {
+		return c
+	}
+	if c.stderr, c.err = c.cmd.StderrPipe(); c.err != nil {
+		return c
+	}
+	c.err = c.cmd.Start()
+	return c
+}
+
+// spare is a render process started ahead of its render: starting one
+// (the executable's runtime and package initialisation) costs tens of
+// milliseconds, which a chart found early, or the next render of a run,
+// then does not wait for. Left over when the run ends, it dies with the
+// run: the kernel kills it, or outside Linux it reads the end of its input.
+var spare struct {
+	sync.Mutex
+	c *child
+}
+
+// prewarmSandbox starts the spare render process if there is none.
+func prewarmSandbox() {
+	spare.Lock()
+	defer spare.Unlock()
+	if spare.c == nil {
+		spare.c = startChild()
+	}
+}
+
+// takeChild returns the spare render process, or a new one, and starts
+// the next spare.
+func takeChild() *child {
+	spare.Lock()
+	c := spare.c
+	spare.c = nil
+	spare.Unlock()
+	if c == nil || c.err != nil {
+		c = startChild()
+	}
+	go prewarmSandbox()
+	return c
 }
 
 func readResponse(r io.Reader) (sandboxResponse, map[string]string, error) {
@@ -489,21 +536,9 @@ func firstLine(s string) string {
 // the TestMain of every test binary that renders charts, since the child
 // is this same executable.
 func RunSandbox() {
-	limit, ok := os.LookupEnv(sandboxEnv)
-	if !ok {
+	if os.Getenv(sandboxEnv) != "1" {
 		return
 	}
-	var memory int64
-	var timeout time.Duration
-	if _, err := fmt.Sscanf(limit, "%d:%d", &memory, &timeout); err != nil || memory <= 0 || timeout <= 0 {
-		fmt.Fprintf(os.Stderr, "dockershim-lint: %s=%q is not a render budget\n", sandboxEnv, limit)
-		os.Exit(2)
-	}
-	limitChild(memory, timeout)
-	// The collector works harder as the heap nears the limit, so that
-	// garbage never counts against it.
-	debug.SetMemoryLimit(memory / 8 * 7)
-	go watchMemory(memory)
 	if err := serveRender(os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "dockershim-lint: render process: %v\n", err)
 		os.Exit(2)
@@ -511,16 +546,30 @@ func RunSandbox() {
 	os.Exit(0)
 }
 
+// applyBudget holds this render process to b.
+func applyBudget(b RenderBudget) {
+	limitChild(b.Memory, b.Timeout)
+	// The process lives for one render, so the collector runs a quarter
+	// as often as by default, as in main; it works harder as the heap
+	// nears the limit, so that garbage never counts against it.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	debug.SetMemoryLimit(b.Memory / 8 * 7)
+	go watchMemory(b.Memory)
+}
+
 // watchMemory ends the process once the memory the runtime holds passes
 // limit. The kernel's limit refuses growth past it, but not the first
 // allocation that crosses it: Linux lets a mapping replace address space
 // the runtime reserved earlier without counting it against RLIMIT_DATA, so
-// a single allocation of a gigabyte (repeat, or until's slice doubling)
-// succeeds. Filling it takes long enough for a look every few milliseconds
-// to stop it.
+// one allocation of a gigabyte (repeat, or until's slice doubling) is
+// granted. Filling it usually takes long enough for a look every 2 ms to
+// stop it part of the way; a single copy that a waiting collection keeps
+// this goroutine from interrupting runs to its end.
 func watchMemory(limit int64) {
 	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	for range time.Tick(5 * time.Millisecond) {
+	for range time.Tick(2 * time.Millisecond) {
 		metrics.Read(samples)
 		if held := samples[0].Value.Uint64() - samples[1].Value.Uint64(); held > uint64(limit) {
 			fmt.Fprintf(os.Stderr, "dockershim-lint: render process: out of memory: %d MiB held\n", held>>20)
@@ -534,6 +583,10 @@ func serveRender(in io.Reader, out, progress io.Writer) error {
 	if err := gob.NewDecoder(bufio.NewReader(in)).Decode(&req); err != nil {
 		return fmt.Errorf("reading the render request: %w", err)
 	}
+	if req.Budget.Memory <= 0 || req.Budget.Timeout <= 0 {
+		return errors.New("the render request has no budget")
+	}
+	applyBudget(req.Budget)
 	chrt, err := decodeChart(req.Chart)
 	if err != nil {
 		return fmt.Errorf("reading the chart: %w", err)
