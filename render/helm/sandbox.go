@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path"
 	"reflect"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
@@ -403,37 +404,41 @@ func startChild() *child {
 	return c
 }
 
-// spare is a render process started ahead of its render: starting one
-// (the executable's runtime and package initialisation) costs tens of
-// milliseconds, which a chart found early, or the next render of a run,
-// then does not wait for. Left over when the run ends, it dies with the
-// run: the kernel kills it, or outside Linux it reads the end of its input.
-var spare struct {
-	sync.Mutex
-	c *child
-}
+// spares are render processes started ahead of their render: starting
+// one (the executable's runtime and package initialisation) takes about
+// 30 ms of CPU, which a chart found early then does not wait for. There
+// are at most as many as renders can run at once. One left over when the
+// run ends dies with it: the kernel kills it, or outside Linux it reads the
+// end of its input.
+var spares = make(chan *child, runtime.GOMAXPROCS(0))
 
-// prewarmSandbox starts the spare render process if there is none.
+// prewarmSandbox starts a spare render process unless there are enough.
 func prewarmSandbox() {
-	spare.Lock()
-	defer spare.Unlock()
-	if spare.c == nil {
-		spare.c = startChild()
+	if len(spares) == cap(spares) {
+		return
+	}
+	c := startChild()
+	select {
+	case spares <- c:
+	default:
+		// Another chart filled the last place meanwhile.
+		if c.err == nil {
+			killChild(c.cmd)
+			go func() { _ = c.cmd.Wait() }()
+		}
 	}
 }
 
-// takeChild returns the spare render process, or a new one, and starts
-// the next spare.
+// takeChild returns a spare render process, or a new one.
 func takeChild() *child {
-	spare.Lock()
-	c := spare.c
-	spare.c = nil
-	spare.Unlock()
-	if c == nil || c.err != nil {
-		c = startChild()
+	select {
+	case c := <-spares:
+		if c.err == nil {
+			return c
+		}
+	default:
 	}
-	go prewarmSandbox()
-	return c
+	return startChild()
 }
 
 func readResponse(r io.Reader) (sandboxResponse, map[string]string, error) {
