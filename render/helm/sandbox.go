@@ -641,22 +641,36 @@ func (p *progressCapabilities) DockershimLintRendering(key string) string {
 }
 
 // watchProgress has every template of chrt report itself as it starts, by
-// a call on its first line that renders nothing.
+// a call on its first line that renders nothing. A template whose file
+// name appears in template source may be included by another, with any
+// context: it is left as it is, as markers leave it (see addMarkers), and
+// the call checks that .Capabilities is the one it needs.
 func watchProgress(chrt *chart.Chart, vals chartutil.Values, w io.Writer) {
 	caps, ok := vals["Capabilities"].(*chartutil.Capabilities)
 	if !ok {
 		return
 	}
 	vals["Capabilities"] = &progressCapabilities{Capabilities: caps, w: w}
+	named := map[string]bool{}
+	var collect func(c *chart.Chart)
+	collect = func(c *chart.Chart) {
+		for _, t := range c.Templates {
+			fileNames(string(t.Data), named)
+		}
+		for _, sub := range c.Dependencies() {
+			collect(sub)
+		}
+	}
+	collect(chrt)
 	var walk func(c *chart.Chart)
 	walk = func(c *chart.Chart) {
 		for i, t := range c.Templates {
-			if strings.HasPrefix(path.Base(t.Name), "_") {
+			if base := path.Base(t.Name); strings.HasPrefix(base, "_") || named[base] {
 				continue
 			}
 			key := path.Join(c.ChartFullPath(), t.Name)
 			var b bytes.Buffer
-			fmt.Fprintf(&b, "{{ $.Capabilities.DockershimLintRendering %s }}", strconv.Quote(key))
+			fmt.Fprintf(&b, `{{ with $.Capabilities }}{{ if typeIs "*helm.progressCapabilities" . }}{{ .DockershimLintRendering %s }}{{ end }}{{ end }}`, strconv.Quote(key))
 			b.Write(t.Data)
 			c.Templates[i] = &chart.File{Name: t.Name, Data: b.Bytes()}
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -151,5 +152,34 @@ func TestOutOfMemory(t *testing.T) {
 				t.Errorf("outOfMemory = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestProgressRendersNothing renders templates another one includes by a
+// name no source spells out, with a context of its own: the progress call
+// on their first line must render nothing and fail nowhere.
+func TestProgressRendersNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "c")
+	writeFile(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	writeFile(t, filepath.Join(dir, "templates", "b.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n")
+	writeFile(t, filepath.Join(dir, "templates", "a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n"+
+		`  string: {{ include (printf "%s/templates/b.%s" .Chart.Name "yaml") (dict "Capabilities" "x") | quote }}`+"\n"+
+		`  none: {{ include (printf "%s/templates/b.%s" .Chart.Name "yaml") (dict) | quote }}`+"\n")
+	objects, err := NewChart(dir, Options{}).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b's text as a value keeps the position markers of b's own render;
+	// what matters here is that nothing else reached it.
+	var data []string
+	for _, o := range objects {
+		if d := lint.Get(o.Node, "data"); d != nil {
+			for i := 1; i < len(d.Content); i += 2 {
+				data = append(data, d.Content[i].Value)
+			}
+		}
+	}
+	if len(objects) != 2 || len(data) != 2 || !strings.HasSuffix(data[0], "  name: b\n") || !strings.HasSuffix(data[1], "  name: b\n") {
+		t.Fatalf("got %d objects with data %q, want a and b, a holding b's text twice", len(objects), data)
 	}
 }
