@@ -510,10 +510,12 @@ func (t *tailBuffer) String() string { return string(t.head) + string(t.tail) }
 // outOfMemory recognises the Go runtime's report of an allocation the
 // memory limit refused. The runtime's own structures are allocated too: a
 // collector that cannot grow them faults inside the runtime instead of
-// reporting, which under the limit has no other cause.
+// reporting, which under the limit has no other cause. Under the race
+// detector its own allocator reports.
 func outOfMemory(report string) bool {
 	if strings.Contains(report, "out of memory") || strings.Contains(report, "cannot allocate memory") ||
-		strings.Contains(report, "failed to create new OS thread") || strings.Contains(report, "pthread_create failed") {
+		strings.Contains(report, "failed to create new OS thread") || strings.Contains(report, "pthread_create failed") ||
+		strings.Contains(report, "ThreadSanitizer failed to allocate") {
 		return true
 	}
 	if !strings.HasPrefix(report, "SIGSEGV") && !strings.HasPrefix(report, "unexpected fault address") {
