@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -120,16 +119,6 @@ func TestRenderBudget(t *testing.T) {
 			}
 		})
 	}
-}
-
-// childPeak is the largest resident size any child process of this test
-// binary has reached, in bytes.
-func childPeak(t *testing.T) int64 {
-	var usage syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &usage); err != nil {
-		t.Fatal(err)
-	}
-	return usage.Maxrss << 10
 }
 
 // TestOutOfMemory checks which crash reports of the render process are
