@@ -78,6 +78,45 @@ func TestBoundedWork(t *testing.T) {
 			maxAllocMiB: 160,
 		},
 		{
+			name: "chart ranging over until 1e8, beside a manifest",
+			setup: func(t *testing.T, dir string) []string {
+				writeChart(t, filepath.Join(dir, "loop"))
+				writeFile(t, filepath.Join(dir, "loop", "templates", "loop.yaml"), "a: \"{{ range until 100000000 }}x{{ end }}\"\n")
+				writeFile(t, filepath.Join(dir, "pod.yaml"), socketPod)
+				return []string{"lint", "loop", "pod.yaml"}
+			},
+			want: want{code: exitError, stdout: []string{"pod.yaml:9:24: error docker-socket", "1 input had errors"}, stderr: []string{
+				"loop/templates/loop.yaml: error: chart loop: rendering templates/loop.yaml needed more than the 512 MiB render memory budget (raise it with --render-memory)",
+			}},
+			maxAllocMiB: 64,
+		},
+		{
+			name: "chart including a template 2^25 times, with --render-timeout",
+			setup: func(t *testing.T, dir string) []string {
+				writeChart(t, filepath.Join(dir, "fan"))
+				writeFile(t, filepath.Join(dir, "fan", "templates", "fan.yaml"), includeFanOut)
+				writeFile(t, filepath.Join(dir, "pod.yaml"), socketPod)
+				return []string{"lint", "--render-timeout", "2s", "fan", "pod.yaml"}
+			},
+			want: want{code: exitError, stdout: []string{"pod.yaml:9:24: error docker-socket", "1 input had errors"}, stderr: []string{
+				"fan/templates/fan.yaml: error: chart fan: rendering templates/fan.yaml took longer than the 2s render budget (raise it with --render-timeout)",
+			}},
+			maxAllocMiB: 64,
+		},
+		{
+			name: "chart including a template 2^25 times, with the config's render-timeout",
+			setup: func(t *testing.T, dir string) []string {
+				writeChart(t, filepath.Join(dir, "fan"))
+				writeFile(t, filepath.Join(dir, "fan", "templates", "fan.yaml"), includeFanOut)
+				writeFile(t, filepath.Join(dir, configName), "render-timeout: 1s\nrender-memory: 256MiB\n")
+				return []string{"lint", "fan"}
+			},
+			want: want{code: exitError, stdout: []string{"1 input had errors"}, stderr: []string{
+				"chart fan: rendering templates/fan.yaml took longer than the 1s render budget",
+			}},
+			maxAllocMiB: 64,
+		},
+		{
 			name: "31 MB file of 204,000 findings",
 			setup: func(t *testing.T, dir string) []string {
 				const pod = "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p%d\nspec:\n  containers: [{name: c}]\n" +
@@ -130,6 +169,14 @@ func TestBoundedWork(t *testing.T) {
 		})
 	}
 }
+
+// socketPod mounts the Docker socket, at 9:24.
+const socketPod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: x}]\n" +
+	"  volumes:\n    - name: s\n      hostPath: {path: /var/run/docker.sock}\n"
+
+// includeFanOut calls a template 2^25 times, each rendering nothing.
+const includeFanOut = `{{- define "f" }}{{ if gt (int .) 0 }}{{ include "f" (sub (int .) 1) }}{{ include "f" (sub (int .) 1) }}{{ end }}{{ end -}}` +
+	"a: {{ len (include \"f\" 25) }}\n"
 
 // nestedIndexes is a --set value nesting n list indexes at Helm's largest.
 func nestedIndexes(n int) string {

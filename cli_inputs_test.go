@@ -105,6 +105,27 @@ func TestRealRepositories(t *testing.T) {
 			want: want{code: exitError, stderr: []string{`invalid --max-file-size "40MB": want a positive number of bytes, optionally with KiB, MiB or GiB`}},
 		},
 		{
+			name: "--render-timeout below its minimum",
+			args: []string{"lint", "--render-timeout", "10ms", "-"},
+			want: want{code: exitError, stderr: []string{`invalid --render-timeout "10ms": want 1s to 1h0m0s`}},
+		},
+		{
+			name: "--render-timeout that is no duration",
+			args: []string{"lint", "--render-timeout", "10", "-"},
+			want: want{code: exitError, stderr: []string{`invalid --render-timeout "10": want a duration such as 30s or 2m`}},
+		},
+		{
+			name: "--render-memory below its minimum",
+			args: []string{"lint", "--render-memory", "1MiB", "-"},
+			want: want{code: exitError, stderr: []string{`invalid --render-memory "1MiB": want 128MiB to 64GiB`}},
+		},
+		{
+			name:  "--render-timeout wins over the config file",
+			files: map[string]string{"config.yaml": "render-timeout: 1s\n", "fan/Chart.yaml": "apiVersion: v2\nname: fan\nversion: 0.1.0\n", "fan/templates/fan.yaml": includeFanOut},
+			args:  []string{"lint", "--config", "config.yaml", "--render-timeout", "2s", "fan"},
+			want:  want{code: exitError, stderr: []string{"took longer than the 2s render budget"}},
+		},
+		{
 			name: "required says how to supply the value",
 			args: []string{"lint", "testdata/charts/cirequired"},
 			want: want{code: exitError, stderr: []string{

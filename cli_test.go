@@ -14,11 +14,14 @@ import (
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated sections of README.md")
 
 func TestMain(m *testing.M) {
+	// This binary is also the child process that renders each chart.
+	helm.RunSandbox()
 	// Reports carry the version; pin it so outputs compare byte for byte.
 	version = "test"
 	// The command's collector pace (internal/gcpace) is for one short

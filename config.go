@@ -49,6 +49,9 @@ type config struct {
 	agents []*lint.Rule
 	// maxFileSize is max-file-size in bytes; zero when not set.
 	maxFileSize int64
+	// renderBudget is render-timeout and render-memory; zero fields are
+	// not set.
+	renderBudget helm.RenderBudget
 }
 
 // configFile is the file's schema. Values whose errors are found only after
@@ -62,6 +65,10 @@ type configFile struct {
 	// MaxFileSize raises or lowers the size limit on manifests, as
 	// --max-file-size does.
 	MaxFileSize *at[string] `yaml:"max-file-size"`
+	// RenderTimeout and RenderMemory raise or lower the budget of one
+	// chart render, as --render-timeout and --render-memory do.
+	RenderTimeout *at[string] `yaml:"render-timeout"`
+	RenderMemory  *at[string] `yaml:"render-memory"`
 	// Agents are decoded by the strict decoder itself, so an unknown agent
 	// field is an error too; their lines come from the node tree.
 	Agents []rules.Agent `yaml:"agents"`
@@ -221,6 +228,20 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 			fail(raw.MaxFileSize.line, "max-file-size %q: %v", raw.MaxFileSize.value, err)
 		}
 		cfg.maxFileSize = size
+	}
+	if raw.RenderTimeout != nil {
+		d, err := parseRenderTimeout(raw.RenderTimeout.value)
+		if err != nil {
+			fail(raw.RenderTimeout.line, "render-timeout %q: %v", raw.RenderTimeout.value, err)
+		}
+		cfg.renderBudget.Timeout = d
+	}
+	if raw.RenderMemory != nil {
+		n, err := parseRenderMemory(raw.RenderMemory.value)
+		if err != nil {
+			fail(raw.RenderMemory.line, "render-memory %q: %v", raw.RenderMemory.value, err)
+		}
+		cfg.renderBudget.Memory = n
 	}
 	for _, p := range raw.Ignore {
 		g, err := compileGlob(p.value)
@@ -634,13 +655,16 @@ type settings struct {
 	// maxFileSize is the limit on manifest files, from --max-file-size or
 	// the config file; zero means the built-in one.
 	maxFileSize int64
+	// renderBudget is the budget of one chart render, from the flags or
+	// the config file; zero fields mean the defaults.
+	renderBudget helm.RenderBudget
 }
 
 // resolveSettings loads the config file and the baseline, and applies the
 // flags over the file: --fail-on replaces fail-on, and --disable or
 // --enable-only replace the file's disable list.
 func resolveSettings(opts options) (*settings, error) {
-	s := &settings{all: rules.All(), failOn: opts.failOn, maxFileSize: opts.maxFileSize}
+	s := &settings{all: rules.All(), failOn: opts.failOn, maxFileSize: opts.maxFileSize, renderBudget: opts.renderBudget}
 	name := opts.config
 	var foundIn *source.Boundary
 	if name == "" {
@@ -677,10 +701,13 @@ func resolveSettings(opts options) (*settings, error) {
 		if s.maxFileSize == 0 {
 			s.maxFileSize = cfg.maxFileSize
 		}
+		s.renderBudget.Timeout = cmp.Or(s.renderBudget.Timeout, cfg.renderBudget.Timeout)
+		s.renderBudget.Memory = cmp.Or(s.renderBudget.Memory, cfg.renderBudget.Memory)
 	}
 	// Every run sets the reader's limit, so that one run's
 	// --max-file-size never outlives it.
 	source.SetLimit(cmp.Or(s.maxFileSize, source.MaxFileSize))
+	helm.SetRenderBudget(s.renderBudget)
 	selected, err := selectRules(s.all, disable, opts.enableOnly)
 	if err != nil {
 		return nil, err

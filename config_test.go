@@ -139,6 +139,11 @@ agents:` + acmeAgent,
 			wantErrs: []string{`cfg.yaml:2: fail-on "sometimes": want error, warning, note or never`},
 		},
 		{
+			name:     "render budget out of bounds",
+			yaml:     "render-timeout: 2h\nrender-memory: 10\n",
+			wantErrs: []string{`cfg.yaml:1: render-timeout "2h": want 1s to 1h0m0s`, `cfg.yaml:2: render-memory "10": want 128MiB to 64GiB`},
+		},
+		{
 			name:     "bad globs",
 			yaml:     "ignore:\n  - ok/**\n  - \"bad[\"\n  - /abs/**\n  - \"\"\n",
 			wantErrs: []string{`cfg.yaml:3: ignore: "bad[": syntax error in pattern`, `cfg.yaml:4: ignore: "/abs/**": patterns are relative`, `cfg.yaml:5: ignore: empty pattern`},

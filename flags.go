@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"helm.sh/helm/v3/pkg/chartutil"
@@ -35,6 +36,8 @@ type lintFlags struct {
 	baseline      pathValue
 	writeBaseline pathValue
 	maxFileSize   string
+	renderTimeout string
+	renderMemory  string
 	values        commaList
 	set           []string
 	setString     []string
@@ -65,6 +68,8 @@ func newLintFlagSet(f *lintFlags) *pflag.FlagSet {
 	fs.Var(&f.baseline, "baseline", "report only findings not in `FILE`, an earlier JSON or SARIF report")
 	fs.Var(&f.writeBaseline, "write-baseline", "also write the findings to `FILE` as a JSON report, for --baseline")
 	fs.StringVar(&f.maxFileSize, "max-file-size", "", "largest manifest file or standard input read, as `SIZE` in bytes or with KiB, MiB or GiB (default 32MiB)")
+	fs.StringVar(&f.renderTimeout, "render-timeout", "", "longest one render of one Helm chart may take, as a Go `DURATION` such as 30s (default 10s)")
+	fs.StringVar(&f.renderMemory, "render-memory", "", "most memory one render of one Helm chart may use, as `SIZE` in bytes or with KiB, MiB or GiB (default 512MiB)")
 	// The Helm flags are helm template's, with its names and syntax.
 	fs.VarP(&f.values, "values", "f", "render charts with the values `FILE` (repeatable, later files win)")
 	fs.StringArrayVar(&f.set, "set", nil, "set a chart value, `KEY=VALUE[,KEY=VALUE]` (repeatable)")
@@ -193,7 +198,10 @@ type options struct {
 	// maxFileSize is --max-file-size in bytes; zero leaves it to the
 	// config file or the built-in limit.
 	maxFileSize int64
-	helm        helm.Options
+	// renderBudget is --render-timeout and --render-memory; a zero field
+	// leaves it to the config file or the default.
+	renderBudget helm.RenderBudget
+	helm         helm.Options
 }
 
 // output is one report: a format and where it goes ("" for standard
@@ -265,6 +273,16 @@ func (f *lintFlags) resolve(fs *pflag.FlagSet, paths []string) (options, error) 
 	if fs.Changed("max-file-size") {
 		if opts.maxFileSize, err = parseSize(f.maxFileSize); err != nil {
 			return opts, usagef("invalid --max-file-size %q: %v", f.maxFileSize, err)
+		}
+	}
+	if fs.Changed("render-timeout") {
+		if opts.renderBudget.Timeout, err = parseRenderTimeout(f.renderTimeout); err != nil {
+			return opts, usagef("invalid --render-timeout %q: %v", f.renderTimeout, err)
+		}
+	}
+	if fs.Changed("render-memory") {
+		if opts.renderBudget.Memory, err = parseRenderMemory(f.renderMemory); err != nil {
+			return opts, usagef("invalid --render-memory %q: %v", f.renderMemory, err)
 		}
 	}
 	// Values files and --set-file files are checked now, not when a chart
@@ -375,4 +393,30 @@ func parseSize(s string) (int64, error) {
 		return n << u.shift, nil
 	}
 	return 0, errors.New("want a positive number of bytes, optionally with KiB, MiB or GiB")
+}
+
+// parseRenderTimeout reads a render time budget, --render-timeout's or the
+// config file's.
+func parseRenderTimeout(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, errors.New("want a duration such as 30s or 2m")
+	}
+	if d < helm.MinRenderTimeout || d > helm.MaxRenderTimeout {
+		return 0, fmt.Errorf("want %s to %s", helm.MinRenderTimeout, helm.MaxRenderTimeout)
+	}
+	return d, nil
+}
+
+// parseRenderMemory reads a render memory budget, --render-memory's or the
+// config file's.
+func parseRenderMemory(s string) (int64, error) {
+	n, err := parseSize(s)
+	if err != nil {
+		return 0, err
+	}
+	if n < helm.MinRenderMemory || n > helm.MaxRenderMemory {
+		return 0, fmt.Errorf("want %dMiB to %dGiB", helm.MinRenderMemory>>20, helm.MaxRenderMemory>>30)
+	}
+	return n, nil
 }

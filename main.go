@@ -15,6 +15,7 @@ import (
 	// The collector's pace is set before Helm's dependencies initialise.
 	_ "github.com/dockershim-lint/dockershim-lint/internal/gcpace"
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/helm"
 )
 
 // version overrides the version read from build information, for release
@@ -31,6 +32,9 @@ const (
 )
 
 func main() {
+	// This executable is also the child process that renders each Helm
+	// chart within its budget; when it is one, it renders and exits here.
+	helm.RunSandbox()
 	// kustomize prints its deprecation warnings straight to os.Stderr and
 	// offers no way to stop it. Everything dockershim-lint has to say goes
 	// to the stderr run is given, so libraries' chatter is sent nowhere

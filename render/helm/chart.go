@@ -20,7 +20,6 @@ import (
 	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 	"helm.sh/helm/v3/pkg/strvals"
 	sigsyaml "sigs.k8s.io/yaml"
 )
@@ -84,6 +83,7 @@ func NewChart(name string, opts Options) lint.Input {
 	if opts.Boundary == nil {
 		opts.Boundary = source.NewBoundary([]string{name})
 	}
+	prewarmSandbox()
 	return &Chart{Path: strings.TrimSuffix(filepath.ToSlash(name), "/"), osPath: name, options: opts}
 }
 
@@ -229,13 +229,17 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 	}
 	c.directives = append(c.directives, r.directives...)
 	r.addMarkers(chrt)
-	out, err := engine.Render(chrt, renderVals)
-	if err != nil {
+	out, err := r.sandboxRender(chrt, renderVals, true)
+	if isHelmError(err) {
 		// The marked sources have other line numbers: render the
 		// original ones for Helm's own message and position.
 		r.removeMarkers()
-		_, err = engine.Render(chrt, renderVals)
-		return nil, r.renderError(chrt, err, c.options.AllCIValues)
+		if _, err = r.sandboxRender(chrt, renderVals, false); err == nil || isHelmError(err) {
+			return nil, r.renderError(chrt, err, c.options.AllCIValues)
+		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := r.checkRenderSize(chrt.Name(), out); err != nil {
 		return nil, err
