@@ -74,10 +74,11 @@ func decodeDocuments(file string, data []byte, yield func([]*lint.Object)) error
 			continue
 		}
 		limitErr = cmp.Or(limitErr, dup)
-		resolveMerges(doc.Content[0])
+		merged := resolveMerges(doc.Content[0], nil)
 		if objects := appendObjects(nil, file, doc.Content[0]); len(objects) > 0 {
 			for _, obj := range objects {
 				obj.Lines = lines
+				obj.Merges = merged
 			}
 			yield(objects)
 		}

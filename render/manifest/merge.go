@@ -1,6 +1,9 @@
 package manifest
 
-import "go.yaml.in/yaml/v3"
+import (
+	"github.com/dockershim-lint/dockershim-lint/lint"
+	"go.yaml.in/yaml/v3"
+)
 
 // resolveMerges replaces the merge keys (<<) of every mapping under n by
 // the entries they merge, so that rules reading the tree see what the
@@ -11,22 +14,28 @@ import "go.yaml.in/yaml/v3"
 // that an earlier mapping wins over a later one and an explicit key
 // written after the merge (the usual place) wins over both. The merged
 // entries keep their own nodes, so a finding about a merged value points
-// at the line the value was written on, inside the anchor or flow mapping.
+// at the line the value was written on, inside the anchor or flow mapping,
+// and merged records where each merged entry came from, so that findings
+// about an anchor merged twice are two, each at its merge (lint.Object.Merges).
 //
 // Aliases are not followed: every node is reached through its parent,
 // once. An anchor comes before its aliases, so the mapping it names has
 // had its own merges resolved by the time a merge copies it. The walk
 // allocates nothing for a document without merge keys.
-func resolveMerges(n *yaml.Node) {
+func resolveMerges(n *yaml.Node, merged map[lint.MergedEntry]lint.MergeSource) map[lint.MergedEntry]lint.MergeSource {
 	if n == nil || n.Kind == yaml.AliasNode {
-		return
+		return merged
 	}
 	for _, c := range n.Content {
-		resolveMerges(c)
+		merged = resolveMerges(c, merged)
 	}
 	if n.Kind == yaml.MappingNode && hasMergeKey(n) {
-		n.Content = mergedEntries(n)
+		if merged == nil {
+			merged = map[lint.MergedEntry]lint.MergeSource{}
+		}
+		n.Content = mergedEntries(n, merged)
 	}
+	return merged
 }
 
 func hasMergeKey(n *yaml.Node) bool {
@@ -46,7 +55,7 @@ func isMergeKey(k *yaml.Node) bool {
 // mergedEntries returns n's entries with its merges applied. A merge whose
 // value is not a mapping or a list of mappings, which Kubernetes rejects,
 // is kept as written.
-func mergedEntries(n *yaml.Node) []*yaml.Node {
+func mergedEntries(n *yaml.Node, merged map[lint.MergedEntry]lint.MergeSource) []*yaml.Node {
 	out := make([]*yaml.Node, 0, len(n.Content))
 	at := map[string]int{}
 	set := func(k, v *yaml.Node) {
@@ -67,12 +76,14 @@ func mergedEntries(n *yaml.Node) []*yaml.Node {
 			continue
 		}
 		for _, src := range sources {
-			for j := 0; j+1 < len(src.Content); j += 2 {
+			m := lint.Resolve(src)
+			for j := 0; j+1 < len(m.Content); j += 2 {
 				// A source still holding a merge key is an ancestor of
 				// this mapping (an anchor aliased inside itself): its
 				// merge cannot be applied here.
-				if !isMergeKey(src.Content[j]) {
-					set(src.Content[j], src.Content[j+1])
+				if !isMergeKey(m.Content[j]) {
+					set(m.Content[j], m.Content[j+1])
+					merged[lint.MergedEntry{Mapping: n, Key: m.Content[j]}] = lint.MergeSource{Key: k, From: src}
 				}
 			}
 		}
@@ -80,14 +91,12 @@ func mergedEntries(n *yaml.Node) []*yaml.Node {
 	return out
 }
 
-// mergeSources lists the mappings a merge value applies, in the order
-// they are applied: a list's items last to first.
+// mergeSources lists the values naming the mappings a merge value
+// applies (a mapping, or an alias of one), in the order they are applied:
+// a list's items last to first.
 func mergeSources(v *yaml.Node) ([]*yaml.Node, bool) {
 	mapping := func(n *yaml.Node) *yaml.Node {
-		if n != nil && n.Kind == yaml.AliasNode {
-			n = n.Alias
-		}
-		if n == nil || n.Kind != yaml.MappingNode {
+		if r := lint.Resolve(n); r == nil || r.Kind != yaml.MappingNode {
 			return nil
 		}
 		return n

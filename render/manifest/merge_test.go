@@ -90,3 +90,35 @@ func TestMergeKeySelfReference(t *testing.T) {
 		t.Errorf("a.b.c lost")
 	}
 }
+
+// TestMergeLocation pins where a finding about a merged value points: at
+// the alias a merge applies (each merge of an anchor its own place), or,
+// for a mapping written after <<, at the value with the << line related.
+func TestMergeLocation(t *testing.T) {
+	const src = "kind: X\napiVersion: v1\nbase: &b\n  path: /s\na:\n  <<: *b\nb:\n  <<: [{x: 1}, *b]\nc:\n  <<:\n    path: /t\n"
+	tests := []struct {
+		path        []string
+		at, related string
+	}{
+		{path: []string{"a", "path"}, at: "m.yaml:6:7", related: "m.yaml:4:9 through the anchor &b"},
+		{path: []string{"b", "path"}, at: "m.yaml:8:16", related: "m.yaml:4:9 through the anchor &b"},
+		{path: []string{"c", "path"}, at: "m.yaml:11:11", related: "m.yaml:10:3 merged here"},
+		{path: []string{"base", "path"}, at: "m.yaml:4:9"},
+	}
+	objects, err := Decode("m.yaml", []byte(src))
+	if err != nil || len(objects) != 1 {
+		t.Fatalf("Decode: %d objects, %v", len(objects), err)
+	}
+	obj := objects[0]
+	for _, tt := range tests {
+		field := lint.KeyPath(tt.path...)
+		loc := obj.Locate(lint.Lookup(obj.Node, field), field)
+		related := ""
+		for _, r := range loc.Related {
+			related = r.Position.String() + " " + r.Message
+		}
+		if got := loc.Primary.String(); got != tt.at || related != tt.related {
+			t.Errorf("%s at %s (related %q), want %s (related %q)", field, got, related, tt.at, tt.related)
+		}
+	}
+}
