@@ -560,9 +560,10 @@ func TestHostileInput(t *testing.T) {
 			src:  "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: &a\n  containers: [{name: c, image: i, args: *a}]\n  volumes: *a\n",
 		},
 		{
-			name: "alias to a shim socket is reported once",
+			// Each use of an anchor is a finding, at its anchor or alias.
+			name: "alias to a shim socket is reported at each use",
 			src:  "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, args: &s [--cri-socket, /var/run/dockershim.sock]}, {name: d, image: i, args: *s}]\n",
-			want: []string{"dockershim-socket"},
+			want: []string{"dockershim-socket", "dockershim-socket"},
 		},
 		{
 			name: "unterminated quotes",
