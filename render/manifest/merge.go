@@ -22,20 +22,44 @@ import (
 // once. An anchor comes before its aliases, so the mapping it names has
 // had its own merges resolved by the time a merge copies it. The walk
 // allocates nothing for a document without merge keys.
-func resolveMerges(n *yaml.Node, merged map[lint.MergedEntry]lint.MergeSource) map[lint.MergedEntry]lint.MergeSource {
+//
+// A merge whose value is not a mapping or a list of mappings is kept as
+// written and returned as invalid (the first one): yaml.v2 refuses the
+// document, so Kubernetes never sees the object.
+func resolveMerges(n *yaml.Node, m *merges) {
 	if n == nil || n.Kind == yaml.AliasNode {
-		return merged
+		return
 	}
 	for _, c := range n.Content {
-		merged = resolveMerges(c, merged)
+		resolveMerges(c, m)
 	}
 	if n.Kind == yaml.MappingNode && hasMergeKey(n) {
-		if merged == nil {
-			merged = map[lint.MergedEntry]lint.MergeSource{}
+		if m.merged == nil {
+			m.merged = map[lint.MergedEntry]lint.MergeSource{}
 		}
-		n.Content = mergedEntries(n, merged)
+		n.Content = m.entries(n)
 	}
-	return merged
+}
+
+// merges is what resolveMerges found in one document.
+type merges struct {
+	// merged says where each merged entry came from.
+	merged map[lint.MergedEntry]lint.MergeSource
+	// invalid is the first merge key whose value is not a mapping or a
+	// list of mappings.
+	invalid *yaml.Node
+}
+
+// err is the input error about m.invalid, worded as yaml.v2 words it.
+func (m *merges) err(file string) error {
+	if m.invalid == nil {
+		return nil
+	}
+	return &lint.InputError{
+		File:    file,
+		Line:    m.invalid.Line,
+		Message: "invalid merge: map merge requires map or sequence of maps as the value, which Kubernetes' YAML decoder rejects",
+	}
 }
 
 func hasMergeKey(n *yaml.Node) bool {
@@ -52,10 +76,10 @@ func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
 }
 
-// mergedEntries returns n's entries with its merges applied. A merge whose
+// entries returns n's entries with its merges applied. A merge whose
 // value is not a mapping or a list of mappings, which Kubernetes rejects,
-// is kept as written.
-func mergedEntries(n *yaml.Node, merged map[lint.MergedEntry]lint.MergeSource) []*yaml.Node {
+// is kept as written and noted.
+func (m *merges) entries(n *yaml.Node) []*yaml.Node {
 	out := make([]*yaml.Node, 0, len(n.Content))
 	at := map[string]int{}
 	set := func(k, v *yaml.Node) {
@@ -70,20 +94,27 @@ func mergedEntries(n *yaml.Node, merged map[lint.MergedEntry]lint.MergeSource) [
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if !isMergeKey(k) {
+			set(k, v)
+			continue
+		}
 		sources, ok := mergeSources(v)
-		if !isMergeKey(k) || !ok {
+		if !ok {
+			if m.invalid == nil {
+				m.invalid = k
+			}
 			set(k, v)
 			continue
 		}
 		for _, src := range sources {
-			m := lint.Resolve(src)
-			for j := 0; j+1 < len(m.Content); j += 2 {
+			from := lint.Resolve(src)
+			for j := 0; j+1 < len(from.Content); j += 2 {
 				// A source still holding a merge key is an ancestor of
 				// this mapping (an anchor aliased inside itself): its
 				// merge cannot be applied here.
-				if !isMergeKey(m.Content[j]) {
-					set(m.Content[j], m.Content[j+1])
-					merged[lint.MergedEntry{Mapping: n, Key: m.Content[j]}] = lint.MergeSource{Key: k, From: src}
+				if !isMergeKey(from.Content[j]) {
+					set(from.Content[j], from.Content[j+1])
+					m.merged[lint.MergedEntry{Mapping: n, Key: from.Content[j]}] = lint.MergeSource{Key: k, From: src}
 				}
 			}
 		}
