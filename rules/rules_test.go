@@ -625,6 +625,14 @@ func TestDockerCLIScripts(t *testing.T) {
 		{script: "echo docker ps; printf '%s' 'docker logs'"},
 		{script: "grep -q docker /proc/1/cgroup && echo in-docker"},
 		{script: "cat Dockerfile docker-compose.yml # docker ps"},
+		// A here-document's body is data, unless a shell reads it.
+		{script: "cat <<EOT\ndocker ps\nEOT"},
+		{script: "cat > /run.sh <<'EOF'\ndocker ps\nEOF\ndocker info", want: []string{"docker info"}},
+		{script: "cat <<-\"EOF\" >/x; echo done\n\tdocker ps\n\tEOF\ndocker logs app", want: []string{"docker logs"}},
+		{script: "docker ps <<EOF\ninput\nEOF", want: []string{"docker ps"}},
+		{script: "sh <<EOF\ndocker ps\nEOF", want: []string{"docker ps"}},
+		{script: "cat <<<'docker ps'; docker info", want: []string{"docker info"}},
+		{script: "cat <<EOF\ndocker ps", want: nil},
 		{script: "docker --version; docker help; docker-compose version; docker-compose config -q"},
 		// docker-compose and the wrappers that run a command for another
 		// user, in another root or namespace, or under an init process.
