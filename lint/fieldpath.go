@@ -151,45 +151,6 @@ func Lookup(root *yaml.Node, p FieldPath) *yaml.Node {
 	return n
 }
 
-// AliasOn returns the last alias node p passes through from root (the one
-// nearest the node p leads to), or nil when p meets none: a finding about a
-// node reached through `*name` belongs at the alias, which is what the
-// object repeats, more than at the anchor.
-func AliasOn(root *yaml.Node, p FieldPath) *yaml.Node {
-	var alias *yaml.Node
-	n := Resolve(root)
-	for _, s := range p.steps {
-		var next *yaml.Node
-		switch s.kind {
-		case keyStep:
-			if n == nil || n.Kind != yaml.MappingNode {
-				return alias
-			}
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == s.key {
-					next = n.Content[i+1]
-					break
-				}
-			}
-		case indexStep:
-			if n == nil || n.Kind != yaml.SequenceNode || s.index < 0 || int(s.index) >= len(n.Content) {
-				return alias
-			}
-			next = n.Content[s.index]
-		default:
-			return alias
-		}
-		if next == nil {
-			return alias
-		}
-		if next.Kind == yaml.AliasNode {
-			alias = next
-		}
-		n = Resolve(next)
-	}
-	return alias
-}
-
 // String is the path's printed form, the one reports show: keys joined
 // by dots, indexes in brackets, a key that would not read as one element
 // (annotations, ConfigMap file names) bracketed and quoted, and ">" where

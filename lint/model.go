@@ -99,6 +99,10 @@ type Object struct {
 	// Locator maps nodes of Node to source positions; nil means the nodes'
 	// own positions in File.
 	Locator Locator
+	// Merges records the entries merge keys (<<) copied into mappings of
+	// Node, so that a finding about one is placed at its merge; nil when
+	// the document has none.
+	Merges map[MergedEntry]MergeSource
 	// Source describes how the object was produced when it was not read
 	// verbatim from File ("chart datadog with ci/kind-values.yaml"); it is
 	// added to finding messages so a person knows which render to look at.
@@ -106,20 +110,97 @@ type Object struct {
 }
 
 // Locate returns where n, found at field, should be reported. A node the
-// field reaches through an alias (*name) is reported at the alias, with its
-// place in the anchored node related.
+// field reaches through an alias (*name), or through a merge key applying
+// an alias (<<: *name), is reported at the alias, with its place in the
+// anchored node related: each use of an anchor is a finding of its own,
+// where an ignore comment about that use goes. A node a merge key copies
+// in from a mapping written after it is reported where it is written, with
+// the << line related.
 func (o *Object) Locate(n *yaml.Node, field FieldPath) Location {
 	if o.Locator != nil {
 		return o.Locator.Locate(n, field)
 	}
 	primary := o.Lines.NodePosition(o.File, n)
-	if alias := AliasOn(o.Node, field); alias != nil && alias != n && alias.Alias != nil {
+	switch r := o.Reach(field); {
+	case r.Alias != nil && r.Alias != n && r.Alias.Alias != nil:
 		return Location{
-			Primary: o.Lines.NodePosition(o.File, alias),
-			Related: []Related{{Position: primary, Message: "through the anchor &" + alias.Alias.Anchor}},
+			Primary: o.Lines.NodePosition(o.File, r.Alias),
+			Related: []Related{{Position: primary, Message: "through the anchor &" + r.Alias.Alias.Anchor}},
+		}
+	case r.Merge != nil:
+		return Location{
+			Primary: primary,
+			Related: []Related{{Position: o.Lines.NodePosition(o.File, r.Merge), Message: "merged here"}},
 		}
 	}
 	return Location{Primary: primary}
+}
+
+// MergedEntry names an entry a merge key (<<) copied into a mapping: the
+// mapping and the entry's key node, which every mapping merging the same
+// anchor shares.
+type MergedEntry struct {
+	Mapping, Key *yaml.Node
+}
+
+// MergeSource is where a merged entry came from: the << key, and the value
+// written after it that held the entry (an alias, a mapping, or one item of
+// a list of them).
+type MergeSource struct {
+	Key, From *yaml.Node
+}
+
+// Reach is how a field path reaches its node: the nearest alias or merge
+// on the way, the place a person edits to change that one use.
+type Reach struct {
+	// Alias is the last alias passed, written as a value or after a merge
+	// key; nil when none.
+	Alias *yaml.Node
+	// Merge is the << key of the last step that went through a merge.
+	Merge *yaml.Node
+}
+
+// Reach walks field from the object's root and says through which alias
+// or merge it last passed.
+func (o *Object) Reach(field FieldPath) Reach {
+	var r Reach
+	n := Resolve(o.Node)
+	for _, s := range field.steps {
+		var next *yaml.Node
+		switch s.kind {
+		case keyStep:
+			if n == nil || n.Kind != yaml.MappingNode {
+				return r
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := n.Content[i]; k.Value == s.key {
+					next = n.Content[i+1]
+					if src, ok := o.Merges[MergedEntry{Mapping: n, Key: k}]; ok {
+						r = Reach{Merge: src.Key}
+						if src.From.Kind == yaml.AliasNode {
+							r.Alias = src.From
+						}
+					}
+					break
+				}
+			}
+		case indexStep:
+			if n == nil || n.Kind != yaml.SequenceNode || s.index < 0 || int(s.index) >= len(n.Content) {
+				return r
+			}
+			next = n.Content[s.index]
+		default:
+			return r
+		}
+		if next == nil {
+			return r
+		}
+		if next.Kind == yaml.AliasNode {
+			r = Reach{Alias: next}
+		}
+		n = Resolve(next)
+	}
+	return r
 }
 
 // NodePosition is the position of n in file. For a scalar written on one

@@ -257,11 +257,21 @@ func TestHostileInputs(t *testing.T) {
 				write(t, filepath.Join(dir, "cycle.yaml"), []byte(pod("cycle", "  containers: &c\n    - name: c\n      args: *c\n")))
 				return nil
 			},
+			// Kubernetes' decoder refuses it; the rules still end.
+			errFile: "cycle.yaml", errMsg: "anchor 'c' value contains itself", errLine: 8,
 			check: func(t *testing.T, dir string, run hostileRun) {
 				if len(run.Findings) != 1 {
 					t.Errorf("got %d findings, want only good.yaml's: %v", len(run.Findings), run.Findings)
 				}
 			},
+		},
+		{
+			name: "merge of a scalar",
+			setup: func(t *testing.T, dir string) []string {
+				write(t, filepath.Join(dir, "merge.yaml"), []byte(pod("merge", "  volumes:\n    - name: v\n      <<: /var/run/docker.sock\n")))
+				return nil
+			},
+			errFile: "merge.yaml", errMsg: "map merge requires map or sequence of maps as the value", errLine: 8,
 		},
 		{
 			name: "kustomization resource with an alias that contains itself",

@@ -131,9 +131,11 @@ type shimWalker struct {
 	// kind names the object or embedded document in messages.
 	kind string
 	hits []shimHit
-	// seen holds the collections already walked: an alias reaches its
-	// anchor's node again, and a hostile file can make that node its own
-	// ancestor.
+	// seen holds the collections being walked, the ancestors of the node
+	// at hand: a hostile file can make an anchored node its own ancestor.
+	// A node reached again through an alias elsewhere is walked again, as
+	// each use of an anchor is a finding of its own; the decoder's limit on
+	// expanded aliases bounds that.
 	seen map[*yaml.Node]bool
 	// path holds the steps to the node being walked. The walk pushes and
 	// pops them and only a hit copies them into a FieldPath, so walking
@@ -166,6 +168,7 @@ func (sw *shimWalker) walk(n *yaml.Node) {
 		sw.seen = map[*yaml.Node]bool{}
 	}
 	sw.seen[n] = true
+	defer delete(sw.seen, n)
 	switch n.Kind {
 	case yaml.MappingNode:
 		for k, v := range lint.Entries(n) {
@@ -258,7 +261,9 @@ func detectDockershimSocket(p *lint.Pass) []evidence {
 				continue
 			}
 		}
-		out = append(out, shimEvidence(h.node, h.field, h.subject, h.node.Value))
+		e := shimEvidence(h.node, h.field, h.subject, h.node.Value)
+		e.node, e.within = matchingLine(obj, h.node, namesDockershim)
+		out = append(out, e)
 	}
 	return out
 }

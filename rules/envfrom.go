@@ -122,6 +122,7 @@ func configMapDockerHostEnv(p *lint.Pass) []evidence {
 		default:
 			e = unknownHostEvidence(v, field, who, value)
 		}
+		e.node, e.within = matchingLine(cm, v, namesEndpoint)
 		// The mount endpointEvidence relates is in the reader's object.
 		for i := range e.related {
 			e.related[i].Object = r.w.Object

@@ -87,7 +87,7 @@ func checkScalarAt(t *testing.T, data []byte, objects []*lint.Object, f lint.Fin
 		if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 			continue
 		}
-		if lint.AliasOn(obj.Node, f.Field) != nil {
+		if obj.Reach(f.Field).Alias != nil {
 			if strings.HasPrefix(text, "*") {
 				return
 			}

@@ -150,8 +150,10 @@ func (v *hostPathVolume) targets() []target {
 func hostPathVolumes(p *lint.Pass) []*hostPathVolume {
 	var out []*hostPathVolume
 	// A volume the object's pods share (an Argo Workflow's spec.volumes)
-	// is one volume, mounted by the containers of every pod.
-	byNode := map[*yaml.Node]*hostPathVolume{}
+	// is one volume, mounted by the containers of every pod: every pod
+	// reaches it at the same field. Volumes at two fields are two, even
+	// when an anchor gives them one path node: each use is a finding.
+	byField := map[string]*hostPathVolume{}
 	for _, w := range workloadsOf(p) {
 		for _, list := range w.volumeLists() {
 			for i, vol := range lint.Items(list.node) {
@@ -162,19 +164,20 @@ func hostPathVolumes(p *lint.Pass) []*hostPathVolume {
 					continue
 				}
 				name := lint.Scalar(lint.Get(vol, "name"))
-				if v := byNode[pathNode]; v != nil {
+				field := list.field.Append(lint.Index(i), lint.Key("hostPath"), lint.Key("path"))
+				if v := byField[field.String()]; v != nil {
 					v.mounts = append(v.mounts, w.mountsOf(name)...)
 					continue
 				}
 				v := &hostPathVolume{
 					name:     name,
 					pathNode: pathNode,
-					field:    list.field.Append(lint.Index(i), lint.Key("hostPath"), lint.Key("path")),
+					field:    field,
 					clean:    clean,
 					typ:      lint.Scalar(lint.Get(hp, "type")),
 					mounts:   w.mountsOf(name),
 				}
-				byNode[pathNode] = v
+				byField[field.String()] = v
 				out = append(out, v)
 			}
 		}

@@ -70,7 +70,7 @@ func checkNodeRuntime(p *lint.Pass) {
 	}
 	if w := workloadOf(p); w != nil {
 		for _, c := range w.Containers() {
-			checkKubeletFlags(p, containerArgv(c))
+			checkKubeletFlags(p, c)
 		}
 	}
 }
@@ -126,8 +126,9 @@ func checkKubeletExtraArgs(p *lint.Pass) {
 
 // checkKubeletFlags reads a container's command line for the kubelet's
 // Docker flags, as a DaemonSet or static pod that runs the kubelet has.
-func checkKubeletFlags(p *lint.Pass, argv []argWord) {
-	if !containsKubelet(argv) {
+func checkKubeletFlags(p *lint.Pass, c Container) {
+	argv := containerArgv(c)
+	if !containsKubelet(argv) && !entrypointIsKubelet(c) {
 		return
 	}
 	// A kubelet started from a shell script has its flags in one word.
@@ -163,6 +164,21 @@ func containsKubelet(argv []argWord) bool {
 		}
 	}
 	return false
+}
+
+// entrypointIsKubelet reports whether a container without a command runs
+// the kubelet as its image's entrypoint, its args being the kubelet's
+// flags: the container is named kubelet, or its image's repository is
+// kubelet or hyperkube.
+func entrypointIsKubelet(c Container) bool {
+	if lint.Get(c.Node, "command") != nil {
+		return false
+	}
+	if c.Name == "kubelet" {
+		return true
+	}
+	path := parseImagePattern(lint.Scalar(c.Image)).path
+	return len(path) > 0 && (path[len(path)-1] == "kubelet" || path[len(path)-1] == "hyperkube")
 }
 
 // kubeletFlagMessage says why a kubelet flag (without its dashes) keeps the

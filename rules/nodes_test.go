@@ -25,7 +25,8 @@ func TestCIAndNodeFields(t *testing.T) {
 		{file: "ci-runner-docker-socket/jenkins-values.yaml", rule: "ci-runner-docker-socket", line: 5, column: 17, field: `agent.volumes[0].hostPath`},
 		{file: "node-docker-runtime/eksctl.yaml", rule: "node-docker-runtime", line: 16, column: 23, field: `managedNodeGroups[0].containerRuntime`},
 		{file: "node-docker-runtime/kubelet.yaml", rule: "node-docker-runtime", line: 34, column: 15, field: `spec.template.spec.containers[0].args[0]`},
-		{file: "node-docker-runtime/kubelet.yaml", rule: "node-docker-runtime", line: 58, column: 13, field: `nodeRegistration.kubeletExtraArgs[0].name`},
+		{file: "node-docker-runtime/kubelet.yaml", rule: "node-docker-runtime", line: 49, column: 18, field: `spec.template.spec.containers[4].args[0]`},
+		{file: "node-docker-runtime/kubelet.yaml", rule: "node-docker-runtime", line: 75, column: 13, field: `nodeRegistration.kubeletExtraArgs[0].name`},
 		{file: "node-docker-runtime/cluster-api.yaml", rule: "node-docker-runtime", line: 13, column: 13, field: `spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs.container-runtime`},
 		{file: "node-docker-runtime/rke1-cluster.yaml", rule: "node-docker-runtime", line: 2, column: 1, field: `nodes`},
 	}

@@ -107,7 +107,9 @@ func TestGenericPodSpecSearch(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			objects, err := manifest.Decode("a.yaml", []byte(tt.src))
-			if err != nil || len(objects) != 1 {
+			// An alias inside its anchor is an input error (Kubernetes
+			// refuses it), and the object is still searched.
+			if (err != nil && !strings.Contains(err.Error(), "contains itself")) || len(objects) != 1 {
 				t.Fatalf("Decode: %d objects, %v", len(objects), err)
 			}
 			var got []string

@@ -554,15 +554,19 @@ func TestHostileInput(t *testing.T) {
 		name string
 		src  string
 		want []string
+		// decodeErr starts the error Decode returns, with the object.
+		decodeErr string
 	}{
 		{
-			name: "self-referencing alias",
-			src:  "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: &a\n  containers: [{name: c, image: i, args: *a}]\n  volumes: *a\n",
+			name:      "self-referencing alias",
+			src:       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: &a\n  containers: [{name: c, image: i, args: *a}]\n  volumes: *a\n",
+			decodeErr: "test.yaml:5: alias *a is inside the node its anchor names",
 		},
 		{
-			name: "alias to a shim socket is reported once",
+			// Each use of an anchor is a finding, at its anchor or alias.
+			name: "alias to a shim socket is reported at each use",
 			src:  "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i, args: &s [--cri-socket, /var/run/dockershim.sock]}, {name: d, image: i, args: *s}]\n",
-			want: []string{"dockershim-socket"},
+			want: []string{"dockershim-socket", "dockershim-socket"},
 		},
 		{
 			name: "unterminated quotes",
@@ -584,8 +588,12 @@ func TestHostileInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			objects, err := manifest.Decode("test.yaml", []byte(tt.src))
+			if (err == nil) != (tt.decodeErr == "") || err != nil && !strings.HasPrefix(err.Error(), tt.decodeErr) {
+				t.Fatalf("decoding: %v, want %q", err, tt.decodeErr)
+			}
 			var got []string
-			for _, f := range check(t, tt.src) {
+			for _, f := range (&lint.Engine{Rules: rules.Core()}).Check(objects) {
 				got = append(got, f.Rule)
 			}
 			if !slices.Equal(got, tt.want) {
@@ -617,6 +625,14 @@ func TestDockerCLIScripts(t *testing.T) {
 		{script: "echo docker ps; printf '%s' 'docker logs'"},
 		{script: "grep -q docker /proc/1/cgroup && echo in-docker"},
 		{script: "cat Dockerfile docker-compose.yml # docker ps"},
+		// A here-document's body is data, unless a shell reads it.
+		{script: "cat <<EOT\ndocker ps\nEOT"},
+		{script: "cat > /run.sh <<'EOF'\ndocker ps\nEOF\ndocker info", want: []string{"docker info"}},
+		{script: "cat <<-\"EOF\" >/x; echo done\n\tdocker ps\n\tEOF\ndocker logs app", want: []string{"docker logs"}},
+		{script: "docker ps <<EOF\ninput\nEOF", want: []string{"docker ps"}},
+		{script: "sh <<EOF\ndocker ps\nEOF", want: []string{"docker ps"}},
+		{script: "cat <<<'docker ps'; docker info", want: []string{"docker info"}},
+		{script: "cat <<EOF\ndocker ps", want: nil},
 		{script: "docker --version; docker help; docker-compose version; docker-compose config -q"},
 		// docker-compose and the wrappers that run a command for another
 		// user, in another root or namespace, or under an init process.

@@ -15,8 +15,9 @@ import (
 // `for c in $(docker ps -q); do docker inspect "$c"; done` has two. The
 // lexer splits on ; & | newlines and parentheses, removes quotes, and adds
 // the commands of $(...) and `...` substitutions, also inside double quotes.
-// Here-documents are read as commands, which can only add findings for
-// scripts that write Docker commands into files.
+// A here-document's body is data (`cat <<EOF` writes a file), so it is
+// skipped, unless the command it feeds is a shell (`sh <<EOF`), which runs
+// it as a script.
 
 // shellCommands splits script into its simple commands, each a list of
 // words with quotes removed.
@@ -39,6 +40,18 @@ type shellLexer struct {
 	out [][]string
 	// starts holds the offset of each command of out.
 	starts []int
+	// heredocs are the here-documents of the line being read, whose
+	// bodies start on the next line.
+	heredocs []heredoc
+}
+
+// heredoc is a here-document's operator: its delimiter, whether <<-
+// strips leading tabs from the body's lines, and whether the body is data,
+// as it is for any command but a shell.
+type heredoc struct {
+	delimiter string
+	stripTabs bool
+	data      bool
 }
 
 // commands reads commands until end (the closing rune of a substitution,
@@ -97,6 +110,18 @@ func (l *shellLexer) commands(end rune) {
 			for l.i < len(l.src) && l.src[l.i] != '\n' {
 				l.i++
 			}
+		case c == '<' && l.peek(0) == '<' && l.peek(1) == '<':
+			// A here-string: its word follows on the same line.
+			word.WriteString("<<<")
+			inWord = true
+			l.i += 2
+		case c == '<' && l.peek(0) == '<':
+			endWord()
+			l.i++
+			l.heredocs = append(l.heredocs, l.heredocOperator(cmd))
+		case c == '\n' && len(l.heredocs) > 0:
+			endCommand()
+			l.skipHeredocs()
 		case strings.ContainsRune(";&|()\n", c):
 			endCommand()
 		case c == ' ' || c == '\t' || c == '\r':
@@ -110,6 +135,63 @@ func (l *shellLexer) commands(end rune) {
 		}
 	}
 	endCommand()
+}
+
+// peek is the rune k places after the one being read, or 0 past the end.
+func (l *shellLexer) peek(k int) rune {
+	if l.i+k < len(l.src) {
+		return l.src[l.i+k]
+	}
+	return 0
+}
+
+// heredocOperator reads what follows << (an optional -, then the
+// delimiter word, whose quotes only say the body is not expanded) for the
+// command whose words so far are cmd.
+func (l *shellLexer) heredocOperator(cmd []string) heredoc {
+	h := heredoc{data: !slices.Contains(shells, commandName(cmd))}
+	if l.peek(0) == '-' {
+		h.stripTabs = true
+		l.i++
+	}
+	for l.peek(0) == ' ' || l.peek(0) == '\t' {
+		l.i++
+	}
+	var delimiter strings.Builder
+	for l.i < len(l.src) && !strings.ContainsRune(" \t\r\n;&|()<>", l.src[l.i]) {
+		if c := l.src[l.i]; c != '\'' && c != '"' && c != '\\' {
+			delimiter.WriteRune(c)
+		}
+		l.i++
+	}
+	h.delimiter = delimiter.String()
+	return h
+}
+
+// skipHeredocs passes over the bodies of the data here-documents of the
+// line just ended, up to and including each delimiter line. A shell's
+// body is left to be read as commands, and with it any after it.
+func (l *shellLexer) skipHeredocs() {
+	for _, h := range l.heredocs {
+		if !h.data || h.delimiter == "" {
+			break
+		}
+		for l.i < len(l.src) {
+			end := l.i
+			for end < len(l.src) && l.src[end] != '\n' {
+				end++
+			}
+			line := strings.TrimSuffix(string(l.src[l.i:end]), "\r")
+			if h.stripTabs {
+				line = strings.TrimLeft(line, "\t")
+			}
+			l.i = min(end+1, len(l.src))
+			if line == h.delimiter {
+				break
+			}
+		}
+	}
+	l.heredocs = l.heredocs[:0]
 }
 
 // doubleQuoted reads a double-quoted string after its opening quote.

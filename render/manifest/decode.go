@@ -74,10 +74,13 @@ func decodeDocuments(file string, data []byte, yield func([]*lint.Object)) error
 			continue
 		}
 		limitErr = cmp.Or(limitErr, dup)
-		resolveMerges(doc.Content[0])
+		var m merges
+		resolveMerges(doc.Content[0], &m)
+		limitErr = cmp.Or(limitErr, m.err(file))
 		if objects := appendObjects(nil, file, doc.Content[0]); len(objects) > 0 {
 			for _, obj := range objects {
 				obj.Lines = lines
+				obj.Merges = m.merged
 			}
 			yield(objects)
 		}

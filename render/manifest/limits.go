@@ -44,8 +44,12 @@ func newDocCheck(file string, lines *lint.Lines) *docCheck {
 // check enforces MaxDepth and MaxExpandedNodes on one decoded document and,
 // for a Kubernetes object (dupKeys), reports the first key written twice in
 // one mapping: rules read the first, Kubernetes keeps the last, so the object
-// may not be what either the author or the linter thinks. A duplicate is
-// returned as dup, apart from err, because the object is still worth linting.
+// may not be what either the author or the linter thinks. It also reports
+// an alias inside the node its anchor names (a: &a [*a]), which yaml.v2 and
+// yaml.v3 refuse to decode ("anchor 'a' value contains itself"), so
+// Kubernetes (sigs.k8s.io/yaml) rejects the document. These are returned
+// as dup, apart from err, because the object is still worth linting: the
+// rules' walks meet the alias as a node already seen.
 //
 // On the way it moves any node yaml.v3 placed past the end of the input (the
 // empty value of a key at the very end, as in "?") to the end of the last
@@ -58,7 +62,15 @@ func (c *docCheck) check(root *yaml.Node, dupKeys bool) (dup, err error) {
 	if err != nil || !hasAlias {
 		return dup, err
 	}
-	return dup, c.treeCheck().check(root)
+	tc := c.treeCheck()
+	if err := tc.check(root); err != nil {
+		return dup, err
+	}
+	if a := tc.cycle; a != nil && dup == nil {
+		dup = &lint.InputError{File: c.file, Line: a.Line, Message: fmt.Sprintf(
+			"alias *%s is inside the node its anchor names (anchor '%s' value contains itself), which Kubernetes' YAML decoder rejects", a.Value, a.Value)}
+	}
+	return dup, nil
 }
 
 func (c *docCheck) walk(n *yaml.Node, depth int, dupKeys bool) (hasAlias bool, dup, err error) {
@@ -139,11 +151,14 @@ type treeCheck struct {
 	// open holds the collections being visited: an alias to one of them
 	// is a cycle.
 	open map[*yaml.Node]bool
-	// refuseCycles makes a cycle an error. The rules and our own walks
-	// keep track of the nodes they have seen, so for them a cycle is a
-	// node that is already done; kustomize expands aliases and would not
-	// stop.
+	// refuseCycles makes a cycle an error that stops the check. The rules
+	// and our own walks keep track of the nodes they are in, so for them
+	// a cycle is a node that is already being walked; kustomize expands
+	// aliases and would not stop.
 	refuseCycles bool
+	// cycle is the first alias met inside the node it names, when cycles
+	// are not refused.
+	cycle *yaml.Node
 	// real counts the nodes of the document itself.
 	real int
 	// largest is the alias adding the most nodes, where an error points.
@@ -185,6 +200,9 @@ func (c *treeCheck) visit(n *yaml.Node, depth int) (int, error) {
 		if c.open[target] {
 			if c.refuseCycles {
 				return 0, &lint.InputError{File: c.file, Line: n.Line, Message: "alias *" + n.Value + " refers to a node that contains it; not linted"}
+			}
+			if c.cycle == nil {
+				c.cycle = n
 			}
 			return 1, nil
 		}
