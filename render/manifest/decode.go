@@ -161,6 +161,9 @@ func SyntaxError(file string, data []byte, err error) error {
 			line++
 		}
 		line, _ = lines.FromYAML(line, 0)
+		if m[2] == tabIndentError {
+			line = firstTabIndented(lines, line)
+		}
 		return &lint.InputError{File: file, Line: lines.Clamp(line), Message: "invalid YAML: " + m[2]}
 	}
 	line := 0
@@ -173,6 +176,23 @@ func SyntaxError(file string, data []byte, err error) error {
 		line = lineOf(lines, invalidUTF8Offset(data))
 	}
 	return &lint.InputError{File: file, Line: line, Message: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// tabIndentError is reported by yaml.v3 at the line where the scalar or
+// block it was scanning began, which is not always the line holding the tab.
+const tabIndentError = "found a tab character that violates indentation"
+
+// firstTabIndented returns the first line from line on whose indentation
+// holds a tab: the line a person has to fix.
+func firstTabIndented(lines *lint.Lines, line int) int {
+	for l := line; l <= lines.Count(); l++ {
+		text := lines.Text(l)
+		indent := text[:len(text)-len(bytes.TrimLeft(text, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 {
+			return l
+		}
+	}
+	return line
 }
 
 func isForbiddenControl(r rune) bool {

@@ -48,6 +48,16 @@ func TestDecodeSyntaxErrors(t *testing.T) {
 			line: 4, msg: "found character that cannot start any token",
 		},
 		{
+			name: "tab after a plain scalar",
+			src:  "apiVersion: v1\nkind: Pod\n\tbad: tab\n",
+			line: 3, msg: "found a tab character that violates indentation",
+		},
+		{
+			name: "tab after a plain scalar continued over lines",
+			src:  "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n    b\n\tc: d\n",
+			line: 6, msg: "found a tab character that violates indentation",
+		},
+		{
 			name: "CRLF line endings",
 			src:  "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: a\r\nspec:\r\n  x: [1\r\n",
 			line: 6, msg: "did not find expected ',' or ']'",
