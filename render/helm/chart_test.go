@@ -939,3 +939,56 @@ func locateAll(o *lint.Object, n *yaml.Node) {
 		locateAll(o, c)
 	}
 }
+
+// TestChartYAMLErrors: Helm's loader names neither the path nor a line a
+// person can trust when a chart's own YAML files do not parse; the error
+// names the file within the chart and the line to fix.
+func TestChartYAMLErrors(t *testing.T) {
+	const goodChart = "apiVersion: v2\nname: c\nversion: 1.0.0\n"
+	tests := []struct {
+		name     string
+		files    map[string]string
+		wantFile string
+		wantLine int
+	}{
+		{
+			name:     "Chart.yaml",
+			files:    map[string]string{"Chart.yaml": "apiVersion: v2\nname: [c\nversion: 1.0.0\n"},
+			wantFile: "Chart.yaml", wantLine: 2,
+		},
+		{
+			name:     "values.yaml",
+			files:    map[string]string{"Chart.yaml": goodChart, "values.yaml": "a: 1\nb:\n\tc: 2\n"},
+			wantFile: "values.yaml", wantLine: 3,
+		},
+		{
+			name: "subchart Chart.yaml",
+			files: map[string]string{
+				"Chart.yaml":            goodChart,
+				"charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: {1.0.0\n",
+			},
+			wantFile: "charts/sub/Chart.yaml", wantLine: 3,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, text := range tt.files {
+				if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := runCharts(NewChart(dir, Options{}))
+			if len(res.Errors) != 1 {
+				t.Fatalf("got errors %v, want one", res.Errors)
+			}
+			got := res.Errors[0]
+			if got.File != dir+"/"+tt.wantFile || got.Line != tt.wantLine || !strings.Contains(got.Message, "invalid YAML") {
+				t.Errorf("error %s:%d: %s, want %s/%s:%d: invalid YAML ...", got.File, got.Line, got.Message, dir, tt.wantFile, tt.wantLine)
+			}
+		})
+	}
+}

@@ -7,11 +7,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
+	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/render/source"
+	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/ignore"
@@ -51,9 +55,35 @@ func loadChart(name, osPath string, boundary *source.Boundary) (*chart.Chart, er
 	}
 	chrt, err := loader.LoadFiles(files)
 	if err != nil {
+		if yamlErr := invalidChartYAML(name, files, err.Error()); yamlErr != nil {
+			return nil, yamlErr
+		}
 		return nil, &lint.InputError{File: name, Message: "cannot load chart: " + err.Error()}
 	}
 	return chrt, nil
+}
+
+// chartYAMLFiles are the files of a chart (and of each subchart directory)
+// Helm's loader parses as YAML. Its errors name neither the file's path
+// nor a line a person can trust, so a file that is not YAML at all is
+// reported through the manifest decoder's error, which names both.
+var chartYAMLFiles = []string{"Chart.yaml", "values.yaml", "requirements.yaml", "Chart.lock", "requirements.lock"}
+
+// invalidChartYAML returns the syntax error of the first of chartYAMLFiles
+// that the loader's error names and that does not parse, or nil when there
+// is none: the loader failed for another reason.
+func invalidChartYAML(name string, files []*loader.BufferedFile, loaderErr string) error {
+	for _, f := range files {
+		base := path.Base(f.Name)
+		if !slices.Contains(chartYAMLFiles, base) || !strings.Contains(loaderErr, base) {
+			continue
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+			return manifest.SyntaxError(name+"/"+f.Name, f.Data, err)
+		}
+	}
+	return nil
 }
 
 // readChartDir reads every file of the chart directory dir that its
