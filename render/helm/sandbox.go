@@ -390,6 +390,13 @@ func startChild() *child {
 	}
 	c := &child{cmd: exec.Command(exe)}
 	c.cmd.Env = append(os.Environ(), sandboxEnv+"=1")
+	if raceEnabled {
+		// The race runtime sleeps a second before exiting, to catch
+		// races at exit; a render child has none to catch, and the
+		// sleep made every render of the tests under -race a second
+		// longer. The user's own GORACE options are kept before it.
+		c.cmd.Env = append(c.cmd.Env, "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	}
 	prepareChild(c.cmd)
 	if c.stdin, c.err = c.cmd.StdinPipe(); c.err != nil {
 		return c

@@ -24,8 +24,15 @@ func killChild(cmd *exec.Cmd) {
 // that an allocation past memory fails in the child instead of growing
 // the machine's swap. A CPU limit of the time budget on every core is a
 // backstop should the parent's kill never come.
+//
+// The race detector maps shadow memory as data, several times the heap
+// and growing with it, so under -race the kernel's limit would refuse a
+// render of an ordinary chart; a race build is held to the budget by the
+// runtime's limit and watchMemory, which count the Go heap alone.
 func limitChild(memory int64, timeout time.Duration) {
-	_ = syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: uint64(memory), Max: uint64(memory)})
+	if !raceEnabled {
+		_ = syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: uint64(memory), Max: uint64(memory)})
+	}
 	cpu := uint64(timeout/time.Second)*uint64(runtime.NumCPU()) + 10
 	_ = syscall.Setrlimit(syscall.RLIMIT_CPU, &syscall.Rlimit{Cur: cpu, Max: cpu})
 }
