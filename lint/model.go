@@ -77,6 +77,10 @@ func (r ObjectRef) String() string {
 		// A document that is not a Kubernetes object, such as an agent's
 		// own configuration file, has no identity beyond its file.
 		return ""
+	case r.Name == "":
+		// A KubeletConfiguration or an eksctl ClusterConfig may have no
+		// name; its kind alone reads better than a dangling space.
+		return r.Kind
 	case r.Namespace == "":
 		return r.Kind + " " + r.Name
 	}
