@@ -24,6 +24,20 @@ type configDoc struct {
 	// position inside it maps to the file.
 	encoded bool
 	tree    *yaml.Node
+	// parsed keeps text parsed as YAML and as TOML: the list of documents
+	// is memoised per object (configDocsOf), so every rule that reads a
+	// document shares one parse of it.
+	parsed *parsedText
+}
+
+type parsedText struct {
+	yamlDone, tomlDone bool
+	yaml, toml         *yaml.Node
+}
+
+// textDoc is the document embedded in the string v at field.
+func textDoc(obj *lint.Object, field lint.FieldPath, v *yaml.Node) configDoc {
+	return configDoc{obj: obj, field: field, text: v.Value, value: v, parsed: &parsedText{}}
 }
 
 // configDocsKey memoises the object's configDocs for every rule that reads
@@ -51,7 +65,7 @@ func configDocs(obj *lint.Object) []configDoc {
 		case v == nil:
 			return nil
 		case v.Kind == yaml.ScalarNode:
-			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), text: v.Value, value: v}}
+			return []configDoc{textDoc(obj, lint.KeyPath("spec", "config"), v)}
 		default:
 			return []configDoc{{obj: obj, field: lint.KeyPath("spec", "config"), tree: v}}
 		}
@@ -76,7 +90,7 @@ func dataDocs(docs []configDoc, obj *lint.Object, key string, base64Encoded bool
 		if v.Kind != yaml.ScalarNode {
 			continue
 		}
-		doc := configDoc{obj: obj, field: lint.KeyPath(key, k.Value), text: v.Value, value: v}
+		doc := textDoc(obj, lint.KeyPath(key, k.Value), v)
 		if base64Encoded {
 			text, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(v.Value), ""))
 			if err != nil {
@@ -99,7 +113,7 @@ func appendValueDocs(docs []configDoc, obj *lint.Object, n *yaml.Node, field lin
 			k, v := n.Content[i], n.Content[i+1]
 			switch {
 			case v.Kind == yaml.ScalarNode && strings.Contains(v.Value, "\n"):
-				docs = append(docs, configDoc{obj: obj, field: field.Key(k.Value), text: v.Value, value: v})
+				docs = append(docs, textDoc(obj, field.Key(k.Value), v))
 			case v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode:
 				docs = appendValueDocs(docs, obj, v, field.Key(k.Value))
 			}
@@ -126,8 +140,15 @@ func (d configDoc) parseYAML(needle string) *yaml.Node {
 	if !strings.Contains(d.text, needle) {
 		return nil
 	}
+	if !d.parsed.yamlDone {
+		d.parsed.yaml, d.parsed.yamlDone = parseYAMLText(d.text), true
+	}
+	return d.parsed.yaml
+}
+
+func parseYAMLText(text string) *yaml.Node {
 	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(d.text), &doc); err != nil || len(doc.Content) == 0 {
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) == 0 {
 		return nil
 	}
 	return mappingOrNil(doc.Content[0])
@@ -139,7 +160,10 @@ func (d configDoc) parseTOML(needle string) *yaml.Node {
 	if d.tree != nil || !strings.Contains(d.text, needle) {
 		return nil
 	}
-	return parseTOML(d.text)
+	if !d.parsed.tomlDone {
+		d.parsed.toml, d.parsed.tomlDone = parseTOML(d.text), true
+	}
+	return d.parsed.toml
 }
 
 func mappingOrNil(n *yaml.Node) *yaml.Node {
