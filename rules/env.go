@@ -77,6 +77,16 @@ func namesEndpoint(s string) bool {
 	return ok
 }
 
+// configuredEndpoint is dockerEndpoint for a value that configures one:
+// help text that mentions an endpoint only in sentences sets none.
+func configuredEndpoint(value string) (endpoint, bool) {
+	ep, found := dockerEndpoint(value)
+	if !found || onlyInProse(value, namesEndpoint) {
+		return endpoint{}, false
+	}
+	return ep, true
+}
+
 func detectDockerHostEnv(p *lint.Pass) []evidence {
 	var out []evidence
 	for _, w := range workloadsOf(p) {
@@ -106,16 +116,12 @@ func podDockerHostEnv(w *Workload, objects []*lint.Object) []evidence {
 			value := lint.Scalar(valueNode)
 			isHost := name == "DOCKER_HOST"
 			who := "container " + quote(c.Name) + " sets " + name
-			ep, found := dockerEndpoint(value)
-			if found && onlyInProse(value, namesEndpoint) {
-				// Help text that mentions an endpoint sets none.
-				found = false
-			}
+			ep, found := configuredEndpoint(value)
 			switch {
 			case found:
 			case isHost && value == "" && lint.Get(env, "valueFrom") != nil:
 				if v := configMapKeyRef(objects, w.Object, env); v != nil {
-					if namesEndpoint(v.Value) && !onlyInProse(v.Value, namesEndpoint) {
+					if _, found := configuredEndpoint(v.Value); found {
 						// Reported at the ConfigMap's value (see
 						// configMapDockerHostEnv).
 						continue

@@ -95,8 +95,7 @@ func configMapDockerHostEnv(p *lint.Pass) []evidence {
 	var out []evidence
 	for k, v := range lint.Entries(lint.Get(cm.Node, "data")) {
 		value := lint.Scalar(v)
-		ep, found := dockerEndpoint(value)
-		found = found && !onlyInProse(value, namesEndpoint)
+		ep, found := configuredEndpoint(value)
 		// Most values name no endpoint: only those that do, and a
 		// DOCKER_HOST key, are worth finding readers for.
 		if !found && k.Value != "DOCKER_HOST" {
