@@ -165,7 +165,8 @@ func hostPathVolumes(p *lint.Pass) []*hostPathVolume {
 				}
 				name := lint.Scalar(lint.Get(vol, "name"))
 				field := list.field.Append(lint.Index(i), lint.Key("hostPath"), lint.Key("path"))
-				if v := byField[field.String()]; v != nil {
+				key := field.String()
+				if v := byField[key]; v != nil {
 					v.mounts = append(v.mounts, w.mountsOf(name)...)
 					continue
 				}
@@ -177,7 +178,7 @@ func hostPathVolumes(p *lint.Pass) []*hostPathVolume {
 					typ:      lint.Scalar(lint.Get(hp, "type")),
 					mounts:   w.mountsOf(name),
 				}
-				byField[field.String()] = v
+				byField[key] = v
 				out = append(out, v)
 			}
 		}
