@@ -32,9 +32,13 @@ type kustBuild struct {
 	// rootFile is the root kustomization file.
 	rootFile string
 
-	mu             sync.Mutex
-	sources        map[string]*sourceFile
-	specs          map[string]*kustSpec
+	mu      sync.Mutex
+	sources map[string]*sourceFile
+	specs   map[string]*kustSpec
+
+	// chainsOnce finds resourceChains once per build; walking them reads
+	// specs, which takes mu.
+	chainsOnce     sync.Once
 	resourceChains map[string][]nameChain
 	// objects are the built objects, which replacements copy from.
 	objects []*lint.Object
@@ -254,17 +258,15 @@ func (f fragment) blockLines() *lint.Lines {
 }
 
 func (f fragment) position(n *yaml.Node) lint.Position {
-	var lines *lint.Lines
-	if f.src != nil {
-		lines = f.src.lines
-	}
 	if f.at != nil {
+		// at is a node of the source file itself, not of an inline text.
+		var lines *lint.Lines
+		if f.src != nil {
+			lines = f.src.lines
+		}
 		return lines.NodePosition(f.file, f.at)
 	}
-	if f.inline != nil {
-		lines = f.inline
-	}
-	p := lines.NodePosition(f.file, n)
+	p := f.blockLines().NodePosition(f.file, n)
 	if p.Line > 0 {
 		p.Line += f.lineOff
 		p.Column += f.colOff

@@ -60,17 +60,12 @@ func (b *kustBuild) rename(k *kustSpec, name string) string {
 // chains lists every way the resource file or kustomization file abs
 // reaches the build. They are found once per build.
 func (b *kustBuild) chains(abs string) []nameChain {
-	b.mu.Lock()
-	if b.resourceChains == nil {
-		b.mu.Unlock()
-		all := map[string][]nameChain{}
+	b.chainsOnce.Do(func() {
+		b.resourceChains = map[string][]nameChain{}
 		if root := b.spec(b.rootFile); root != nil {
-			b.walkChains([]*kustSpec{root}, all)
+			b.walkChains([]*kustSpec{root}, b.resourceChains)
 		}
-		b.mu.Lock()
-		b.resourceChains = all
-	}
-	defer b.mu.Unlock()
+	})
 	return b.resourceChains[filepath.Clean(abs)]
 }
 
