@@ -218,6 +218,11 @@ type kustLocator struct {
 	// patchedIn are the kustomization files whose patches touched the
 	// object, in the order they were applied.
 	patchedIn []string
+
+	// source is sourceObject's answer, found once: every field located
+	// and every replacement copying from the object asks for it.
+	sourceOnce sync.Once
+	source     origin
 }
 
 // objectFile is the file an object is said to come from.
@@ -357,6 +362,11 @@ type origin struct {
 // object renamed otherwise is found when it is its file's only one of its
 // kind.
 func (l *kustLocator) sourceObject() origin {
+	l.sourceOnce.Do(func() { l.source = l.findSourceObject() })
+	return l.source
+}
+
+func (l *kustLocator) findSourceObject() origin {
 	if l.origin == "" {
 		return origin{}
 	}
