@@ -243,9 +243,9 @@ func (l *Lines) RenumberNodes(root *yaml.Node) {
 	}
 }
 
-// Offset is the offset of a line and column (a code point, from 1) of this
+// offset is the offset of a line and column (a code point, from 1) of this
 // text; a column past the end of its line is taken as that end.
-func (l *Lines) Offset(line, column int) int {
+func (l *Lines) offset(line, column int) int {
 	offset := l.Start(line)
 	end := l.Start(line + 1)
 	for c := 1; c < column && offset < end; c++ {
@@ -267,7 +267,7 @@ func (l *Lines) ScalarSpan(n *yaml.Node) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	src := l.src
-	i := l.Offset(n.Line, n.Column)
+	i := l.offset(n.Line, n.Column)
 	if n.Kind == yaml.AliasNode {
 		if i >= len(src) || src[i] != '*' {
 			return 0, 0, false

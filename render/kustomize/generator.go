@@ -83,9 +83,10 @@ func (l *kustLocator) generatorOf(spec *kustSpec) *yaml.Node {
 	if spec == nil {
 		return nil
 	}
+	chains := l.b.chains(spec.file)
 	for _, gen := range lint.Items(lint.Get(spec.root, generatorFields[l.generator])) {
 		name := lint.Scalar(lint.Get(gen, "name"))
-		for _, c := range l.b.chains(spec.file) {
+		for _, c := range chains {
 			built := l.b.built(c, name)
 			// The hash is a dash and ten characters.
 			if l.name == built || len(l.name) == len(built)+11 && strings.HasPrefix(l.name, built+"-") {

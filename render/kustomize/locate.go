@@ -32,9 +32,13 @@ type kustBuild struct {
 	// rootFile is the root kustomization file.
 	rootFile string
 
-	mu             sync.Mutex
-	sources        map[string]*sourceFile
-	specs          map[string]*kustSpec
+	mu      sync.Mutex
+	sources map[string]*sourceFile
+	specs   map[string]*kustSpec
+
+	// chainsOnce finds resourceChains once per build; walking them reads
+	// specs, which takes mu.
+	chainsOnce     sync.Once
 	resourceChains map[string][]nameChain
 	// objects are the built objects, which replacements copy from.
 	objects []*lint.Object
@@ -214,6 +218,11 @@ type kustLocator struct {
 	// patchedIn are the kustomization files whose patches touched the
 	// object, in the order they were applied.
 	patchedIn []string
+
+	// source is sourceObject's answer, found once: every field located
+	// and every replacement copying from the object asks for it.
+	sourceOnce sync.Once
+	source     origin
 }
 
 // objectFile is the file an object is said to come from.
@@ -254,17 +263,15 @@ func (f fragment) blockLines() *lint.Lines {
 }
 
 func (f fragment) position(n *yaml.Node) lint.Position {
-	var lines *lint.Lines
-	if f.src != nil {
-		lines = f.src.lines
-	}
 	if f.at != nil {
+		// at is a node of the source file itself, not of an inline text.
+		var lines *lint.Lines
+		if f.src != nil {
+			lines = f.src.lines
+		}
 		return lines.NodePosition(f.file, f.at)
 	}
-	if f.inline != nil {
-		lines = f.inline
-	}
-	p := lines.NodePosition(f.file, n)
+	p := f.blockLines().NodePosition(f.file, n)
 	if p.Line > 0 {
 		p.Line += f.lineOff
 		p.Column += f.colOff
@@ -355,6 +362,11 @@ type origin struct {
 // object renamed otherwise is found when it is its file's only one of its
 // kind.
 func (l *kustLocator) sourceObject() origin {
+	l.sourceOnce.Do(func() { l.source = l.findSourceObject() })
+	return l.source
+}
+
+func (l *kustLocator) findSourceObject() origin {
 	if l.origin == "" {
 		return origin{}
 	}

@@ -48,29 +48,34 @@ func (c nameChain) level(abs string) int {
 // those of the kustomization that uses it.
 func (b *kustBuild) rename(k *kustSpec, name string) string {
 	for _, dir := range k.components {
-		if file := FileIn(dir); file != "" {
-			if c := b.spec(filepath.Clean(file)); c != nil {
-				name = b.rename(c, name)
-			}
+		if c := b.specIn(dir); c != nil {
+			name = b.rename(c, name)
 		}
 	}
 	return lint.Scalar(lint.Get(k.root, "namePrefix")) + name + lint.Scalar(lint.Get(k.root, "nameSuffix"))
 }
 
+// specIn is the kustomization the build read in dir. It looks in what the
+// build read, not on disk: rename runs for every finding located, and a
+// kustomization the build did not read has no spec anyway.
+func (b *kustBuild) specIn(dir string) *kustSpec {
+	for _, name := range FileNames {
+		if file := filepath.Join(dir, name); b.wasRead(file) {
+			return b.spec(file)
+		}
+	}
+	return nil
+}
+
 // chains lists every way the resource file or kustomization file abs
 // reaches the build. They are found once per build.
 func (b *kustBuild) chains(abs string) []nameChain {
-	b.mu.Lock()
-	if b.resourceChains == nil {
-		b.mu.Unlock()
-		all := map[string][]nameChain{}
+	b.chainsOnce.Do(func() {
+		b.resourceChains = map[string][]nameChain{}
 		if root := b.spec(b.rootFile); root != nil {
-			b.walkChains([]*kustSpec{root}, all)
+			b.walkChains([]*kustSpec{root}, b.resourceChains)
 		}
-		b.mu.Lock()
-		b.resourceChains = all
-	}
-	defer b.mu.Unlock()
+	})
 	return b.resourceChains[filepath.Clean(abs)]
 }
 
@@ -82,10 +87,8 @@ func (b *kustBuild) walkChains(path []*kustSpec, all map[string][]nameChain) {
 	// A kustomization's own chain names its generators' output.
 	all[spec.file] = append(all[spec.file], nameChain{specs: slices.Clone(path)})
 	for _, dir := range spec.components {
-		if file := FileIn(dir); file != "" {
-			if child := b.spec(filepath.Clean(file)); child != nil && !slices.ContainsFunc(path, func(s *kustSpec) bool { return s.file == child.file }) {
-				b.walkChains(append(slices.Clip(path), child), all)
-			}
+		if child := b.specIn(dir); child != nil && !slices.ContainsFunc(path, func(s *kustSpec) bool { return s.file == child.file }) {
+			b.walkChains(append(slices.Clip(path), child), all)
 		}
 	}
 	for _, abs := range slices.Sorted(maps.Keys(spec.resources)) {
