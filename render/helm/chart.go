@@ -576,6 +576,9 @@ type parsedValues struct {
 	inline bool
 }
 
+// parseValues parses a YAML file of the chart (values, or any other the
+// loader reads), its nodes numbered as the file's lines; a syntax error
+// names the file and line.
 func parseValues(file string, data []byte) (parsedValues, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
