@@ -751,6 +751,9 @@ func (r *release) addMarkers(root *chart.Chart) {
 	for _, s := range r.userFiles {
 		walkNodeStrings(s.root, in.addText)
 	}
+	// walkStrings visits maps in Go's random order: sorted, the texts of
+	// two renders of the same chart compare equal and the cache is used.
+	slices.Sort(in.texts)
 
 	if !r.cache.inputs.same(&in) {
 		table, plans := planMarkers(&in, r.display)
