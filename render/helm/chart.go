@@ -576,6 +576,9 @@ type parsedValues struct {
 	inline bool
 }
 
+// parseValues parses a YAML file of the chart (values, or any other the
+// loader reads), its nodes numbered as the file's lines; a syntax error
+// names the file and line.
 func parseValues(file string, data []byte) (parsedValues, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -748,6 +751,9 @@ func (r *release) addMarkers(root *chart.Chart) {
 	for _, s := range r.userFiles {
 		walkNodeStrings(s.root, in.addText)
 	}
+	// walkStrings visits maps in Go's random order: sorted, the texts of
+	// two renders of the same chart compare equal and the cache is used.
+	slices.Sort(in.texts)
 
 	if !r.cache.inputs.same(&in) {
 		table, plans := planMarkers(&in, r.display)

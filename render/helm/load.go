@@ -13,9 +13,7 @@ import (
 	"strings"
 
 	"github.com/dockershim-lint/dockershim-lint/lint"
-	"github.com/dockershim-lint/dockershim-lint/render/manifest"
 	"github.com/dockershim-lint/dockershim-lint/render/source"
-	"go.yaml.in/yaml/v3"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/ignore"
@@ -78,9 +76,8 @@ func invalidChartYAML(name string, files []*loader.BufferedFile, loaderErr strin
 		if !slices.Contains(chartYAMLFiles, base) || !strings.Contains(loaderErr, base) {
 			continue
 		}
-		var doc yaml.Node
-		if err := yaml.Unmarshal(f.Data, &doc); err != nil {
-			return manifest.SyntaxError(name+"/"+f.Name, f.Data, err)
+		if _, err := parseValues(name+"/"+f.Name, f.Data); err != nil {
+			return err
 		}
 	}
 	return nil

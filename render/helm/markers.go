@@ -114,6 +114,16 @@ type parsedTemplate struct {
 	data  []byte // the source, as src
 	src   string
 	trees map[string]*parse.Tree
+	// lines index data once for the markers and the helpers' define
+	// positions; nil until either needs it.
+	lines *lint.Lines
+}
+
+func (pt *parsedTemplate) lineIndex() *lint.Lines {
+	if pt.lines == nil {
+		pt.lines = lint.IndexLines(pt.data)
+	}
+	return pt.lines
 }
 
 // parseTemplate parses a template file as Helm's engine will; an error
@@ -149,7 +159,7 @@ func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain,
 		return "", "", false
 	}
 	slices.Sort(names)
-	m := &marker{table: mt, file: pt.file, src: pt.src, data: pt.data}
+	m := &marker{table: mt, file: pt.file, src: pt.src, lines: pt.lineIndex()}
 	var defs strings.Builder
 	for _, n := range names {
 		if safe[n] {
@@ -191,7 +201,6 @@ type marker struct {
 	table *markTable
 	file  string
 	src   string
-	data  []byte // src, for the line index, without a copy
 	lines *lint.Lines
 }
 
@@ -209,9 +218,6 @@ func (m *marker) add(mk mark) *parse.TextNode {
 func (m *marker) list(l *parse.ListNode, dot values) {
 	if l == nil {
 		return
-	}
-	if m.lines == nil {
-		m.lines = lint.IndexLines(m.data)
 	}
 	out := make([]parse.Node, 0, 2*len(l.Nodes))
 	// A variable declared here is seen by what follows in this list
@@ -468,7 +474,6 @@ func (mt *markTable) definePositions(files []*parsedTemplate) {
 	count := map[string]int{}
 	mt.defines = map[string]lint.Position{}
 	for _, pt := range files {
-		var lines *lint.Lines
 		for n, tree := range pt.trees {
 			if n == pt.name || !wanted[n] {
 				continue
@@ -478,14 +483,11 @@ func (mt *markTable) definePositions(files []*parsedTemplate) {
 				delete(mt.defines, n)
 				continue
 			}
-			if lines == nil {
-				lines = lint.IndexLines(pt.data)
-			}
 			off := int(tree.Root.Pos)
 			if i := strings.LastIndex(pt.src[:min(off, len(pt.src))], "{{"); i >= 0 {
 				off = i
 			}
-			line, col := lines.Position(off)
+			line, col := pt.lineIndex().Position(off)
 			mt.defines[n] = lint.Position{File: pt.file, Line: line, Column: col}
 		}
 	}

@@ -303,12 +303,10 @@ func decodeValue(v sandboxValue) any {
 func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progress bool) (map[string]string, error) {
 	b := *budget.Load()
 	fail := func(key, format string, args ...any) error {
-		ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": "}
+		ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": rendering "}
 		if f := r.byKey[key]; f != nil {
 			ie.File = r.display[f]
-			ie.Message += "rendering " + strings.TrimPrefix(strings.TrimSuffix(key, markedSuffix), chrt.Name()+"/") + " "
-		} else {
-			ie.Message += "rendering "
+			ie.Message += strings.TrimPrefix(strings.TrimSuffix(key, markedSuffix), chrt.Name()+"/") + " "
 		}
 		ie.Message += fmt.Sprintf(format, args...)
 		return ie
