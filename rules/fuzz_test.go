@@ -83,30 +83,55 @@ func checkScalarAt(t *testing.T, data []byte, objects []*lint.Object, f lint.Fin
 		if obj.ObjectRef != f.Object {
 			continue
 		}
-		n := lint.Lookup(obj.Node, f.Field)
-		if n == nil || n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-			continue
-		}
-		if obj.Reach(f.Field).Alias != nil {
-			if strings.HasPrefix(text, "*") {
+		for _, n := range lookupAll(obj.Node, f.Field) {
+			if n.Kind != yaml.ScalarNode || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				continue
+			}
+			if obj.Reach(f.Field).Alias != nil {
+				if strings.HasPrefix(text, "*") {
+					return
+				}
+				scalars = append(scalars, "an alias")
+				continue
+			}
+			var doc yaml.Node
+			err := yaml.Unmarshal([]byte(text), &doc)
+			if err == nil && len(doc.Content) > 0 && doc.Content[0].Value == n.Value {
 				return
 			}
-			scalars = append(scalars, "an alias")
-			continue
+			// Rules about a setting's name (kubeletExtraArgs'
+			// container-runtime) report its key.
+			if key, isKey := f.Field.At(f.Field.Len() - 1).Key(); isKey && err == nil && len(doc.Content) > 0 && doc.Content[0].Value == key {
+				return
+			}
+			scalars = append(scalars, strconv.Quote(n.Value))
 		}
-		var doc yaml.Node
-		err := yaml.Unmarshal([]byte(text), &doc)
-		if err == nil && len(doc.Content) > 0 && doc.Content[0].Value == n.Value {
-			return
-		}
-		// Rules about a setting's name (kubeletExtraArgs'
-		// container-runtime) report its key.
-		if key, isKey := f.Field.At(f.Field.Len() - 1).Key(); isKey && err == nil && len(doc.Content) > 0 && doc.Content[0].Value == key {
-			return
-		}
-		scalars = append(scalars, strconv.Quote(n.Value))
 	}
 	if len(scalars) > 0 {
 		t.Fatalf("finding %s (%s) spans %q, which is not %s", f.Position, f.Field, text, strings.Join(scalars, " or "))
 	}
+}
+
+// lookupAll is lint.Lookup that follows every copy of a duplicated key.
+// Decode reports a duplicate as an input error but still lints the
+// document, and a rule that walks a mapping's entries sees the copy
+// Kubernetes applies, the last, where Lookup returns the first.
+func lookupAll(root *yaml.Node, p lint.FieldPath) []*yaml.Node {
+	nodes := []*yaml.Node{lint.Resolve(root)}
+	for i := range p.Len() {
+		var next []*yaml.Node
+		for _, n := range nodes {
+			if key, isKey := p.At(i).Key(); isKey && n.Kind == yaml.MappingNode {
+				for j := 0; j+1 < len(n.Content); j += 2 {
+					if n.Content[j].Value == key {
+						next = append(next, lint.Resolve(n.Content[j+1]))
+					}
+				}
+			} else if found := lint.Lookup(n, p.Slice(i, i+1)); found != nil {
+				next = append(next, found)
+			}
+		}
+		nodes = next
+	}
+	return nodes
 }
