@@ -325,25 +325,36 @@ func (l *Lines) ScalarSpan(n *yaml.Node) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	// A plain scalar is its value as written, but for the line breaks and
-	// indentation that folding turned into single spaces.
+	// indentation that folding turned into a single space or line feed.
 	j := i
 	for k := 0; k < len(n.Value); k++ {
-		switch {
-		case j < len(src) && src[j] == n.Value[k]:
-			j++
-		case n.Value[k] == ' ' || n.Value[k] == '\n':
-			// Folded white space: any run of spaces, tabs and breaks.
-			if j >= len(src) || !isYAMLSpace(src[j]) {
-				return 0, 0, false
+		if c := n.Value[k]; c == ' ' || c == '\n' {
+			if run := foldedRun(src[j:]); run > 0 {
+				j += run
+				continue
 			}
-			for j < len(src) && isYAMLSpace(src[j]) {
-				j++
-			}
-		default:
+		}
+		if j >= len(src) || src[j] != n.Value[k] {
 			return 0, 0, false
 		}
+		j++
 	}
 	return i, j, true
+}
+
+// foldedRun is the length of the white space at the start of b that line
+// folding turns into one character of a plain scalar's value: the trailing
+// spaces of a line, its breaks and the next line's indentation. Without a
+// break in it, the run is not folded, and each space stands for itself.
+func foldedRun(b []byte) int {
+	n := 0
+	for n < len(b) && isYAMLSpace(b[n]) {
+		n++
+	}
+	if bytes.IndexByte(b[:n], '\n') < 0 && bytes.IndexByte(b[:n], '\r') < 0 {
+		return 0
+	}
+	return n
 }
 
 func isYAMLSpace(b byte) bool {
