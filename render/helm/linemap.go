@@ -401,7 +401,7 @@ func (cv *chartValues) block(ref []string, field lint.FieldPath, n, root *yaml.N
 	}
 	for k := range outer.Len() + 1 {
 		for _, s := range cv.sources {
-			base := walkValues(s.root, append(slices.Clone(s.prefix), ref...))
+			base := walkValues(s.root, append(slices.Clone(scoped(s.prefix, ref)), ref...))
 			if base == nil {
 				continue
 			}
