@@ -42,8 +42,6 @@ type kustBuild struct {
 	resourceChains map[string][]nameChain
 	// objects are the built objects, which replacements copy from.
 	objects []*lint.Object
-	// following counts the replacements being followed back from a field.
-	following int
 }
 
 // sourceFile is a file an object or a patch came from.
@@ -292,12 +290,20 @@ type located struct {
 }
 
 func (l *kustLocator) Locate(n *yaml.Node, field lint.FieldPath) lint.Location {
+	return l.locate(n, field, 0)
+}
+
+// locate is Locate for a field reached by following depth replacements
+// back from the field a rule asked about. The depth belongs to this walk,
+// so each chain is bounded on its own and the answer for a field never
+// depends on what else is being located.
+func (l *kustLocator) locate(n *yaml.Node, field lint.FieldPath, depth int) lint.Location {
 	path, doc, inner, embedded := field.Embedded()
 	src := l.sourceObject()
 	if src.ambiguous != nil {
 		return lint.Location{Primary: lint.NodePosition(l.b.display(src.chain.specs[len(src.chain.specs)-1].file), src.ambiguous)}
 	}
-	if loc, ok := l.replacementLocation(path, src); ok {
+	if loc, ok := l.replacementLocation(path, src, depth); ok {
 		return loc
 	}
 	found, ok := l.locateInPatches(path, src)

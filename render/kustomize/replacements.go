@@ -14,10 +14,10 @@ import (
 // the source object it copied, with the replacement's target as related
 // location. Kustomize runs replacements after patches, so one that writes
 // the field decides its value.
-func (l *kustLocator) replacementLocation(path lint.FieldPath, src origin) (lint.Location, bool) {
+func (l *kustLocator) replacementLocation(path lint.FieldPath, src origin, depth int) (lint.Location, bool) {
 	for level, spec := range src.chain.specs {
 		for _, r := range slices.Backward(l.replacementsOf(spec)) {
-			if loc, ok := l.replaced(r, path, l.b.nameAt(src.chain, level, src.name)); ok {
+			if loc, ok := l.replaced(r, path, l.b.nameAt(src.chain, level, src.name), depth); ok {
 				return loc, true
 			}
 		}
@@ -60,8 +60,8 @@ func (l *kustLocator) replacementsOf(spec *kustSpec) []replacement {
 
 // replaced reports where the value of path comes from when replacement r
 // wrote it; name is the object's name as the replacement's kustomization
-// sees it.
-func (l *kustLocator) replaced(r replacement, path lint.FieldPath, name string) (lint.Location, bool) {
+// sees it. depth counts the replacements followed back to get here.
+func (l *kustLocator) replaced(r replacement, path lint.FieldPath, name string, depth int) (lint.Location, bool) {
 	for _, target := range lint.Items(lint.Get(r.node, "targets")) {
 		sel := lint.Get(target, "select")
 		if k := lint.Scalar(lint.Get(sel, "kind")); k != "" && k != l.kind {
@@ -76,7 +76,7 @@ func (l *kustLocator) replaced(r replacement, path lint.FieldPath, name string) 
 				continue
 			}
 			related := []lint.Related{{Position: lint.NodePosition(r.file, fp), Message: "replaced by this replacement"}}
-			loc := l.replacementSource(lint.Get(r.node, "source"))
+			loc := l.replacementSource(lint.Get(r.node, "source"), depth)
 			loc.Related = append(loc.Related, related...)
 			if loc.Primary.File == "" {
 				loc.Primary = related[0].Position
@@ -90,13 +90,12 @@ func (l *kustLocator) replaced(r replacement, path lint.FieldPath, name string) 
 
 // replacementSource locates the field a replacement copies, in the built
 // object it names (by its kind and its name as written or as built).
-func (l *kustLocator) replacementSource(source *yaml.Node) lint.Location {
+func (l *kustLocator) replacementSource(source *yaml.Node, depth int) lint.Location {
 	// A replacement may copy from a field another one wrote, or from the
 	// field it writes itself: the chain is followed a few steps only.
-	if !l.b.follow(1) {
+	if depth >= maxReplacementChain {
 		return lint.Location{}
 	}
-	defer l.b.follow(-1)
 	kind, name := lint.Scalar(lint.Get(source, "kind")), lint.Scalar(lint.Get(source, "name"))
 	fieldPath := lint.Scalar(lint.Get(source, "fieldPath"))
 	if fieldPath == "" {
@@ -111,7 +110,7 @@ func (l *kustLocator) replacementSource(source *yaml.Node) lint.Location {
 		if !ok {
 			continue
 		}
-		return obj.Locate(lint.Lookup(obj.Node, field), field)
+		return loc.locate(lint.Lookup(obj.Node, field), field, depth+1)
 	}
 	return lint.Location{}
 }
@@ -176,15 +175,3 @@ func splitFieldPath(fieldPath string) []string {
 // maxReplacementChain bounds how many replacements are followed back from
 // one field.
 const maxReplacementChain = 8
-
-// follow counts the replacements being followed back; it reports false,
-// counting nothing, when one more would pass maxReplacementChain.
-func (b *kustBuild) follow(delta int) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.following+delta > maxReplacementChain {
-		return false
-	}
-	b.following += delta
-	return true
-}
