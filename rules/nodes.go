@@ -68,7 +68,7 @@ func checkNodeRuntime(p *lint.Pass) {
 	if strings.Contains(group, "kubeadm") || strings.Contains(group, "cluster.x-k8s.io") {
 		checkKubeletExtraArgs(p)
 	}
-	if w := workloadOf(p); w != nil {
+	for _, w := range workloadsOf(p) {
 		for _, c := range w.Containers() {
 			checkKubeletFlags(p, c)
 		}
