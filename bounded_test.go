@@ -83,7 +83,10 @@ func TestBoundedWork(t *testing.T) {
 				writeChart(t, filepath.Join(dir, "loop"))
 				writeFile(t, filepath.Join(dir, "loop", "templates", "loop.yaml"), "a: \"{{ range until 100000000 }}x{{ end }}\"\n")
 				writeFile(t, filepath.Join(dir, "pod.yaml"), socketPod)
-				return []string{"lint", "loop", "pod.yaml"}
+				// The memory budget must end it: the clock, which a
+				// loaded machine under the race detector could spend
+				// first, gets time to spare.
+				return []string{"lint", "--render-timeout", "2m", "loop", "pod.yaml"}
 			},
 			want: want{code: exitError, stdout: []string{"pod.yaml:9:24: error docker-socket", "1 input had errors"}, stderr: []string{
 				"loop/templates/loop.yaml: error: chart loop: rendering templates/loop.yaml needed more than the 512 MiB render memory budget (raise it with --render-memory)",

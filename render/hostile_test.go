@@ -591,6 +591,10 @@ func TestHostileInputs(t *testing.T) {
 // good manifest, and stay within the case's memory budget.
 func runHostile(t *testing.T, tests []hostileCase) {
 	t.Helper()
+	// Every case here is about a limit other than the render's clock,
+	// which a loaded machine under the race detector could spend first.
+	helm.SetRenderBudget(helm.RenderBudget{Timeout: 2 * time.Minute})
+	t.Cleanup(func() { helm.SetRenderBudget(helm.RenderBudget{}) })
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "tree")
