@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockershim-lint/dockershim-lint/internal/benchcpu"
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
 	"github.com/dockershim-lint/dockershim-lint/rules"
@@ -919,6 +920,7 @@ func benchmarkRenderDatadog(b *testing.B, first bool) {
 	}
 	opts := Options{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}}
 	chart := NewChart(dir, opts)
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		if first {
 			chart = NewChart(dir, opts)
