@@ -635,26 +635,38 @@ func applyBudget(b RenderBudget) {
 		debug.SetGCPercent(400)
 	}
 	debug.SetMemoryLimit(b.Memory / 8 * 7)
-	go watchMemory(b.Memory)
 }
 
 // watchMemory ends the process once the memory the runtime holds passes
-// limit. The kernel's limit refuses growth past it, but not the first
-// allocation that crosses it: Linux lets a mapping replace address space
-// the runtime reserved earlier without counting it against RLIMIT_DATA, so
-// one allocation of a gigabyte (repeat, or until's slice doubling) is
-// granted. Filling it usually takes long enough for a look every 2 ms to
-// stop it part of the way; a single copy that a waiting collection keeps
-// this goroutine from interrupting runs to its end.
-func watchMemory(limit int64) {
-	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	for range time.Tick(2 * time.Millisecond) {
-		metrics.Read(samples)
-		if held := samples[0].Value.Uint64() - samples[1].Value.Uint64(); held > uint64(limit) {
-			fmt.Fprintf(os.Stderr, "dockershim-lint: render process: out of memory: %d MiB held\n", held>>20)
-			os.Exit(2)
+// limit, until stop is called. The kernel's limit refuses growth past it,
+// but not the first allocation that crosses it: Linux lets a mapping
+// replace address space the runtime reserved earlier without counting it
+// against RLIMIT_DATA, so one allocation of a gigabyte (repeat, or until's
+// slice doubling) is granted. Filling it usually takes long enough for a
+// look every 2 ms to stop it part of the way; a single copy that a waiting
+// collection keeps this goroutine from interrupting runs to its end. It
+// looks during a render only: a child waiting for its next one allocates
+// nothing, and would spend its CPU on the looks.
+func watchMemory(limit int64) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(samples)
+			if held := samples[0].Value.Uint64() - samples[1].Value.Uint64(); held > uint64(limit) {
+				fmt.Fprintf(os.Stderr, "dockershim-lint: render process: out of memory: %d MiB held\n", held>>20)
+				os.Exit(2)
+			}
 		}
-	}
+	}()
+	return func() { close(done) }
 }
 
 // serveRenders serves the renders the parent sends until its input ends,
@@ -685,7 +697,9 @@ func serveRenders(in io.Reader, out, progress io.Writer) error {
 		case req.Budget != held:
 			return fmt.Errorf("the render request's budget %v is not the %v this process is held to", req.Budget, held)
 		}
+		stop := watchMemory(held.Memory)
 		last, err := serveRender(&req, enc, progress)
+		stop()
 		if err != nil {
 			return err
 		}
