@@ -189,11 +189,14 @@ func TestProgressRendersNothing(t *testing.T) {
 // ends in the budget's error, its process is not kept, and the next chart
 // renders.
 func TestRenderChildReused(t *testing.T) {
-	memory, memoryMessage := int64(256<<20), "256 MiB"
+	// Time to spare, so that a loaded machine cannot make the clock end
+	// the render that must spend the memory; under the race detector,
+	// either budget may be spent first.
+	timeout, memory, memoryMessage := 30*time.Second, int64(256<<20), "256 MiB"
 	if raceEnabled {
-		memory, memoryMessage = 2<<30, "2048 MiB"
+		timeout, memory, memoryMessage = 3*time.Second, 2<<30, "2048 MiB"
 	}
-	b := RenderBudget{Timeout: 3 * time.Second, Memory: memory}
+	b := RenderBudget{Timeout: timeout, Memory: memory}
 	SetRenderBudget(b)
 	t.Cleanup(func() { SetRenderBudget(RenderBudget{}) })
 	for len(spares) > 0 {
