@@ -7,7 +7,8 @@ package benchcpu
 import "testing"
 
 // Start begins counting the process's user and system CPU time, every
-// thread included (workers and the garbage collector). The returned stop
+// thread included (workers and the garbage collector), and the render
+// processes it waited for. The returned stop
 // reports it per operation as cpu-ns/op; call it after b.Loop returns,
 // when b.N is the number of operations timed.
 func Start(b *testing.B) (stop func()) {

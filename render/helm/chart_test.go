@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockershim-lint/dockershim-lint/internal/benchcpu"
 	"github.com/dockershim-lint/dockershim-lint/lint"
 	"github.com/dockershim-lint/dockershim-lint/lint/linttest"
 	"github.com/dockershim-lint/dockershim-lint/rules"
@@ -919,6 +920,8 @@ func benchmarkRenderDatadog(b *testing.B, first bool) {
 	}
 	opts := Options{Set: []string{"datadog.apiKey=0123456789abcdef0123456789abcdef"}}
 	chart := NewChart(dir, opts)
+	defer benchcpu.Start(b)()
+	defer stopSpares()
 	for b.Loop() {
 		if first {
 			chart = NewChart(dir, opts)
@@ -929,6 +932,20 @@ func benchmarkRenderDatadog(b *testing.B, first bool) {
 		}
 		for _, o := range objects {
 			locateAll(o, o.Node)
+		}
+	}
+}
+
+// stopSpares ends the idle render processes and waits for them: the CPU
+// time of a child process is counted once it has been waited for, and a
+// render process serves render after render.
+func stopSpares() {
+	for len(spares) > 0 {
+		c := <-spares
+		if c.err == nil {
+			_ = c.stdin.Close()
+			<-c.errs.done
+			_ = c.cmd.Wait()
 		}
 	}
 }

@@ -202,6 +202,20 @@ type marker struct {
 	file  string
 	src   string
 	lines *lint.Lines
+	// nodeBlock and markBlock are blocks the text nodes the marker
+	// inserts, and their markers' bytes, are carved from: an allocation
+	// per block rather than three per marker.
+	nodeBlock []parse.TextNode
+	markBlock []byte
+}
+
+// textNode returns a new text node holding text.
+func (m *marker) textNode(pos int, text []byte) *parse.TextNode {
+	if len(m.nodeBlock) == cap(m.nodeBlock) {
+		m.nodeBlock = make([]parse.TextNode, 0, 64)
+	}
+	m.nodeBlock = append(m.nodeBlock, parse.TextNode{NodeType: parse.NodeText, Pos: parse.Pos(pos), Text: text})
+	return &m.nodeBlock[len(m.nodeBlock)-1]
 }
 
 func (m *marker) add(mk mark) *parse.TextNode {
@@ -210,8 +224,19 @@ func (m *marker) add(mk mark) *parse.TextNode {
 		mk.item = m.item
 	}
 	m.table.marks = append(m.table.marks, mk)
-	text := string(markStart) + markToken + strconv.Itoa(len(m.table.marks)-1) + string(markEnd)
-	return &parse.TextNode{NodeType: parse.NodeText, Text: []byte(text)}
+	// A marker is at most this long (an index has 20 digits at most); a
+	// block that has less room left is set aside rather than grown, which
+	// would copy the markers before.
+	maxSize := 1 + len(markToken) + 20 + 1
+	if cap(m.markBlock)-len(m.markBlock) < maxSize {
+		m.markBlock = make([]byte, 0, 64*maxSize)
+	}
+	start := len(m.markBlock)
+	m.markBlock = append(m.markBlock, markStart)
+	m.markBlock = append(m.markBlock, markToken...)
+	m.markBlock = strconv.AppendInt(m.markBlock, int64(len(m.table.marks)-1), 10)
+	m.markBlock = append(m.markBlock, markEnd)
+	return m.textNode(0, m.markBlock[start:len(m.markBlock):len(m.markBlock)])
 }
 
 // list inserts markers into a node list, recursing into control structures.
@@ -320,8 +345,7 @@ func (m *marker) text(n *parse.TextNode) []parse.Node {
 		if next := m.lines.Start(line+1) - off; next > 0 && next < end {
 			end = next
 		}
-		out = append(out, m.add(mark{kind: markText, line: line, column: col}),
-			&parse.TextNode{NodeType: parse.NodeText, Pos: parse.Pos(off), Text: rest[:end]})
+		out = append(out, m.add(mark{kind: markText, line: line, column: col}), m.textNode(off, rest[:end]))
 		rest = rest[end:]
 		off += end
 	}

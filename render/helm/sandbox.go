@@ -39,7 +39,8 @@ import (
 
 // RenderBudget is what one render of one chart may spend.
 type RenderBudget struct {
-	// Timeout is the wall time, the child's start included.
+	// Timeout is the wall time from the request's sending, the child's
+	// start included when it is new.
 	Timeout time.Duration
 	// Memory is the child's data segment (its heap), in bytes.
 	Memory int64
@@ -119,6 +120,9 @@ type sandboxResponse struct {
 	// Err is Helm's error, for the parent to report as Helm's.
 	Err       string
 	Templates int
+	// Last is set when the child serves no more renders after this one:
+	// the kernel's CPU limit leaves no room for another.
+	Last bool
 }
 
 type sandboxOutput struct {
@@ -319,66 +323,78 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 	if req.Values, err = encodeValue(vals); err != nil {
 		return nil, fail("", "failed: %v", err)
 	}
-	ch := takeChild()
+	ch := takeChild(b)
 	if ch.err != nil {
 		return nil, fail("", "failed to start its render process: %v", ch.err)
 	}
-	cmd, stdin, stdout, stderr := ch.cmd, ch.stdin, ch.stdout, ch.stderr
-	var timedOut atomic.Bool
-	timer := time.AfterFunc(b.Timeout, func() {
-		timedOut.Store(true)
-		killChild(cmd)
-	})
-	defer timer.Stop()
-
-	var wg sync.WaitGroup
-	var writeErr error
-	wg.Go(func() {
-		writeErr = gob.NewEncoder(stdin).Encode(&req)
-		stdin.Close()
-	})
-	var current string
-	var report tailBuffer
-	wg.Go(func() { current = readChildErrors(stderr, &report) })
-	limited := &io.LimitedReader{R: stdout, N: maxSandboxOutput + 1}
-	resp, out, readErr := readResponse(bufio.NewReader(limited))
-	tooMuch := limited.N <= 0
-	if readErr != nil {
-		// Whatever went wrong, the child has nothing more to say.
-		killChild(cmd)
-	}
-	_, _ = io.Copy(io.Discard, stdout)
-	wg.Wait()
-	waitErr := cmd.Wait()
-	timer.Stop()
-
-	switch {
-	case timedOut.Load():
-		return nil, fail(current, "took longer than the %s render budget (raise it with --render-timeout)", b.Timeout)
-	case tooMuch:
-		return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("chart %s renders more than the %d MiB limit; not linted", chrt.Name(), MaxChartOutput>>20)}
-	case readErr == nil && waitErr == nil:
+	timer := time.AfterFunc(b.Timeout, func() { killChild(ch.cmd) })
+	resp, out, serveErr := ch.serve(&req)
+	// A timer that fired has killed the child, whatever it answered.
+	timedOut := !timer.Stop()
+	if serveErr == nil && !timedOut {
+		if resp.Last {
+			ch.retire()
+		} else {
+			putChild(ch)
+		}
 		if resp.Err != "" {
 			return nil, &helmRenderError{resp.Err}
 		}
 		return out, nil
-	case outOfMemory(report.String()):
+	}
+
+	// Whatever went wrong, the child has nothing more to say and serves
+	// no other render.
+	tooMuch := ch.out.N <= 0
+	killChild(ch.cmd)
+	<-ch.errs.done
+	waitErr := ch.cmd.Wait()
+	current, report := ch.errs.current, ch.errs.report.String()
+	switch {
+	case timedOut:
+		return nil, fail(current, "took longer than the %s render budget (raise it with --render-timeout)", b.Timeout)
+	case tooMuch:
+		return nil, &lint.InputError{File: r.base, Message: fmt.Sprintf("chart %s renders more than the %d MiB limit; not linted", chrt.Name(), MaxChartOutput>>20)}
+	case outOfMemory(report):
 		return nil, fail(current, "needed more than the %d MiB render memory budget (raise it with --render-memory)", b.Memory>>20)
 	}
-	detail := firstLine(report.String())
+	detail := firstLine(report)
 	if detail == "" {
-		detail = fmt.Sprint(firstErr(waitErr, readErr, writeErr))
+		detail = fmt.Sprint(firstErr(waitErr, serveErr))
 	}
 	return nil, fail(current, "failed in its render process: %s", detail)
 }
 
-// child is a render process started and waiting for its request.
+// child is a render process. Started ahead of its first render, it serves
+// renders one at a time, on one gob stream each way, until a render spends
+// the budget or fails (it is killed), or it answers that it can take no
+// more; its process start, a third of a render of the Datadog chart, is
+// then paid once per run rather than once per render.
 type child struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stdout io.ReadCloser
-	stderr io.ReadCloser
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	in    *bufio.Writer
+	enc   *gob.Encoder
+	// out reads the child's answers; its N is set to the output limit
+	// before each render.
+	out  *io.LimitedReader
+	dec  *gob.Decoder
+	errs childErrors
+	// budget is the one its first render set, which the kernel holds it
+	// to from then on; zero before.
+	budget RenderBudget
 	err    error
+}
+
+// childErrors is what a render child has written to standard error since
+// its current render began: progress lines, of which current is the last
+// template named, and the rest kept in report. done is closed when the
+// child's standard error ends, after which the fields are read unlocked.
+type childErrors struct {
+	mu      sync.Mutex
+	current string
+	report  tailBuffer
+	done    chan struct{}
 }
 
 func startChild() *child {
@@ -399,22 +415,60 @@ func startChild() *child {
 	if c.stdin, c.err = c.cmd.StdinPipe(); c.err != nil {
 		return c
 	}
-	if c.stdout, c.err = c.cmd.StdoutPipe(); c.err != nil {
+	stdout, err := c.cmd.StdoutPipe()
+	if c.err = err; err != nil {
 		return c
 	}
-	if c.stderr, c.err = c.cmd.StderrPipe(); c.err != nil {
+	stderr, err := c.cmd.StderrPipe()
+	if c.err = err; err != nil {
 		return c
 	}
-	c.err = c.cmd.Start()
+	if c.err = c.cmd.Start(); c.err != nil {
+		return c
+	}
+	c.in = bufio.NewWriter(c.stdin)
+	c.enc = gob.NewEncoder(c.in)
+	c.out = &io.LimitedReader{R: stdout}
+	c.dec = gob.NewDecoder(bufio.NewReader(c.out))
+	c.errs.done = make(chan struct{})
+	go c.errs.read(stderr)
 	return c
 }
 
-// spares are render processes started ahead of their render: starting
-// one (the executable's runtime and package initialisation) takes about
-// 30 ms of CPU, which a chart found early then does not wait for. There
-// are at most as many as renders can run at once. One left over when the
-// run ends dies with it: the kernel kills it, or outside Linux it reads the
-// end of its input.
+// serve sends one render to the child and reads its answer.
+func (c *child) serve(req *sandboxRequest) (sandboxResponse, map[string]string, error) {
+	c.errs.mu.Lock()
+	c.errs.current, c.errs.report = "", tailBuffer{}
+	c.errs.mu.Unlock()
+	c.out.N = maxSandboxOutput + 1
+	if err := c.enc.Encode(req); err != nil {
+		return sandboxResponse{}, nil, err
+	}
+	if err := c.in.Flush(); err != nil {
+		return sandboxResponse{}, nil, err
+	}
+	return readResponse(c.dec)
+}
+
+// retire ends a child that serves no more renders: at the end of its
+// input it exits, and is then waited for.
+func (c *child) retire() {
+	if c.err != nil {
+		return
+	}
+	_ = c.stdin.Close()
+	go func() {
+		<-c.errs.done
+		_ = c.cmd.Wait()
+	}()
+}
+
+// spares are idle render processes: started ahead of a render, since a
+// start (the executable's runtime and package initialisation) takes about
+// 30 ms of CPU, which a chart found early then does not wait for; or back
+// from one. There are at most as many as renders can run at once. One left
+// over when the run ends dies with it: the kernel kills it, or outside
+// Linux it reads the end of its input.
 var spares = make(chan *child, runtime.GOMAXPROCS(0))
 
 // prewarmSandbox starts a spare render process unless there are enough.
@@ -422,32 +476,44 @@ func prewarmSandbox() {
 	if len(spares) == cap(spares) {
 		return
 	}
-	c := startChild()
+	putChild(startChild())
+}
+
+// putChild keeps c for a later render, unless there are enough spares.
+func putChild(c *child) {
 	select {
 	case spares <- c:
 	default:
 		// Another chart filled the last place meanwhile.
-		if c.err == nil {
-			killChild(c.cmd)
-			go func() { _ = c.cmd.Wait() }()
-		}
+		c.retire()
 	}
 }
 
-// takeChild returns a spare render process, or a new one.
-func takeChild() *child {
-	select {
-	case c := <-spares:
-		if c.err == nil {
+// takeChild returns a spare render process that may serve a render with
+// budget b, or a new one. A child that served a render with another budget
+// is held to that one: it is retired.
+func takeChild(b RenderBudget) *child {
+	for {
+		select {
+		case c := <-spares:
+			if c.err != nil {
+				continue
+			}
+			if c.budget != (RenderBudget{}) && c.budget != b {
+				c.retire()
+				continue
+			}
+			c.budget = b
+			return c
+		default:
+			c := startChild()
+			c.budget = b
 			return c
 		}
-	default:
 	}
-	return startChild()
 }
 
-func readResponse(r io.Reader) (sandboxResponse, map[string]string, error) {
-	dec := gob.NewDecoder(r)
+func readResponse(dec *gob.Decoder) (sandboxResponse, map[string]string, error) {
 	var resp sandboxResponse
 	if err := dec.Decode(&resp); err != nil {
 		return resp, nil, err
@@ -472,20 +538,21 @@ func firstErr(errs ...error) error {
 	return nil
 }
 
-// readChildErrors reads the child's standard error: progress lines, of
-// which it returns the last template named, and the rest kept in report.
-func readChildErrors(r io.Reader, report *tailBuffer) string {
-	current := ""
+// read reads a child's standard error until it ends.
+func (e *childErrors) read(r io.Reader) {
+	defer close(e.done)
 	br := bufio.NewReader(r)
 	for {
 		line, err := br.ReadString('\n')
+		e.mu.Lock()
 		if name, ok := strings.CutPrefix(line, progressPrefix); ok {
-			current = strings.TrimSuffix(name, "\n")
+			e.current = strings.TrimSuffix(name, "\n")
 		} else {
-			report.add(line)
+			e.report.add(line)
 		}
+		e.mu.Unlock()
 		if err != nil {
-			return current
+			return
 		}
 	}
 }
@@ -543,7 +610,7 @@ func firstLine(s string) string {
 	return ""
 }
 
-// RunSandbox serves one render when this process is a render child, then
+// RunSandbox serves renders when this process is a render child, then
 // exits; otherwise it returns at once. Call it first thing in main, and in
 // the TestMain of every test binary that renders charts, since the child
 // is this same executable.
@@ -551,7 +618,7 @@ func RunSandbox() {
 	if os.Getenv(sandboxEnv) != "1" {
 		return
 	}
-	if err := serveRender(os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := serveRenders(os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintf(os.Stderr, "dockershim-lint: render process: %v\n", err)
 		os.Exit(2)
 	}
@@ -561,76 +628,120 @@ func RunSandbox() {
 // applyBudget holds this render process to b.
 func applyBudget(b RenderBudget) {
 	limitChild(b.Memory, b.Timeout)
-	// The process lives for one render, so the collector runs a quarter
-	// as often as by default, as in main; it works harder as the heap
-	// nears the limit, so that garbage never counts against it.
+	// The process lives for renders only, so the collector runs a
+	// quarter as often as by default, as in main; it works harder as the
+	// heap nears the limit, so that garbage never counts against it.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
 	debug.SetMemoryLimit(b.Memory / 8 * 7)
-	go watchMemory(b.Memory)
 }
 
 // watchMemory ends the process once the memory the runtime holds passes
-// limit. The kernel's limit refuses growth past it, but not the first
-// allocation that crosses it: Linux lets a mapping replace address space
-// the runtime reserved earlier without counting it against RLIMIT_DATA, so
-// one allocation of a gigabyte (repeat, or until's slice doubling) is
-// granted. Filling it usually takes long enough for a look every 2 ms to
-// stop it part of the way; a single copy that a waiting collection keeps
-// this goroutine from interrupting runs to its end.
-func watchMemory(limit int64) {
-	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
-	for range time.Tick(2 * time.Millisecond) {
-		metrics.Read(samples)
-		if held := samples[0].Value.Uint64() - samples[1].Value.Uint64(); held > uint64(limit) {
-			fmt.Fprintf(os.Stderr, "dockershim-lint: render process: out of memory: %d MiB held\n", held>>20)
-			os.Exit(2)
+// limit, until stop is called. The kernel's limit refuses growth past it,
+// but not the first allocation that crosses it: Linux lets a mapping
+// replace address space the runtime reserved earlier without counting it
+// against RLIMIT_DATA, so one allocation of a gigabyte (repeat, or until's
+// slice doubling) is granted. Filling it usually takes long enough for a
+// look every 2 ms to stop it part of the way; a single copy that a waiting
+// collection keeps this goroutine from interrupting runs to its end. It
+// looks during a render only: a child waiting for its next one allocates
+// nothing, and would spend its CPU on the looks.
+func watchMemory(limit int64) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			metrics.Read(samples)
+			if held := samples[0].Value.Uint64() - samples[1].Value.Uint64(); held > uint64(limit) {
+				fmt.Fprintf(os.Stderr, "dockershim-lint: render process: out of memory: %d MiB held\n", held>>20)
+				os.Exit(2)
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// serveRenders serves the renders the parent sends until its input ends,
+// or until the kernel's CPU limit leaves no room for another (see
+// roomForRender). The first
+// request's budget holds the process from then on, so every later one must
+// carry the same.
+func serveRenders(in io.Reader, out, progress io.Writer) error {
+	dec := gob.NewDecoder(bufio.NewReader(in))
+	w := bufio.NewWriter(out)
+	enc := gob.NewEncoder(w)
+	var held RenderBudget
+	for {
+		var req sandboxRequest
+		if err := dec.Decode(&req); err != nil {
+			if errors.Is(err, io.EOF) {
+				// The parent needs no more renders.
+				return nil
+			}
+			return fmt.Errorf("reading the render request: %w", err)
+		}
+		switch {
+		case req.Budget.Memory <= 0 || req.Budget.Timeout <= 0:
+			return errors.New("the render request has no budget")
+		case held == RenderBudget{}:
+			held = req.Budget
+			applyBudget(held)
+		case req.Budget != held:
+			return fmt.Errorf("the render request's budget %v is not the %v this process is held to", req.Budget, held)
+		}
+		stop := watchMemory(held.Memory)
+		last, err := serveRender(&req, enc, progress)
+		stop()
+		if err != nil {
+			return err
+		}
+		if err := w.Flush(); err != nil || last {
+			return err
 		}
 	}
 }
 
-func serveRender(in io.Reader, out, progress io.Writer) error {
-	var req sandboxRequest
-	if err := gob.NewDecoder(bufio.NewReader(in)).Decode(&req); err != nil {
-		return fmt.Errorf("reading the render request: %w", err)
-	}
-	if req.Budget.Memory <= 0 || req.Budget.Timeout <= 0 {
-		return errors.New("the render request has no budget")
-	}
-	applyBudget(req.Budget)
+// serveRender renders one request and writes the answer to enc; last is
+// the answer's Last.
+func serveRender(req *sandboxRequest, enc *gob.Encoder, progress io.Writer) (last bool, err error) {
 	chrt, err := decodeChart(req.Chart)
 	if err != nil {
-		return fmt.Errorf("reading the chart: %w", err)
+		return false, fmt.Errorf("reading the chart: %w", err)
 	}
 	vals, _ := decodeValue(req.Values).(chartutil.Values)
 	if vals == nil {
-		return errors.New("the render request has no values")
+		return false, errors.New("the render request has no values")
 	}
 	if req.Progress {
 		watchProgress(chrt, vals, progress)
 	}
 	rendered, err := engine.Render(chrt, vals)
-	resp := sandboxResponse{Templates: len(rendered)}
+	resp := sandboxResponse{Templates: len(rendered), Last: !roomForRender(cpuUsed())}
 	if err != nil {
 		resp.Err = err.Error()
 	}
 	if req.Progress {
 		fmt.Fprintf(progress, "%s\n", progressPrefix)
 	}
-	w := bufio.NewWriter(out)
-	enc := gob.NewEncoder(w)
 	if err := enc.Encode(&resp); err != nil {
-		return err
+		return false, err
 	}
 	for key, text := range rendered {
 		if err := enc.Encode(&sandboxOutput{Key: key, Text: text}); err != nil {
-			return err
+			return false, err
 		}
 		// Dropped once sent, so that the collector may reclaim it.
 		delete(rendered, key)
 	}
-	return w.Flush()
+	return resp.Last, nil
 }
 
 // progressCapabilities is .Capabilities with one method more, which the

@@ -20,3 +20,9 @@ func killChild(cmd *exec.Cmd) {
 }
 
 func limitChild(int64, time.Duration) {}
+
+// Outside Linux no CPU limit is set, so a child always has room for
+// another render.
+func roomForRender(time.Duration) bool { return true }
+
+func cpuUsed() time.Duration { return 0 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,94 @@ func TestProgressRendersNothing(t *testing.T) {
 	}
 	if len(objects) != 2 || len(data) != 2 || !strings.HasSuffix(data[0], "  name: b\n") || !strings.HasSuffix(data[1], "  name: b\n") {
 		t.Fatalf("got %d objects with data %q, want a and b, a holding b's text twice", len(objects), data)
+	}
+}
+
+// TestRenderChildReused: one render process serves the renders of a run,
+// every CI values file of one chart and other charts after it, instead of
+// a process started per render; a render that spends the budget still
+// ends in the budget's error, its process is not kept, and the next chart
+// renders.
+func TestRenderChildReused(t *testing.T) {
+	// Time to spare, so that a loaded machine cannot make the clock end
+	// the render that must spend the memory; under the race detector,
+	// either budget may be spent first.
+	timeout, memory, memoryMessage := 30*time.Second, int64(256<<20), "256 MiB"
+	if raceEnabled {
+		timeout, memory, memoryMessage = 3*time.Second, 2<<30, "2048 MiB"
+	}
+	b := RenderBudget{Timeout: timeout, Memory: memory}
+	SetRenderBudget(b)
+	t.Cleanup(func() { SetRenderBudget(RenderBudget{}) })
+	for len(spares) > 0 {
+		(<-spares).retire()
+	}
+	// served lists the spare processes that have served a render with
+	// b, and fails on a spare that has exited.
+	served := func() []int {
+		var pids []int
+		for range len(spares) {
+			c := <-spares
+			if c.cmd.ProcessState != nil {
+				t.Errorf("spare render process %d has exited: %v", c.cmd.Process.Pid, c.cmd.ProcessState)
+			}
+			if c.budget == b {
+				pids = append(pids, c.cmd.Process.Pid)
+			}
+			spares <- c
+		}
+		return pids
+	}
+	chartDir := func(name, template string, ci ...string) string {
+		dir := filepath.Join(t.TempDir(), name)
+		writeFile(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: "+name+"\nversion: 0.1.0\n")
+		writeFile(t, filepath.Join(dir, "values.yaml"), "who: default\n")
+		writeFile(t, filepath.Join(dir, "templates", "t.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.who }}\ndata:\n  a: \""+template+"\"\n")
+		for _, v := range ci {
+			writeFile(t, filepath.Join(dir, "ci", v+"-values.yaml"), "who: "+v+"\n")
+		}
+		return dir
+	}
+	load := func(dir string, opts Options) ([]string, error) {
+		objects, err := NewChart(dir, opts).Load()
+		var names []string
+		for _, o := range objects {
+			names = append(names, lint.Get(lint.Get(o.Node, "metadata"), "name").Value)
+		}
+		return names, err
+	}
+
+	if names, err := load(chartDir("a", "x"), Options{}); err != nil || !slices.Equal(names, []string{"default"}) {
+		t.Fatalf("chart a: got %v, %v; want [default]", names, err)
+	}
+	first := served()
+	if len(first) != 1 {
+		t.Fatalf("after one render, %d spare processes served it, want 1", len(first))
+	}
+	// Three more renders, one per CI file: the spares are taken in turn,
+	// and a process is started ahead for each chart, so two processes
+	// serve all four renders.
+	if names, err := load(chartDir("b", "x", "one", "three", "two"), Options{AllCIValues: true}); err != nil || !slices.Equal(names, []string{"one", "three", "two"}) {
+		t.Fatalf("chart b: got %v, %v; want [one three two]", names, err)
+	}
+	if again := served(); len(again) > 2 || !slices.Contains(again, first[0]) {
+		t.Fatalf("render processes that served charts a and b: %v, want %d and at most one more", again, first[0])
+	}
+
+	spent := chartDir("c", "{{ len (until 1000000000) }}")
+	_, err := load(spent, Options{})
+	want := regexp.MustCompile(`^chart c: rendering templates/t.yaml needed more than the ` + memoryMessage + ` render memory budget`)
+	if raceEnabled {
+		want = regexp.MustCompile(`^chart c: rendering templates/t.yaml (needed more than the ` + memoryMessage + ` render memory budget|took longer than the 3s render budget)`)
+	}
+	var ie *lint.InputError
+	if !errors.As(err, &ie) || !want.MatchString(ie.Message) {
+		t.Fatalf("chart c: got %v, want an input error matching %s", err, want)
+	}
+	// served fails on a spare that has exited: the one killed is not
+	// kept.
+	served()
+	if names, err := load(chartDir("d", "x"), Options{}); err != nil || !slices.Equal(names, []string{"default"}) {
+		t.Fatalf("chart d, after the spent budget: got %v, %v; want [default]", names, err)
 	}
 }
