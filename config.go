@@ -36,7 +36,10 @@ const configName = ".dockershim-lint.yaml"
 // directory.
 type config struct {
 	// dir is the absolute directory of the file.
-	dir      string
+	dir string
+	// within is where a committed file's values files may lie; nil for a
+	// file --config names.
+	within   *source.Boundary
 	disable  []string
 	severity map[string]lint.Severity
 	// failOn is meaningful only when failOnSet; zero means never.
@@ -153,7 +156,7 @@ func loadConfig(name string, found *source.Boundary, all []*lint.Rule) (*config,
 	if err != nil {
 		return nil, usagef("config file %s: %v", filepath.ToSlash(name), err)
 	}
-	cfg, err := parseConfig(filepath.ToSlash(name), dir, data, all)
+	cfg, err := parseConfig(filepath.ToSlash(name), dir, data, found, all)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -162,8 +165,12 @@ func loadConfig(name string, found *source.Boundary, all []*lint.Rule) (*config,
 
 // parseConfig decodes and checks a config file. Every error is a
 // *configError naming file and a line within data; several are joined, so
-// that one run shows every mistake.
-func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, error) {
+// that one run shows every mistake. within is the boundary of a committed
+// file (nil for one --config names): the values files it names must resolve
+// inside it, as the repository's own files, or a repository could feed a
+// file of the user's (~/.docker/config.json) into the values a finding's
+// message quotes.
+func parseConfig(file, dir string, data []byte, within *source.Boundary, all []*lint.Rule) (*config, error) {
 	if err := checkText(file, data); err != nil {
 		return nil, err
 	}
@@ -182,7 +189,7 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 		return nil, &configError{file: file, line: line, msg: "a config file holds one YAML document"}
 	}
 
-	cfg := &config{dir: dir, severity: map[string]lint.Severity{}}
+	cfg := &config{dir: dir, within: within, severity: map[string]lint.Severity{}}
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &configError{file: file, line: clampLine(data, line), msg: fmt.Sprintf(format, args...)})
@@ -355,6 +362,11 @@ func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) 
 		file := filepath.Join(c.dir, filepath.FromSlash(v.value))
 		if _, err := os.Stat(file); err != nil {
 			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
+		}
+		if c.within != nil {
+			if err := c.within.Check(file); err != nil {
+				return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
+			}
 		}
 		opts.ValuesFiles = append(opts.ValuesFiles, file)
 	}

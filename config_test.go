@@ -206,7 +206,7 @@ agents:` + acmeAgent,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseConfig("cfg.yaml", dir, []byte(tt.yaml), rules.All())
+			c, err := parseConfig("cfg.yaml", dir, []byte(tt.yaml), nil, rules.All())
 			if tt.wantErrs == nil {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -479,7 +479,7 @@ func FuzzLoadConfig(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := parseConfig("cfg.yaml", dir, data, all)
+		_, err := parseConfig("cfg.yaml", dir, data, nil, all)
 		if err == nil {
 			return
 		}
@@ -520,7 +520,7 @@ func TestREADMEConfigExample(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := parseConfig("README.md", dir, []byte(example), rules.All())
+	c, err := parseConfig("README.md", dir, []byte(example), nil, rules.All())
 	if err != nil {
 		t.Fatalf("README.md's example config: %v", err)
 	}

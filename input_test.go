@@ -44,6 +44,29 @@ func TestUnreadableInputs(t *testing.T) {
 			want:  want{code: 2, stderr: []string{configName + ": not a regular file"}},
 		},
 		{
+			// The file is the repository's, not the user's: a values file
+			// it names outside the repository could carry the content of
+			// ~/.docker/config.json into a finding's message.
+			name: "committed config file naming a values file outside the repository",
+			setup: func(t *testing.T, dir string) {
+				socketChart(t, dir)
+				write(t, filepath.Join(dir, configName), "charts:\n  chart:\n    values: [../outside.yaml]\n")
+				write(t, filepath.Join(dir, "..", "outside.yaml"), "socket: /var/run/docker.sock\n")
+			},
+			args: []string{"lint", "chart"},
+			want: want{code: 2, stderr: []string{configName + ":3: charts: chart: values file ../outside.yaml: ", "outside"}},
+		},
+		{
+			name: "committed config file naming a values file linked outside the repository",
+			setup: func(t *testing.T, dir string) {
+				socketChart(t, dir)
+				write(t, filepath.Join(dir, configName), "charts:\n  chart:\n    values: [prod.yaml]\n")
+				link(t, "/etc/passwd", filepath.Join(dir, "prod.yaml"))
+			},
+			args: []string{"lint", "chart"},
+			want: want{code: 2, stderr: []string{configName + ":3: charts: chart: values file prod.yaml: ", "resolves to /etc/passwd, outside"}},
+		},
+		{
 			name: "--config /dev/zero",
 			args: []string{"lint", "--config", "/dev/zero", socket},
 			want: want{code: 2, stderr: []string{"config file /dev/zero: not a regular file"}},
@@ -98,6 +121,24 @@ func link(t *testing.T, target, path string) {
 	if err := os.Symlink(target, path); err != nil {
 		t.Skipf("cannot make a symbolic link here: %v", err)
 	}
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// socketChart writes a chart in dir/chart that mounts .Values.socket.
+func socketChart(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, "chart", "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "chart", "Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "chart", "templates", "pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n"+
+		"spec:\n  containers: []\n  volumes:\n    - name: s\n      hostPath:\n        path: {{ .Values.socket | default \"/tmp\" }}\n")
 }
 
 func fifo(t *testing.T, path string) {
