@@ -86,6 +86,11 @@ func ParseDirectives(file string, src []byte) []Directive {
 			// plain scalar.
 			continue
 		}
+		if inQuotes(text[:hash]) {
+			// A shell comment in a quoted command ("docker ps # ...") is
+			// part of the string, and must not hide the finding on it.
+			continue
+		}
 		d := ParseDirective(string(text[at+len(IgnoreDirective):]))
 		_, column := lines.Position(lines.Start(line) + hash)
 		d.Position = Position{File: file, Line: line, Column: column}
@@ -93,6 +98,40 @@ func ParseDirectives(file string, src []byte) []Directive {
 		out = append(out, d)
 	}
 	return out
+}
+
+// inQuotes reports whether the end of text, the start of a line, lies inside
+// a single- or double-quoted scalar opened on that line. A quote opens one
+// only where a scalar may start (the line's start, after "- ", ":", "[",
+// "{" or ","), so the apostrophe of a plain scalar (it's) opens nothing.
+func inQuotes(text []byte) bool {
+	var quote byte
+	prev := byte(0) // the last character outside quotes and white space
+	space := true   // white space (or the line's start) came just before
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote == '"' && c == '\\':
+			i++
+		case quote != 0 && c == quote:
+			if quote == '\'' && i+1 < len(text) && text[i+1] == '\'' {
+				i++
+				continue
+			}
+			quote, prev, space = 0, c, false
+		case quote != 0:
+		case c == ' ' || c == '\t':
+			space = true
+		case c == '#' && space:
+			// A comment already: whatever follows is in it.
+			return false
+		case (c == '"' || c == '\'') && (prev == 0 || strings.IndexByte("[{,:", prev) >= 0 || (prev == '-' || prev == '?') && space):
+			quote = c
+		default:
+			prev, space = c, false
+		}
+	}
+	return quote != 0
 }
 
 // ParseDirective parses what follows the directive keyword (or an annotation

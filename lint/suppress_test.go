@@ -67,6 +67,23 @@ func TestParseDirectives(t *testing.T) {
 			src:  "note: \"write dockershim-lint:ignore RULE -- why\"\nurl: a#dockershim-lint:ignore x -- y\n",
 		},
 		{
+			name: "a shell comment inside a quoted string is not a comment",
+			src: "command: [\"sh\", \"-c\", \"docker ps # dockershim-lint:ignore docker-cli -- r\"]\n" +
+				"- 'docker ps # dockershim-lint:ignore docker-cli -- it''s quoted'\n" +
+				"{\"a\":\"b \\\" # dockershim-lint:ignore docker-cli -- escaped quote\"}\n",
+		},
+		{
+			name: "quotes that open no string, or are closed",
+			src: "args: it's # dockershim-lint:ignore docker-cli -- r\n" +
+				"path: \"/var/run/docker.sock\" # dockershim-lint:ignore docker-socket -- r\n" +
+				"a: 'x' # see 'y' # dockershim-lint:ignore docker-cli -- r\n",
+			want: []lint.Directive{
+				{Position: lint.Position{File: "f.yaml", Line: 1, Column: 12}, Rules: []string{"docker-cli"}, Reason: "r", Trailing: true},
+				{Position: lint.Position{File: "f.yaml", Line: 2, Column: 30}, Rules: []string{"docker-socket"}, Reason: "r", Trailing: true},
+				{Position: lint.Position{File: "f.yaml", Line: 3, Column: 18}, Rules: []string{"docker-cli"}, Reason: "r", Trailing: true},
+			},
+		},
+		{
 			// Read by lines broken at LF only, this file was one line
 			// and the comment sat at 1:7, trailing YAML.
 			name: "CR line endings",
