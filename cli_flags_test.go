@@ -69,6 +69,13 @@ func TestFlagSlips(t *testing.T) {
 		{name: "format:file over an input", args: []string{"lint", "--format", "sarif:dir/deploy.yaml", "dir"}, stderr: "--format sarif:dir/deploy.yaml is also an input"},
 		{name: "baseline over an input", args: []string{"lint", "--write-baseline", "dir/deploy.yaml", "dir"}, stderr: "--write-baseline dir/deploy.yaml is also an input"},
 		{name: "report inside a linted chart", files: chart, args: []string{"lint", "-o", "chart/templates/notes.txt", "chart"}, stderr: "is also an input of this run (chart)"},
+		{
+			// A JSON manifest may carry any other keys: "version" and
+			// "findings" beside apiVersion and kind make no report of it.
+			name:  "report over a JSON manifest with a report's keys",
+			files: map[string]string{"dir/pod.json": `{"version": "1", "findings": [], "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}`},
+			args:  []string{"lint", "--format", "json", "-o", "dir/pod.json", "dir"}, stderr: "--output dir/pod.json is also an input of this run (dir/pod.json)",
+		},
 		{name: "two reports to one file", args: []string{"lint", "--format", "json:r.json", "--write-baseline", "r.json", "victim.yaml"}, stderr: "--format json:r.json and --write-baseline r.json name one file"},
 		{name: "two reports to standard output", args: []string{"lint", "--format", "json", "--format", "sarif", "victim.yaml"}, stderr: "2 reports would go to standard output"},
 		{name: "report into a missing directory", args: []string{"lint", "-o", "no/such/dir/r.txt", "victim.yaml"}, stderr: "--output no/such/dir/r.txt: directory no/such/dir does not exist"},

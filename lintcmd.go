@@ -182,7 +182,10 @@ func isOwnReport(path string) bool {
 	var report struct {
 		Version  *string          `json:"version"`
 		Findings *json.RawMessage `json:"findings"`
-		Runs     []struct {
+		// A JSON manifest may hold any other keys; no report holds these.
+		APIVersion *json.RawMessage `json:"apiVersion"`
+		Kind       *json.RawMessage `json:"kind"`
+		Runs       []struct {
 			Tool struct {
 				Driver struct {
 					Name string `json:"name"`
@@ -191,6 +194,9 @@ func isOwnReport(path string) bool {
 		} `json:"runs"`
 	}
 	if json.Unmarshal(data, &report) == nil {
+		if report.APIVersion != nil || report.Kind != nil {
+			return false
+		}
 		return report.Version != nil && report.Findings != nil ||
 			len(report.Runs) > 0 && report.Runs[0].Tool.Driver.Name == "dockershim-lint"
 	}
