@@ -221,16 +221,22 @@ func (k *kustSpec) localRef(n *yaml.Node, ref string) (string, bool) {
 		k.errorf(n, "remote resources are not fetched: %s", ref)
 		return "", false
 	}
-	// kustomize reads an absolute path as it is, not below the directory.
-	path := filepath.FromSlash(ref)
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(k.dir, path)
-	}
+	path := k.join(ref)
 	if err := k.boundary.Check(path); err != nil {
 		k.errorf(n, "%s", source.DescribeError(err))
 		return "", false
 	}
 	return path, true
+}
+
+// join is the OS path of ref, a path the kustomization names: kustomize
+// reads an absolute one as it is, not below the directory.
+func (k *kustSpec) join(ref string) string {
+	path := filepath.FromSlash(ref)
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(k.dir, path)
 }
 
 // addGeneratorFile reads a configMapGenerator files entry, "path" or
@@ -257,7 +263,7 @@ func (k *kustSpec) readHelmCharts() {
 	for _, entry := range lint.Items(charts) {
 		name := lint.Scalar(lint.Get(entry, "name"))
 		ref := helmChartRef{
-			dir:       filepath.Join(k.dir, filepath.FromSlash(home), filepath.FromSlash(name)),
+			dir:       filepath.Join(k.join(home), filepath.FromSlash(name)),
 			name:      name,
 			release:   lint.Scalar(lint.Get(entry, "releaseName")),
 			namespace: lint.Scalar(lint.Get(entry, "namespace")),
@@ -276,7 +282,7 @@ func (k *kustSpec) readHelmCharts() {
 			if lint.Scalar(v) == "" {
 				continue
 			}
-			path := filepath.Join(k.dir, filepath.FromSlash(lint.Scalar(v)))
+			path := k.join(lint.Scalar(v))
 			if err := k.boundary.Check(path); err != nil {
 				k.errorf(v, "values file of helm chart %q: %s", name, source.DescribeError(err))
 				outside = true
