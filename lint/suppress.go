@@ -2,9 +2,11 @@ package lint
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // IgnoreDirective is the comment that suppresses findings on its own line
@@ -64,6 +66,9 @@ type Suppression struct {
 // ParseDirectives returns the ignore comments of one source file. It is cheap
 // on the common file that has none.
 func ParseDirectives(file string, src []byte) []Directive {
+	if text, ok := fromUTF16(src); ok {
+		src = text
+	}
 	if !bytes.Contains(src, []byte(IgnoreDirective)) {
 		return nil
 	}
@@ -98,6 +103,26 @@ func ParseDirectives(file string, src []byte) []Directive {
 		out = append(out, d)
 	}
 	return out
+}
+
+// fromUTF16 is src, a file that starts with a UTF-16 byte order mark, as
+// UTF-8 with the same lines and characters: yaml.v3 reads such a file and
+// reports its findings, so its comments must be read as text too.
+func fromUTF16(src []byte) ([]byte, bool) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return nil, false
+	}
+	units := make([]uint16, 0, len(src)/2)
+	for i := 0; i+1 < len(src); i += 2 {
+		units = append(units, order.Uint16(src[i:]))
+	}
+	return []byte(string(utf16.Decode(units))), true
 }
 
 // inQuotes reports whether the end of text, the start of a line, lies inside

@@ -2,6 +2,7 @@ package lint_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -100,6 +102,21 @@ func TestParseDirectives(t *testing.T) {
 				Position: lint.Position{File: "f.yaml", Line: 1, Column: 1},
 				Rules:    []string{"docker-cli"}, Reason: "r",
 			}},
+		},
+		{
+			// yaml.v3 reads UTF-16 with a byte order mark, so the file's
+			// findings are reported; its comments must count too.
+			name: "UTF-16 little-endian with a byte order mark",
+			src:  utf16Text(binary.LittleEndian, "a: 1\r\n  # dockershim-lint:ignore docker-cli -- r\r\nb: \U0001F600 # dockershim-lint:ignore docker-socket -- s\n"),
+			want: []lint.Directive{
+				{Position: lint.Position{File: "f.yaml", Line: 2, Column: 3}, Rules: []string{"docker-cli"}, Reason: "r"},
+				{Position: lint.Position{File: "f.yaml", Line: 3, Column: 6}, Rules: []string{"docker-socket"}, Reason: "s", Trailing: true},
+			},
+		},
+		{
+			name: "UTF-16 big-endian with a byte order mark",
+			src:  utf16Text(binary.BigEndian, "# dockershim-lint:ignore docker-cli -- r\n"),
+			want: []lint.Directive{{Position: lint.Position{File: "f.yaml", Line: 1, Column: 1}, Rules: []string{"docker-cli"}, Reason: "r"}},
 		},
 		{
 			name: "the reason may hold dashes and hashes",
@@ -371,4 +388,13 @@ func TestSARIFSuppressedGolden(t *testing.T) {
 	if err := schema.Validate(doc); err != nil {
 		t.Errorf("not valid SARIF 2.1.0: %v", err)
 	}
+}
+
+// utf16Text is text encoded as UTF-16 in order, after a byte order mark.
+func utf16Text(order binary.AppendByteOrder, text string) string {
+	var out []byte
+	for _, u := range utf16.Encode([]rune("\ufeff" + text)) {
+		out = order.AppendUint16(out, u)
+	}
+	return string(out)
 }
