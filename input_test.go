@@ -3,8 +3,10 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -113,6 +115,46 @@ func TestUnreadableInputs(t *testing.T) {
 				t.Fatalf("%v did not end", tt.args)
 			}
 		})
+	}
+}
+
+// TestReportToFIFO: a report written to a named pipe reaches the reader
+// that opens it later, as with the shell's >. Opened for reading and writing,
+// the pipe never waited for a reader: the run put the report in the pipe's
+// buffer and ended, and the report was lost (or, past the 64 KiB buffer,
+// the run waited forever on a reader that was itself).
+func TestReportToFIFO(t *testing.T) {
+	socket, err := filepath.Abs(socketFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pipe := filepath.Join(dir, "report.json")
+	fifo(t, pipe)
+	done := make(chan cliResult, 1)
+	go func() { done <- runCLI(t, "", "lint", "--format", "json", "-o", pipe, socket) }()
+	select {
+	case r := <-done:
+		t.Fatalf("the run ended (exit %d) before anything read its report from the pipe:\n%s", r.code, r.stderr)
+	case <-time.After(2 * time.Second):
+	}
+	f, err := os.Open(pipe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	report, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		r.check(t, want{code: 1})
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the run did not end once its report was read")
+	}
+	if !strings.Contains(string(report), `"rule": "docker-socket"`) {
+		t.Errorf("the reader got no report:\n%s", report)
 	}
 }
 

@@ -115,7 +115,10 @@ func (o outputWriter) write(stdout io.Writer, r *lint.Report) error {
 		}
 		return nil
 	}
-	f, err := os.Create(o.file)
+	// Write-only, as the shell's > opens it: os.Create's read-write open
+	// of a named pipe never waits for a reader, and the report would go
+	// into the pipe's buffer, to be lost when the run ends.
+	f, err := os.OpenFile(o.file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
 	if err != nil {
 		return fmt.Errorf("cannot create report file: %w", err)
 	}
