@@ -107,7 +107,17 @@ func TestTemplatesCannotReachTheNetwork(t *testing.T) {
 		"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  ip: {{ getHostByName \"charts.example.com\" | quote }}\n",
 	})
 	write(t, filepath.Join(dir, "dns", "values.schema.json"), []byte(`{"$ref": "https://schemas.example.com/values.json"}`))
-	run := lintHostile(t, []string{filepath.Join(dir, "dns")})
+	// The same, written in ways a search for `"$ref": "http` misses.
+	for name, schema := range map[string]string{
+		"spaced":     `{"properties": {"a": {"$ref" :  "https://schemas.example.com/a.json"}}}`,
+		"escaped":    `{"\u0024ref": "https://schemas.example.com/values.json"}`,
+		"metaschema": `{"$schema": "https://schemas.example.com/meta.json", "type": "object"}`,
+		"base":       `{"$id": "https://schemas.example.com/values.json", "properties": {"a": {"$ref": "a.json"}}}`,
+	} {
+		chartFiles(t, filepath.Join(dir, name), map[string]string{"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"})
+		write(t, filepath.Join(dir, name, "values.schema.json"), []byte(schema))
+	}
+	run := lintHostile(t, []string{dir})
 	if len(run.Errors) > 0 {
 		t.Errorf("unexpected errors: %v", run.Errors)
 	}
@@ -146,6 +156,14 @@ func TestNothingOutsideTheNamedPathsIsOpened(t *testing.T) {
 	chartFiles(t, filepath.Join(repo, "charts", "files"), map[string]string{
 		"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  k: {{ .Files.Get \"../../../outside.yaml\" | quote }}\n",
 	})
+	// Charts whose values schema refers to the pipe: Helm's validator loads
+	// a $ref that is no fragment from the file system, a relative one
+	// from /, since it names the schema file:///values.schema.json.
+	chartFiles(t, filepath.Join(repo, "charts", "schema-file"), nil)
+	write(t, filepath.Join(repo, "charts", "schema-file", "values.schema.json"), []byte(`{"$ref": "file://`+filepath.ToSlash(pipe)+`"}`))
+	chartFiles(t, filepath.Join(repo, "charts", "schema-relative"), nil)
+	write(t, filepath.Join(repo, "charts", "schema-relative", "values.schema.json"),
+		[]byte(`{"properties": {"a": {"$ref" : "`+strings.TrimPrefix(filepath.ToSlash(pipe), "/")+`#/x"}}}`))
 	// Overlays naming the pipe by a relative path and through a link.
 	write(t, filepath.Join(repo, "overlays", "up", "kustomization.yaml"), []byte("resources:\n  - ../../../outside.yaml\n"))
 	write(t, filepath.Join(repo, "overlays", "link", "kustomization.yaml"), []byte("resources:\n  - outside.yaml\n"))
@@ -170,7 +188,7 @@ func TestNothingOutsideTheNamedPathsIsOpened(t *testing.T) {
 		t.Errorf("want manifests/leak.yaml skipped; got %v", run.skipped)
 	}
 	for _, e := range run.Errors {
-		if strings.Contains(e.File, "charts/files") {
+		if strings.Contains(e.File, "charts/files") || strings.Contains(e.File, "charts/schema-") {
 			t.Errorf("the chart reading .Files outside itself should render: %v", e)
 		}
 	}

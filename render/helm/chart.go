@@ -3,6 +3,7 @@ package helm
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -322,7 +323,7 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		Revision:  1,
 		IsInstall: true,
 	}
-	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(chrt, vals, opts, caps, hasRemoteSchemaRef(chrt))
+	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(chrt, vals, opts, caps, schemaLoadsOutside(chrt))
 	if err != nil {
 		return nil, nil, nil, &lint.InputError{File: c.Path, Message: "chart " + chrt.Name() + ": " + err.Error()}
 	}
@@ -620,15 +621,64 @@ func capabilities(opts Options) (*chartutil.Capabilities, error) {
 	return caps, nil
 }
 
-// hasRemoteSchemaRef says whether a values.schema.json in the chart tree
-// refers to a schema by URL. Helm would fetch it; we validate only schemas
-// that need no network, and otherwise skip validation like
-// --skip-schema-validation.
-func hasRemoteSchemaRef(chrt *chart.Chart) bool {
-	if strings.Contains(string(chrt.Schema), `"$ref": "http`) || strings.Contains(string(chrt.Schema), `"$ref":"http`) {
-		return true
+// schemaLoadsOutside says whether a values.schema.json in the chart tree
+// refers to anything outside itself: a $ref (or $dynamicRef, $recursiveRef)
+// that is no fragment, or a $schema that is no draft the validator holds.
+// Helm's validator would load it by URL from the network or, for a relative
+// or file: reference, from the file system (relative ones from its root, as
+// it names the schema file:///values.schema.json), where a named pipe or
+// /dev/zero would hang the run or fill its memory. We validate only schemas
+// that need neither, and otherwise skip validation like
+// --skip-schema-validation. The schema is decoded as the validator decodes
+// it, so no spacing or escape (\u0024ref) hides a reference; one that is
+// not JSON is left to the validator, which reports it.
+func schemaLoadsOutside(chrt *chart.Chart) bool {
+	if len(chrt.Schema) > 0 {
+		var schema any
+		if json.Unmarshal(chrt.Schema, &schema) == nil && refersOutside(schema) {
+			return true
+		}
 	}
-	return slices.ContainsFunc(chrt.Dependencies(), hasRemoteSchemaRef)
+	return slices.ContainsFunc(chrt.Dependencies(), schemaLoadsOutside)
+}
+
+// refersOutside reports whether the decoded schema v holds a reference the
+// validator would load. A keyword with a value of another type (a property
+// named "$ref") counts too: skipping validation is the safe mistake.
+func refersOutside(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for key, value := range v {
+			ref, isString := value.(string)
+			switch key {
+			case "$ref", "$dynamicRef", "$recursiveRef":
+				if !isString || !strings.HasPrefix(ref, "#") {
+					return true
+				}
+			case "$schema":
+				if !isString || !knownDrafts[strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(ref, "http://"), "https://"), "#")] {
+					return true
+				}
+			}
+			if refersOutside(value) {
+				return true
+			}
+		}
+	case []any:
+		return slices.ContainsFunc(v, refersOutside)
+	}
+	return false
+}
+
+// knownDrafts are the metaschemas the validator holds, by URL without
+// scheme or empty fragment: a $schema naming one loads nothing.
+var knownDrafts = map[string]bool{
+	"json-schema.org/schema":               true,
+	"json-schema.org/draft/2020-12/schema": true,
+	"json-schema.org/draft/2019-09/schema": true,
+	"json-schema.org/draft-07/schema":      true,
+	"json-schema.org/draft-06/schema":      true,
+	"json-schema.org/draft-04/schema":      true,
 }
 
 // index walks the chart tree as Helm's engine will render it (after
