@@ -136,6 +136,34 @@ func TestRealRepositories(t *testing.T) {
 			}},
 		},
 		{
+			// A subchart reads its values under its name (here its alias)
+			// in the parent's, except global ones: --set apiKey=... would
+			// set nothing the subchart sees.
+			name: "required in a subchart names the key under the subchart's alias",
+			files: map[string]string{
+				"parent/Chart.yaml":            "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: agent\n",
+				"parent/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+				"parent/charts/sub/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required \"set apiKey\" .Values.apiKey }}\n" +
+					"  namespace: {{ required \"set the cluster\" .Values.global.cluster }}\n",
+			},
+			args: []string{"lint", "--set", "global.cluster=c", "parent"},
+			want: want{code: exitError, stderr: []string{
+				"parent/charts/sub/templates/cm.yaml:4: error: chart parent: ",
+				`set apiKey; supply the value with --set agent.apiKey=... (or --values FILE), ` +
+					`or give the chart its values in .dockershim-lint.yaml: charts: {"parent": {set: ["agent.apiKey=..."]}}`,
+			}},
+		},
+		{
+			name: "global values in a subchart are set as global",
+			files: map[string]string{
+				"parent/Chart.yaml":                   "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
+				"parent/charts/sub/Chart.yaml":        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+				"parent/charts/sub/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.global.cluster | required \"set the cluster\" }}\n",
+			},
+			args: []string{"lint", "parent"},
+			want: want{code: exitError, stderr: []string{"set the cluster; supply the value with --set global.cluster=... (or --values FILE)"}},
+		},
+		{
 			name: "fail says how to supply values",
 			files: map[string]string{
 				"chart/Chart.yaml":         strings.ReplaceAll(guardedChart, "%s", "chart"),

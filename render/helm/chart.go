@@ -1021,16 +1021,17 @@ func (r *release) renderError(chrt *chart.Chart, err error, allCIValues bool) er
 	}
 	ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": " + condenseIncludes(err.Error())}
 	var failed *chart.File
+	failedName := ""
 	for _, m := range helmPosition.FindAllStringSubmatch(err.Error(), -1) {
 		if f := r.byKey[m[1]]; f != nil {
-			failed = f
+			failed, failedName = f, m[1]
 			ie.File = r.display[f]
 			ie.Line, _ = strconv.Atoi(m[2])
 			break
 		}
 	}
 	if strings.Contains(err.Error(), "execution error at") {
-		ie.Message += valueHint(failed, ie.Line, r.base, ciValuesFiles(chrt), allCIValues)
+		ie.Message += valueHint(failed, failedName, ie.Line, r.base, ciValuesFiles(chrt), allCIValues)
 	}
 	return ie
 }
