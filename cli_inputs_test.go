@@ -164,6 +164,15 @@ func TestRealRepositories(t *testing.T) {
 			want: want{code: exitError, stderr: []string{"set the cluster; supply the value with --set global.cluster=... (or --values FILE)"}},
 		},
 		{
+			name: "a kubeVersion the Kubernetes version does not meet is an error at its line",
+			files: map[string]string{
+				"old/Chart.yaml":        "apiVersion: v2\nname: old\nversion: 0.1.0\nkubeVersion: \"<1.19\"\n",
+				"old/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+			},
+			args: []string{"lint", "old"},
+			want: want{code: exitError, stderr: []string{"old/Chart.yaml:4: error: chart old requires kubeVersion <1.19, which is incompatible with Kubernetes"}},
+		},
+		{
 			name: "fail says how to supply values",
 			files: map[string]string{
 				"chart/Chart.yaml":         strings.ReplaceAll(guardedChart, "%s", "chart"),

@@ -315,7 +315,8 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		return nil, nil, nil, &lint.InputError{File: c.Path, Message: err.Error()}
 	}
 	if kv := chrt.Metadata.KubeVersion; kv != "" && !chartutil.IsCompatibleRange(kv, caps.KubeVersion.String()) {
-		return nil, nil, nil, &lint.InputError{File: c.Path, Message: fmt.Sprintf("chart %s requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", chrt.Name(), kv, caps.KubeVersion.String())}
+		file, line := chartYAMLLine(chrt, r.display, "kubeVersion")
+		return nil, nil, nil, &lint.InputError{File: cmp.Or(file, c.Path), Line: line, Message: fmt.Sprintf("chart %s requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", chrt.Name(), kv, caps.KubeVersion.String())}
 	}
 	opts := chartutil.ReleaseOptions{
 		Name:      cmp.Or(c.options.ReleaseName, chrt.Name()),
@@ -436,26 +437,46 @@ func dependencyEnabled(dep *chart.Dependency, vals chartutil.Values) bool {
 // dependencyLine finds where a dependency is declared: Chart.yaml, or
 // requirements.yaml for apiVersion v1 charts.
 func dependencyLine(chrt *chart.Chart, display map[*chart.File]string, name string) (string, int) {
-	fallback := ""
-	for _, f := range chrt.Raw {
-		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" {
-			continue
-		}
-		if f.Name == "Chart.yaml" {
-			fallback = display[f]
-		}
-		var doc yaml.Node
-		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
-			continue
-		}
-		lint.IndexLines(f.Data).RenumberNodes(&doc)
-		for _, d := range lint.Items(lint.Get(doc.Content[0], "dependencies")) {
+	for _, file := range []string{"Chart.yaml", "requirements.yaml"} {
+		f, root := chartFileRoot(chrt, file)
+		for _, d := range lint.Items(lint.Get(root, "dependencies")) {
 			if n := lint.Get(d, "name"); lint.Scalar(n) == name {
 				return display[f], n.Line
 			}
 		}
 	}
-	return fallback, 0
+	return chartYAMLLine(chrt, display, "")
+}
+
+// chartYAMLLine is the chart's Chart.yaml and the line of its key (0 when
+// key is "" or absent), for an error about the chart's metadata.
+func chartYAMLLine(chrt *chart.Chart, display map[*chart.File]string, key string) (string, int) {
+	f, root := chartFileRoot(chrt, "Chart.yaml")
+	if f == nil {
+		return "", 0
+	}
+	if n := lint.Get(root, key); key != "" && n != nil {
+		return display[f], n.Line
+	}
+	return display[f], 0
+}
+
+// chartFileRoot is the chart's own file name (Chart.yaml,
+// requirements.yaml) and its YAML root, numbered as lint.Lines numbers
+// lines; the root is nil when the file does not parse or is empty.
+func chartFileRoot(chrt *chart.Chart, name string) (*chart.File, *yaml.Node) {
+	for _, f := range chrt.Raw {
+		if f.Name != name {
+			continue
+		}
+		var doc yaml.Node
+		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
+			return f, nil
+		}
+		lint.IndexLines(f.Data).RenumberNodes(&doc)
+		return f, doc.Content[0]
+	}
+	return nil, nil
 }
 
 // mergeValues merges the user's values the way `helm template` does: each
