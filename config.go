@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -455,7 +456,37 @@ func yamlPrintable(r rune) bool {
 var (
 	yamlLine    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	// yamlType is yaml.v3's "cannot unmarshal !!seq into map[main.at[string]]string":
+	// the Go type means nothing to the file's author.
+	yamlType = regexp.MustCompile("^(cannot unmarshal !!\\w+(?: `.*`)?) into (\\S+)$")
 )
+
+// wantOf says what a value decoded into the Go type named goType must be,
+// or "" when the type is not one of the schema's.
+func wantOf(goType string) string {
+	if inner, ok := strings.CutPrefix(goType, "main.at["); ok {
+		return wantOf(strings.TrimSuffix(inner, "]"))
+	}
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "a mapping"
+	}
+	for _, v := range []any{"", false, chartFile{}, rules.Agent{}, rules.AgentImage{}, rules.AgentOperator{}, rules.AgentStatus("")} {
+		if t := reflect.TypeOf(v); t.String() == goType {
+			switch t.Kind() {
+			case reflect.String:
+				return "a string"
+			case reflect.Bool:
+				return "true or false"
+			case reflect.Struct:
+				return "a mapping"
+			}
+		}
+	}
+	return ""
+}
 
 // yamlErrors turns the decoder's errors, which carry lines only in their
 // text, into configErrors.
@@ -474,6 +505,11 @@ func yamlErrors(file string, data []byte, err error) error {
 			ce.msg = m[2]
 			if u := yamlUnknown.FindStringSubmatch(m[2]); u != nil {
 				ce.msg = fmt.Sprintf("unknown key %q", u[1])
+			}
+			if u := yamlType.FindStringSubmatch(m[2]); len(u) == 3 {
+				if want := wantOf(u[2]); want != "" {
+					ce.msg = u[1] + ": want " + want
+				}
 			}
 		} else {
 			ce.line = 1

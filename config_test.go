@@ -176,7 +176,23 @@ agents:` + acmeAgent,
 		{
 			name:     "wrong type",
 			yaml:     "disable: docker-cli\n",
-			wantErrs: []string{`cfg.yaml:1: cannot unmarshal !!str`},
+			wantErrs: []string{"cfg.yaml:1: cannot unmarshal !!str `docker-cli`: want a list"},
+		},
+		{
+			// The message names what the key takes, not the Go type
+			// the loader decodes it into (map[main.at[string]]string).
+			name: "wrong types name what the key takes",
+			yaml: "severity: [docker-cli]\nfail-on: [note]\ncharts:\n  x:\n    all-ci-values: maybe\n  y: [a]\nagents: {id: x}\n---\n",
+			wantErrs: []string{
+				"cfg.yaml:1: cannot unmarshal !!seq: want a mapping", "cfg.yaml:2: cannot unmarshal !!seq: want a string",
+				"cfg.yaml:5: cannot unmarshal !!str `maybe`: want true or false", "cfg.yaml:6: cannot unmarshal !!seq: want a mapping",
+				"cfg.yaml:7: cannot unmarshal !!map: want a list",
+			},
+		},
+		{
+			name:     "wrong type in an agent",
+			yaml:     "agents:\n  - id: agent-x\n    status: [migrate]\n    images: [acme/x]\n",
+			wantErrs: []string{"cfg.yaml:3: cannot unmarshal !!seq: want a string", "cfg.yaml:4: cannot unmarshal !!str `acme/x`: want a mapping"},
 		},
 		{
 			name:     "duplicate key",
