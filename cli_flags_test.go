@@ -61,6 +61,8 @@ func TestFlagSlips(t *testing.T) {
 		{name: "-f last takes the directory as a values file", args: []string{"lint", "dir", "-f"}, stderr: "flag needs an argument: 'f' in -f"},
 		{name: "bare form, -o last", args: []string{"victim.yaml", "-o"}, stderr: "flag needs an argument: 'o' in -o"},
 		{name: "-o followed by a flag", args: []string{"lint", "-o", "--format", "json", "victim.yaml"}, stderr: `"--format" looks like a flag, not a file name`},
+		{name: "misspelled flag names the flag meant", args: []string{"lint", "--fromat", "json", "victim.yaml"}, stderr: "unknown flag: --fromat: did you mean --format?"},
+		{name: "misspelled flag with its value", args: []string{"lint", "--dissable=docker-cli", "victim.yaml"}, stderr: "unknown flag: --dissable: did you mean --disable?"},
 		{name: "single-dash long flag", args: []string{"lint", "-output", "victim.yaml", "dir"}, stderr: "-output: long flags take two dashes: --output"},
 		{name: "report over the file linted", args: []string{"lint", "-o", "victim.yaml", "victim.yaml"}, stderr: "--output victim.yaml is also a path to lint"},
 		{name: "report over the file linted, written differently", args: []string{"lint", "-o", "./dir/../victim.yaml", "victim.yaml"}, stderr: "--output ./dir/../victim.yaml is also a path to lint"},

@@ -115,9 +115,27 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
+		if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+			if meant := closestFlag(fs, name); meant != "" {
+				return usagef("%v: did you mean --%s?", err, meant)
+			}
+		}
 		return usageError{err}
 	}
 	return nil
+}
+
+// closestFlag is the flag of fs that name is a typo of, or "": close means
+// what it means for commands (suggestCommand), at most two edits and fewer
+// than half the name.
+func closestFlag(fs *pflag.FlagSet, name string) string {
+	best, meant := 3, ""
+	fs.VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < best && 2*d <= len(name) {
+			best, meant = d, f.Name
+		}
+	})
+	return meant
 }
 
 // commaList is a repeatable flag whose values are also split at commas.
