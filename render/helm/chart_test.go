@@ -596,6 +596,31 @@ func TestHelmInputErrors(t *testing.T) {
 	}
 }
 
+// TestHelmIgnoreSyntaxError: Helm's message for a .helmignore pattern it
+// cannot parse names no line; the error points at the pattern's.
+func TestHelmIgnoreSyntaxError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ignored")
+	for name, text := range map[string]string{
+		"Chart.yaml":        "apiVersion: v2\nname: ignored\nversion: 0.1.0\n",
+		".helmignore":       "# patterns\r\n*.tmp\r\nci/[\r\n",
+		"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := runCharts(NewChart(dir, Options{}))
+	if len(res.Errors) != 1 {
+		t.Fatalf("got errors %v, want one", res.Errors)
+	}
+	if got := res.Errors[0]; !strings.HasSuffix(got.File, "ignored/.helmignore") || got.Line != 3 || !strings.Contains(got.Message, "syntax error in pattern") {
+		t.Errorf("error = %s:%d: %s, want .helmignore:3 and Helm's message", got.File, got.Line, got.Message)
+	}
+}
+
 // TestHelmOtherInputsStillLinted: a chart that fails to render does not
 // stop the others.
 func TestHelmOtherInputsStillLinted(t *testing.T) {

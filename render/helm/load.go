@@ -83,6 +83,18 @@ func invalidChartYAML(name string, files []*loader.BufferedFile, loaderErr strin
 	return nil
 }
 
+// badIgnoreLine is the first line of the .helmignore data whose pattern
+// Helm's parser refuses on its own, or 0: the parser's error names none.
+func badIgnoreLine(data []byte) int {
+	lines := lint.IndexLines(data)
+	for line := 1; line <= lines.Count(); line++ {
+		if _, err := ignore.Parse(bytes.NewReader(lines.Text(line))); err != nil {
+			return line
+		}
+	}
+	return 0
+}
+
 // readChartDir reads every file of the chart directory dir that its
 // .helmignore keeps. checkChartLinks has refused links that leave the chart
 // or loop, so a linked directory is walked like any other.
@@ -95,7 +107,7 @@ func readChartDir(name, dir string, boundary *source.Boundary) ([]*loader.Buffer
 			return nil, err
 		}
 		if rules, err = ignore.Parse(bytes.NewReader(data)); err != nil {
-			return nil, &lint.InputError{File: name + "/" + ignore.HelmIgnore, Message: "cannot load chart: " + err.Error()}
+			return nil, &lint.InputError{File: name + "/" + ignore.HelmIgnore, Line: badIgnoreLine(data), Message: "cannot load chart: " + err.Error()}
 		}
 	}
 	rules.AddDefaults()
