@@ -599,8 +599,9 @@ type parsedValues struct {
 }
 
 // parseValues parses a YAML file of the chart (values, or any other the
-// loader reads), its nodes numbered as the file's lines; a syntax error
-// names the file and line.
+// loader reads), its nodes numbered as the file's lines; a syntax error, or a
+// document that is not a mapping (as all of these must be), names the
+// file and line.
 func parseValues(file string, data []byte) (parsedValues, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -611,6 +612,15 @@ func parseValues(file string, data []byte) (parsedValues, error) {
 	src := parsedValues{file: file, data: data, lines: lines}
 	if len(doc.Content) > 0 {
 		src.root = doc.Content[0]
+	}
+	// Helm's own message for these is its JSON decoder's, naming Go types
+	// and no line.
+	if root := src.root; root != nil && root.Kind != yaml.MappingNode && root.ShortTag() != "!!null" {
+		what := "a single value"
+		if root.Kind == yaml.SequenceNode {
+			what = "a list"
+		}
+		return parsedValues{}, &lint.InputError{File: file, Line: root.Line, Message: "holds " + what + ", not a YAML mapping"}
 	}
 	return src, nil
 }

@@ -548,6 +548,12 @@ func TestHelmInputErrors(t *testing.T) {
 			wantMsg: []string{"invalid YAML"},
 		},
 		{
+			name: "values file that is no mapping", chart: "socketpath",
+			opts:     Options{ValuesFiles: []string{chartsDir + "/overrides/list-values.yaml"}},
+			wantFile: "../../testdata/charts/overrides/list-values.yaml", wantLine: 2,
+			wantMsg: []string{"holds a list, not a YAML mapping"},
+		},
+		{
 			name: "missing values file", chart: "socketpath",
 			opts:     Options{ValuesFiles: []string{chartsDir + "/overrides/nope.yaml"}},
 			wantFile: "../../testdata/charts/overrides/nope.yaml",
