@@ -86,6 +86,14 @@ func TestRealRepositories(t *testing.T) {
 			},
 		},
 		{
+			// Standard input is read once: a second - would lint the
+			// empty rest of it and count it as another file.
+			name:  "- named twice is one input",
+			args:  []string{"lint", "-", "-"},
+			stdin: socket,
+			want:  want{code: exitFindings, stdout: []string{"1 finding: 1 error in 1 file; linted 1 file\n"}},
+		},
+		{
 			name:  "max-file-size in the config file",
 			files: map[string]string{"config.yaml": "max-file-size: 100\n"},
 			args:  []string{"lint", "--config", "config.yaml", "-"},
