@@ -694,6 +694,8 @@ func (c *config) helmFor(chart string, flags helm.Options) helm.Options {
 // lint run uses.
 type settings struct {
 	cfg *config
+	// configFile is the config file read, as named or found; "" for none.
+	configFile string
 	// all is every rule, the config file's agents included; selected are
 	// those that run, with the config file's severities.
 	all      []*lint.Rule
@@ -706,6 +708,26 @@ type settings struct {
 	// renderBudget is the budget of one chart render, from the flags or
 	// the config file; zero fields mean the defaults.
 	renderBudget helm.RenderBudget
+}
+
+// filesRead are the files the run reads besides its inputs: the config
+// file and the values and --set-file files of charts. A report may not
+// replace any of them.
+func (s *settings) filesRead(opts options) []string {
+	files := slices.Clone(opts.helm.ValuesFiles)
+	if s.configFile != "" {
+		files = append(files, s.configFile)
+	}
+	if s.cfg != nil {
+		for _, e := range s.cfg.charts {
+			files = append(files, e.opts.ValuesFiles...)
+		}
+	}
+	for _, arg := range opts.helm.SetFile {
+		names, _ := setFileNames(arg)
+		files = append(files, names...)
+	}
+	return files
 }
 
 // resolveSettings loads the config file and the baseline, and applies the
@@ -738,7 +760,7 @@ func resolveSettings(opts options) (*settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.cfg = cfg
+		s.cfg, s.configFile = cfg, name
 		s.all = append(s.all, cfg.agents...)
 		if !opts.rulesSet {
 			disable = cfg.disable

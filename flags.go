@@ -338,17 +338,31 @@ func (f *lintFlags) resolve(fs *pflag.FlagSet, paths []string) (options, error) 
 // checkSetFile parses a --set-file argument as Helm will and checks that
 // each file it names can be read.
 func checkSetFile(arg string) error {
-	return strvals.ParseIntoFile(arg, map[string]any{}, func(rs []rune) (any, error) {
-		name := string(rs)
+	names, err := setFileNames(arg)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
 		info, err := os.Stat(name)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("%s: %s", name, source.DescribeError(err))
+			return fmt.Errorf("%s: %s", name, source.DescribeError(err))
 		case !info.Mode().IsRegular():
-			return nil, fmt.Errorf("%s: %s", name, source.DescribeError(source.ErrNotRegular))
+			return fmt.Errorf("%s: %s", name, source.DescribeError(source.ErrNotRegular))
 		}
+	}
+	return nil
+}
+
+// setFileNames are the files a --set-file argument names, parsed as Helm
+// parses it.
+func setFileNames(arg string) ([]string, error) {
+	var names []string
+	err := strvals.ParseIntoFile(arg, map[string]any{}, func(rs []rune) (any, error) {
+		names = append(names, string(rs))
 		return "", nil
 	})
+	return names, err
 }
 
 // parseOutputs turns --format and --output into the reports to write.
