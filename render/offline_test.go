@@ -73,6 +73,15 @@ func TestRemoteReferencesFailWithoutConnecting(t *testing.T) {
 			errFile: "url/kustomization.yaml", errMsg: "remote resources are not fetched", errLine: 2,
 		},
 		{
+			name: "kustomization with a chart's values file by URL",
+			files: map[string]string{
+				"values/kustomization.yaml":             "helmCharts:\n  - name: agent\n    valuesFile: https://example.com/values.yaml\n",
+				"values/charts/agent/Chart.yaml":        "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+				"values/charts/agent/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+			},
+			errFile: "values/kustomization.yaml", errMsg: "remote values files are not fetched: https://example.com/values.yaml", errLine: 3,
+		},
+		{
 			name: "kustomization with a chart to pull",
 			files: map[string]string{
 				"pull/kustomization.yaml": "helmCharts:\n  - name: redis\n    repo: https://charts.example.com/stable\n    version: 18.0.0\n",

@@ -272,7 +272,7 @@ func (k *kustSpec) readHelmCharts() {
 			k.errorf(entry, "helm chart %q: %s", name, source.DescribeError(err))
 			continue
 		}
-		outside := false
+		refused := false
 		valuesFiles := []*yaml.Node{lint.Get(entry, "valuesFile")}
 		for _, v := range lint.Items(lint.Get(entry, "additionalValuesFiles")) {
 			valuesFiles = append(valuesFiles, v)
@@ -282,17 +282,22 @@ func (k *kustSpec) readHelmCharts() {
 			if lint.Scalar(v) == "" {
 				continue
 			}
+			if strings.Contains(lint.Scalar(v), "://") {
+				k.errorf(v, "values file of helm chart %q: remote values files are not fetched: %s", name, lint.Scalar(v))
+				refused = true
+				continue
+			}
 			path := k.join(lint.Scalar(v))
 			if err := k.boundary.Check(path); err != nil {
 				k.errorf(v, "values file of helm chart %q: %s", name, source.DescribeError(err))
-				outside = true
+				refused = true
 			}
 			if i == 0 {
 				valuesFile = path
 			}
 			ref.valuesFiles = append(ref.valuesFiles, path)
 		}
-		if outside {
+		if refused {
 			continue
 		}
 		values, err := valuesLayers(entry, ref.dir, k.file, valuesFile, ref.valuesFiles)
