@@ -469,12 +469,11 @@ func chartFileRoot(chrt *chart.Chart, name string) (*chart.File, *yaml.Node) {
 		if f.Name != name {
 			continue
 		}
-		var doc yaml.Node
-		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
+		src, err := parseValues(f.Name, f.Data)
+		if err != nil {
 			return f, nil
 		}
-		lint.IndexLines(f.Data).RenumberNodes(&doc)
-		return f, doc.Content[0]
+		return f, src.root
 	}
 	return nil, nil
 }

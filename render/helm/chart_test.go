@@ -627,6 +627,38 @@ func TestHelmIgnoreSyntaxError(t *testing.T) {
 	}
 }
 
+// TestHelmMetadataErrors: Helm's checks of Chart.yaml name neither the
+// file nor a line; the errors point at Chart.yaml and the key's line.
+func TestHelmMetadataErrors(t *testing.T) {
+	tests := []struct {
+		name, chartYAML string
+		wantLine        int
+		wantMsg         string
+	}{
+		{name: "empty", chartYAML: "", wantMsg: "chart.metadata.name is required"},
+		{name: "bad version", chartYAML: "apiVersion: v2\nname: meta\nversion: one\n", wantLine: 3, wantMsg: `chart.metadata.version "one" is invalid`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "meta")
+			if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte(tt.chartYAML), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := runCharts(NewChart(dir, Options{}))
+			if len(res.Errors) != 1 {
+				t.Fatalf("got errors %v, want one", res.Errors)
+			}
+			got := res.Errors[0]
+			if !strings.HasSuffix(got.File, "meta/Chart.yaml") || got.Line != tt.wantLine || !strings.Contains(got.Message, tt.wantMsg) {
+				t.Errorf("error = %s:%d: %s, want meta/Chart.yaml:%d and %q", got.File, got.Line, got.Message, tt.wantLine, tt.wantMsg)
+			}
+		})
+	}
+}
+
 // TestHelmOtherInputsStillLinted: a chart that fails to render does not
 // stop the others.
 func TestHelmOtherInputsStillLinted(t *testing.T) {
