@@ -61,6 +61,8 @@ func TestFlagSlips(t *testing.T) {
 		{name: "-f last takes the directory as a values file", args: []string{"lint", "dir", "-f"}, stderr: "flag needs an argument: 'f' in -f"},
 		{name: "bare form, -o last", args: []string{"victim.yaml", "-o"}, stderr: "flag needs an argument: 'o' in -o"},
 		{name: "-o followed by a flag", args: []string{"lint", "-o", "--format", "json", "victim.yaml"}, stderr: `"--format" looks like a flag, not a file name`},
+		{name: "misspelled flag names the flag meant", args: []string{"lint", "--fromat", "json", "victim.yaml"}, stderr: "unknown flag: --fromat: did you mean --format?"},
+		{name: "misspelled flag with its value", args: []string{"lint", "--dissable=docker-cli", "victim.yaml"}, stderr: "unknown flag: --dissable: did you mean --disable?"},
 		{name: "single-dash long flag", args: []string{"lint", "-output", "victim.yaml", "dir"}, stderr: "-output: long flags take two dashes: --output"},
 		{name: "report over the file linted", args: []string{"lint", "-o", "victim.yaml", "victim.yaml"}, stderr: "--output victim.yaml is also a path to lint"},
 		{name: "report over the file linted, written differently", args: []string{"lint", "-o", "./dir/../victim.yaml", "victim.yaml"}, stderr: "--output ./dir/../victim.yaml is also a path to lint"},
@@ -69,6 +71,23 @@ func TestFlagSlips(t *testing.T) {
 		{name: "format:file over an input", args: []string{"lint", "--format", "sarif:dir/deploy.yaml", "dir"}, stderr: "--format sarif:dir/deploy.yaml is also an input"},
 		{name: "baseline over an input", args: []string{"lint", "--write-baseline", "dir/deploy.yaml", "dir"}, stderr: "--write-baseline dir/deploy.yaml is also an input"},
 		{name: "report inside a linted chart", files: chart, args: []string{"lint", "-o", "chart/templates/notes.txt", "chart"}, stderr: "is also an input of this run (chart)"},
+		{
+			// A JSON manifest may carry any other keys: "version" and
+			// "findings" beside apiVersion and kind make no report of it.
+			name:  "report over a JSON manifest with a report's keys",
+			files: map[string]string{"dir/pod.json": `{"version": "1", "findings": [], "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}`},
+			args:  []string{"lint", "--format", "json", "-o", "dir/pod.json", "dir"}, stderr: "--output dir/pod.json is also an input of this run (dir/pod.json)",
+		},
+		// Files the run reads besides its inputs are no report's either.
+		{name: "report over a --values file", files: map[string]string{"prod.yaml": "a: 1\n"}, args: []string{"lint", "-f", "prod.yaml", "-o", "prod.yaml", "victim.yaml"}, stderr: "--output prod.yaml is a file this run reads (prod.yaml): refusing to overwrite it"},
+		{name: "report over a --set-file file", files: map[string]string{"note.txt": "x\n"}, args: []string{"lint", "--set-file", "a=note.txt", "-o", "note.txt", "victim.yaml"}, stderr: "--output note.txt is a file this run reads (note.txt)"},
+		{name: "baseline over the config file", files: map[string]string{configName: "fail-on: error\n"}, args: []string{"lint", "--write-baseline", configName, "victim.yaml"}, stderr: "--write-baseline " + configName + " is a file this run reads (" + configName + ")"},
+		{name: "report over --config", files: map[string]string{"cfg.yaml": "fail-on: error\n"}, args: []string{"lint", "--config", "cfg.yaml", "--format", "sarif:cfg.yaml", "victim.yaml"}, stderr: "--format sarif:cfg.yaml is a file this run reads (cfg.yaml)"},
+		{
+			name:  "report over a values file the config file names",
+			files: map[string]string{configName: "charts:\n  chart:\n    values: [prod.yaml]\n", "prod.yaml": "a: 1\n", "chart/Chart.yaml": chart["chart/Chart.yaml"]},
+			args:  []string{"lint", "--format", "json", "-o", "prod.yaml", "victim.yaml"}, stderr: "--output prod.yaml is a file this run reads",
+		},
 		{name: "two reports to one file", args: []string{"lint", "--format", "json:r.json", "--write-baseline", "r.json", "victim.yaml"}, stderr: "--format json:r.json and --write-baseline r.json name one file"},
 		{name: "two reports to standard output", args: []string{"lint", "--format", "json", "--format", "sarif", "victim.yaml"}, stderr: "2 reports would go to standard output"},
 		{name: "report into a missing directory", args: []string{"lint", "-o", "no/such/dir/r.txt", "victim.yaml"}, stderr: "--output no/such/dir/r.txt: directory no/such/dir does not exist"},

@@ -86,6 +86,14 @@ func TestRealRepositories(t *testing.T) {
 			},
 		},
 		{
+			// Standard input is read once: a second - would lint the
+			// empty rest of it and count it as another file.
+			name:  "- named twice is one input",
+			args:  []string{"lint", "-", "-"},
+			stdin: socket,
+			want:  want{code: exitFindings, stdout: []string{"1 finding: 1 error in 1 file; linted 1 file\n"}},
+		},
+		{
 			name:  "max-file-size in the config file",
 			files: map[string]string{"config.yaml": "max-file-size: 100\n"},
 			args:  []string{"lint", "--config", "config.yaml", "-"},
@@ -134,6 +142,43 @@ func TestRealRepositories(t *testing.T) {
 					`or give the chart its values in .dockershim-lint.yaml: charts: {"testdata/charts/cirequired": {set: ["clusterName=..."]}}`,
 				"or lint it with its CI values (ci/kind-values.yaml) with --all-ci-values",
 			}},
+		},
+		{
+			// A subchart reads its values under its name (here its alias)
+			// in the parent's, except global ones: --set apiKey=... would
+			// set nothing the subchart sees.
+			name: "required in a subchart names the key under the subchart's alias",
+			files: map[string]string{
+				"parent/Chart.yaml":            "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n    alias: agent\n",
+				"parent/charts/sub/Chart.yaml": "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+				"parent/charts/sub/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ required \"set apiKey\" .Values.apiKey }}\n" +
+					"  namespace: {{ required \"set the cluster\" .Values.global.cluster }}\n",
+			},
+			args: []string{"lint", "--set", "global.cluster=c", "parent"},
+			want: want{code: exitError, stderr: []string{
+				"parent/charts/sub/templates/cm.yaml:4: error: chart parent: ",
+				`set apiKey; supply the value with --set agent.apiKey=... (or --values FILE), ` +
+					`or give the chart its values in .dockershim-lint.yaml: charts: {"parent": {set: ["agent.apiKey=..."]}}`,
+			}},
+		},
+		{
+			name: "global values in a subchart are set as global",
+			files: map[string]string{
+				"parent/Chart.yaml":                   "apiVersion: v2\nname: parent\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n",
+				"parent/charts/sub/Chart.yaml":        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+				"parent/charts/sub/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.global.cluster | required \"set the cluster\" }}\n",
+			},
+			args: []string{"lint", "parent"},
+			want: want{code: exitError, stderr: []string{"set the cluster; supply the value with --set global.cluster=... (or --values FILE)"}},
+		},
+		{
+			name: "a kubeVersion the Kubernetes version does not meet is an error at its line",
+			files: map[string]string{
+				"old/Chart.yaml":        "apiVersion: v2\nname: old\nversion: 0.1.0\nkubeVersion: \"<1.19\"\n",
+				"old/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+			},
+			args: []string{"lint", "old"},
+			want: want{code: exitError, stderr: []string{"old/Chart.yaml:4: error: chart old requires kubeVersion <1.19, which is incompatible with Kubernetes"}},
 		},
 		{
 			name: "fail says how to supply values",

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -36,7 +37,10 @@ const configName = ".dockershim-lint.yaml"
 // directory.
 type config struct {
 	// dir is the absolute directory of the file.
-	dir      string
+	dir string
+	// within is where a committed file's values files may lie; nil for a
+	// file --config names.
+	within   *source.Boundary
 	disable  []string
 	severity map[string]lint.Severity
 	// failOn is meaningful only when failOnSet; zero means never.
@@ -153,7 +157,7 @@ func loadConfig(name string, found *source.Boundary, all []*lint.Rule) (*config,
 	if err != nil {
 		return nil, usagef("config file %s: %v", filepath.ToSlash(name), err)
 	}
-	cfg, err := parseConfig(filepath.ToSlash(name), dir, data, all)
+	cfg, err := parseConfig(filepath.ToSlash(name), dir, data, found, all)
 	if err != nil {
 		return nil, usageError{err}
 	}
@@ -162,8 +166,12 @@ func loadConfig(name string, found *source.Boundary, all []*lint.Rule) (*config,
 
 // parseConfig decodes and checks a config file. Every error is a
 // *configError naming file and a line within data; several are joined, so
-// that one run shows every mistake.
-func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, error) {
+// that one run shows every mistake. within is the boundary of a committed
+// file (nil for one --config names): the values files it names must resolve
+// inside it, as the repository's own files, or a repository could feed a
+// file of the user's (~/.docker/config.json) into the values a finding's
+// message quotes.
+func parseConfig(file, dir string, data []byte, within *source.Boundary, all []*lint.Rule) (*config, error) {
 	if err := checkText(file, data); err != nil {
 		return nil, err
 	}
@@ -182,7 +190,7 @@ func parseConfig(file, dir string, data []byte, all []*lint.Rule) (*config, erro
 		return nil, &configError{file: file, line: line, msg: "a config file holds one YAML document"}
 	}
 
-	cfg := &config{dir: dir, severity: map[string]lint.Severity{}}
+	cfg := &config{dir: dir, within: within, severity: map[string]lint.Severity{}}
 	var errs []error
 	fail := func(line int, format string, args ...any) {
 		errs = append(errs, &configError{file: file, line: clampLine(data, line), msg: fmt.Sprintf(format, args...)})
@@ -356,6 +364,11 @@ func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) 
 		if _, err := os.Stat(file); err != nil {
 			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
 		}
+		if c.within != nil {
+			if err := c.within.Check(file); err != nil {
+				return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
+			}
+		}
 		opts.ValuesFiles = append(opts.ValuesFiles, file)
 	}
 	// Parsed now so that a mistake points at its line, not at the chart,
@@ -443,7 +456,37 @@ func yamlPrintable(r rune) bool {
 var (
 	yamlLine    = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	// yamlType is yaml.v3's "cannot unmarshal !!seq into map[main.at[string]]string":
+	// the Go type means nothing to the file's author.
+	yamlType = regexp.MustCompile("^(cannot unmarshal !!\\w+(?: `.*`)?) into (\\S+)$")
 )
+
+// wantOf says what a value decoded into the Go type named goType must be,
+// or "" when the type is not one of the schema's.
+func wantOf(goType string) string {
+	if inner, ok := strings.CutPrefix(goType, "main.at["); ok {
+		return wantOf(strings.TrimSuffix(inner, "]"))
+	}
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["):
+		return "a mapping"
+	}
+	for _, v := range []any{"", false, chartFile{}, rules.Agent{}, rules.AgentImage{}, rules.AgentOperator{}, rules.AgentStatus("")} {
+		if t := reflect.TypeOf(v); t.String() == goType {
+			switch t.Kind() {
+			case reflect.String:
+				return "a string"
+			case reflect.Bool:
+				return "true or false"
+			case reflect.Struct:
+				return "a mapping"
+			}
+		}
+	}
+	return ""
+}
 
 // yamlErrors turns the decoder's errors, which carry lines only in their
 // text, into configErrors.
@@ -462,6 +505,11 @@ func yamlErrors(file string, data []byte, err error) error {
 			ce.msg = m[2]
 			if u := yamlUnknown.FindStringSubmatch(m[2]); u != nil {
 				ce.msg = fmt.Sprintf("unknown key %q", u[1])
+			}
+			if u := yamlType.FindStringSubmatch(m[2]); len(u) == 3 {
+				if want := wantOf(u[2]); want != "" {
+					ce.msg = u[1] + ": want " + want
+				}
 			}
 		} else {
 			ce.line = 1
@@ -646,6 +694,8 @@ func (c *config) helmFor(chart string, flags helm.Options) helm.Options {
 // lint run uses.
 type settings struct {
 	cfg *config
+	// configFile is the config file read, as named or found; "" for none.
+	configFile string
 	// all is every rule, the config file's agents included; selected are
 	// those that run, with the config file's severities.
 	all      []*lint.Rule
@@ -658,6 +708,26 @@ type settings struct {
 	// renderBudget is the budget of one chart render, from the flags or
 	// the config file; zero fields mean the defaults.
 	renderBudget helm.RenderBudget
+}
+
+// filesRead are the files the run reads besides its inputs: the config
+// file and the values and --set-file files of charts. A report may not
+// replace any of them.
+func (s *settings) filesRead(opts options) []string {
+	files := slices.Clone(opts.helm.ValuesFiles)
+	if s.configFile != "" {
+		files = append(files, s.configFile)
+	}
+	if s.cfg != nil {
+		for _, e := range s.cfg.charts {
+			files = append(files, e.opts.ValuesFiles...)
+		}
+	}
+	for _, arg := range opts.helm.SetFile {
+		names, _ := setFileNames(arg)
+		files = append(files, names...)
+	}
+	return files
 }
 
 // resolveSettings loads the config file and the baseline, and applies the
@@ -690,7 +760,7 @@ func resolveSettings(opts options) (*settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.cfg = cfg
+		s.cfg, s.configFile = cfg, name
 		s.all = append(s.all, cfg.agents...)
 		if !opts.rulesSet {
 			disable = cfg.disable

@@ -176,7 +176,23 @@ agents:` + acmeAgent,
 		{
 			name:     "wrong type",
 			yaml:     "disable: docker-cli\n",
-			wantErrs: []string{`cfg.yaml:1: cannot unmarshal !!str`},
+			wantErrs: []string{"cfg.yaml:1: cannot unmarshal !!str `docker-cli`: want a list"},
+		},
+		{
+			// The message names what the key takes, not the Go type
+			// the loader decodes it into (map[main.at[string]]string).
+			name: "wrong types name what the key takes",
+			yaml: "severity: [docker-cli]\nfail-on: [note]\ncharts:\n  x:\n    all-ci-values: maybe\n  y: [a]\nagents: {id: x}\n---\n",
+			wantErrs: []string{
+				"cfg.yaml:1: cannot unmarshal !!seq: want a mapping", "cfg.yaml:2: cannot unmarshal !!seq: want a string",
+				"cfg.yaml:5: cannot unmarshal !!str `maybe`: want true or false", "cfg.yaml:6: cannot unmarshal !!seq: want a mapping",
+				"cfg.yaml:7: cannot unmarshal !!map: want a list",
+			},
+		},
+		{
+			name:     "wrong type in an agent",
+			yaml:     "agents:\n  - id: agent-x\n    status: [migrate]\n    images: [acme/x]\n",
+			wantErrs: []string{"cfg.yaml:3: cannot unmarshal !!seq: want a string", "cfg.yaml:4: cannot unmarshal !!str `acme/x`: want a mapping"},
 		},
 		{
 			name:     "duplicate key",
@@ -206,7 +222,7 @@ agents:` + acmeAgent,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := parseConfig("cfg.yaml", dir, []byte(tt.yaml), rules.All())
+			c, err := parseConfig("cfg.yaml", dir, []byte(tt.yaml), nil, rules.All())
 			if tt.wantErrs == nil {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -479,7 +495,7 @@ func FuzzLoadConfig(f *testing.F) {
 	}
 	all := rules.All()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := parseConfig("cfg.yaml", dir, data, all)
+		_, err := parseConfig("cfg.yaml", dir, data, nil, all)
 		if err == nil {
 			return
 		}
@@ -520,7 +536,7 @@ func TestREADMEConfigExample(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c, err := parseConfig("README.md", dir, []byte(example), rules.All())
+	c, err := parseConfig("README.md", dir, []byte(example), nil, rules.All())
 	if err != nil {
 		t.Fatalf("README.md's example config: %v", err)
 	}

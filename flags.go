@@ -115,9 +115,27 @@ func parseFlags(fs *pflag.FlagSet, args []string) error {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
 		}
+		if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+			if meant := closestFlag(fs, name); meant != "" {
+				return usagef("%v: did you mean --%s?", err, meant)
+			}
+		}
 		return usageError{err}
 	}
 	return nil
+}
+
+// closestFlag is the flag of fs that name is a typo of, or "": close means
+// what it means for commands (suggestCommand), at most two edits and fewer
+// than half the name.
+func closestFlag(fs *pflag.FlagSet, name string) string {
+	best, meant := 3, ""
+	fs.VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < best && 2*d <= len(name) {
+			best, meant = d, f.Name
+		}
+	})
+	return meant
 }
 
 // commaList is a repeatable flag whose values are also split at commas.
@@ -320,17 +338,31 @@ func (f *lintFlags) resolve(fs *pflag.FlagSet, paths []string) (options, error) 
 // checkSetFile parses a --set-file argument as Helm will and checks that
 // each file it names can be read.
 func checkSetFile(arg string) error {
-	return strvals.ParseIntoFile(arg, map[string]any{}, func(rs []rune) (any, error) {
-		name := string(rs)
+	names, err := setFileNames(arg)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
 		info, err := os.Stat(name)
 		switch {
 		case err != nil:
-			return nil, fmt.Errorf("%s: %s", name, source.DescribeError(err))
+			return fmt.Errorf("%s: %s", name, source.DescribeError(err))
 		case !info.Mode().IsRegular():
-			return nil, fmt.Errorf("%s: %s", name, source.DescribeError(source.ErrNotRegular))
+			return fmt.Errorf("%s: %s", name, source.DescribeError(source.ErrNotRegular))
 		}
+	}
+	return nil
+}
+
+// setFileNames are the files a --set-file argument names, parsed as Helm
+// parses it.
+func setFileNames(arg string) ([]string, error) {
+	var names []string
+	err := strvals.ParseIntoFile(arg, map[string]any{}, func(rs []rune) (any, error) {
+		names = append(names, string(rs))
 		return "", nil
 	})
+	return names, err
 }
 
 // parseOutputs turns --format and --output into the reports to write.

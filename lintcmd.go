@@ -41,7 +41,7 @@ func runLint(opts options, stdin io.Reader, stdout, stderr io.Writer) (int, erro
 
 	inputs, inputErrs := render.Discover(opts.paths, set.renderOptions(opts, stdin, con))
 	inputs = set.keep(inputs, con)
-	if err := checkOutputPaths(opts, inputs); err != nil {
+	if err := checkOutputPaths(opts, inputs, set.filesRead(opts)); err != nil {
 		return exitError, err
 	}
 	tracked := track(inputs, con)
@@ -115,7 +115,10 @@ func (o outputWriter) write(stdout io.Writer, r *lint.Report) error {
 		}
 		return nil
 	}
-	f, err := os.Create(o.file)
+	// Write-only, as the shell's > opens it: os.Create's read-write open
+	// of a named pipe never waits for a reader, and the report would go
+	// into the pipe's buffer, to be lost when the run ends.
+	f, err := os.OpenFile(o.file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666) //nolint:forbidigo // opens the report for writing; no input is read
 	if err != nil {
 		return fmt.Errorf("cannot create report file: %w", err)
 	}
@@ -128,14 +131,15 @@ func (o outputWriter) write(stdout io.Writer, r *lint.Report) error {
 }
 
 // checkOutputPaths refuses a report or baseline file that is one of the
-// run's inputs, or that two outputs share. Paths are compared resolved, so
+// run's inputs or another file it reads (read: the config file, values and
+// --set-file files), or that two outputs share. Paths are compared resolved, so
 // that "./x.yaml", a symlink to it and x.yaml found by walking a directory
 // are one file. One input may be replaced: a report this program wrote
 // before, found by walking a directory, as a baseline kept in the
 // repository is (`--write-baseline .dockershim-lint-baseline.json .`).
 // The directory a report goes to must exist, so that a typo fails before
 // a long run rather than after it.
-func checkOutputPaths(opts options, inputs []lint.Input) error {
+func checkOutputPaths(opts options, inputs []lint.Input, read []string) error {
 	type target struct{ flag, path string }
 	var targets []target
 	for _, o := range opts.outputs {
@@ -158,6 +162,11 @@ func checkOutputPaths(opts options, inputs []lint.Input) error {
 		}
 		if slices.ContainsFunc(opts.paths, func(p string) bool { return p != "-" && resolvePath(p) == resolved }) {
 			return usagef("%s is also a path to lint: refusing to overwrite what is being linted", t.flag)
+		}
+		for _, f := range read {
+			if resolvePath(f) == resolved {
+				return usagef("%s is a file this run reads (%s): refusing to overwrite it", t.flag, filepath.ToSlash(f))
+			}
 		}
 		if isOwnReport(resolved) {
 			continue
@@ -182,7 +191,10 @@ func isOwnReport(path string) bool {
 	var report struct {
 		Version  *string          `json:"version"`
 		Findings *json.RawMessage `json:"findings"`
-		Runs     []struct {
+		// A JSON manifest may hold any other keys; no report holds these.
+		APIVersion *json.RawMessage `json:"apiVersion"`
+		Kind       *json.RawMessage `json:"kind"`
+		Runs       []struct {
 			Tool struct {
 				Driver struct {
 					Name string `json:"name"`
@@ -191,6 +203,9 @@ func isOwnReport(path string) bool {
 		} `json:"runs"`
 	}
 	if json.Unmarshal(data, &report) == nil {
+		if report.APIVersion != nil || report.Kind != nil {
+			return false
+		}
 		return report.Version != nil && report.Findings != nil ||
 			len(report.Runs) > 0 && report.Runs[0].Tool.Driver.Name == "dockershim-lint"
 	}

@@ -37,13 +37,15 @@ func (g *GitHubWriter) Write(w io.Writer, r *Report) error {
 			// An annotation without a file has no place to show its line.
 			msg.WriteString(pos.String() + ": ")
 		}
-		msg.WriteString(f.TextWithObject())
+		// Messages quote the linted files: each part is escaped as in the
+		// text report, and only the breaks between parts are lines.
+		msg.WriteString(OneLine(f.TextWithObject()))
 		for _, rel := range f.Related {
 			p := rel.Position
 			p.File = g.path(p.File)
 			msg.WriteString("\n" + OneLine(p.String()))
 			if rel.Message != "" {
-				msg.WriteString(": " + rel.Message)
+				msg.WriteString(": " + OneLine(rel.Message))
 			}
 		}
 		if f.Help != "" {
@@ -69,7 +71,7 @@ func (g *GitHubWriter) WriteInputErrors(w io.Writer, errs []InputError) error {
 	bw := bufio.NewWriter(w)
 	for i := range errs {
 		e := &errs[i]
-		fmt.Fprint(bw, g.command("error", Position{File: e.File, Line: e.Line}, "dockershim-lint input error", e.Message))
+		fmt.Fprint(bw, g.command("error", Position{File: e.File, Line: e.Line}, "dockershim-lint input error", OneLine(e.Message)))
 	}
 	return bw.Flush()
 }

@@ -59,8 +59,18 @@ func TestGitHubCommand(t *testing.T) {
 			name:     "data escaping",
 			severity: SeverityError,
 			pos:      Position{File: "a.yaml", Line: 1},
-			rule:     "r", message: "100% sure\r\nnext: a,b",
-			want: "::error file=a.yaml,line=1,title=r::100%25 sure%0D%0Anext: a,b (Pod p)\n",
+			rule:     "r", message: "100% sure: a,b",
+			want: "::error file=a.yaml,line=1,title=r::100%25 sure: a,b (Pod p)\n",
+		},
+		{
+			// A message quotes the linted files (a volume's name): their
+			// control characters are escaped as in the text report, so
+			// none reaches the job log or a terminal as an escape sequence.
+			name:     "control characters in the message",
+			severity: SeverityError,
+			pos:      Position{File: "a.yaml", Line: 1},
+			rule:     "r", message: "volume \"s\x1b]8;;http://x\a\" line\r\nbreak",
+			want: "::error file=a.yaml,line=1,title=r::volume \"s\\x1b]8;;http://x\\a\" line\\r\\nbreak (Pod p)\n",
 		},
 		{
 			name:     "property escaping",
@@ -117,6 +127,7 @@ func TestGitHubInputErrors(t *testing.T) {
 		{File: "deploy/broken.yaml", Line: 19, Message: "invalid YAML: did not find expected ',' or '}'"},
 		{File: "missing", Message: "no such file or directory"},
 		{File: "odd\nname.yaml", Line: 2, Message: "100% broken"},
+		{File: "esc.yaml", Line: 3, Message: "key \"\x1b[2J\" already defined"},
 	}
 	var buf bytes.Buffer
 	if err := (&GitHubWriter{WorkDir: sampleWorkDir}).WriteInputErrors(&buf, errs); err != nil {
@@ -124,7 +135,8 @@ func TestGitHubInputErrors(t *testing.T) {
 	}
 	want := "::error file=deploy/broken.yaml,line=19,title=dockershim-lint input error::invalid YAML: did not find expected ',' or '}'\n" +
 		"::error file=missing,title=dockershim-lint input error::no such file or directory\n" +
-		"::error file=odd\\nname.yaml,line=2,title=dockershim-lint input error::100%25 broken\n"
+		"::error file=odd\\nname.yaml,line=2,title=dockershim-lint input error::100%25 broken\n" +
+		"::error file=esc.yaml,line=3,title=dockershim-lint input error::key \"\\x1b[2J\" already defined\n"
 	if buf.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
 	}

@@ -324,6 +324,15 @@ func (l *Lines) ScalarSpan(n *yaml.Node) (start, end int, ok bool) {
 		}
 		return 0, 0, false
 	}
+	if n.ShortTag() == "!!binary" {
+		// Its value may be the text the base64 encodes (render/manifest
+		// decodes it, as Kubernetes does): the base64 is what is written.
+		j := i
+		for j < len(src) && !isYAMLSpace(src[j]) && !bytes.ContainsRune([]byte(",[]{}"), rune(src[j])) {
+			j++
+		}
+		return i, j, true
+	}
 	// A plain scalar is its value as written, but for the line breaks and
 	// indentation that folding turned into a single space or line feed.
 	j := i

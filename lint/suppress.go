@@ -2,9 +2,11 @@ package lint
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // IgnoreDirective is the comment that suppresses findings on its own line
@@ -64,6 +66,9 @@ type Suppression struct {
 // ParseDirectives returns the ignore comments of one source file. It is cheap
 // on the common file that has none.
 func ParseDirectives(file string, src []byte) []Directive {
+	if text, ok := fromUTF16(src); ok {
+		src = text
+	}
 	if !bytes.Contains(src, []byte(IgnoreDirective)) {
 		return nil
 	}
@@ -86,6 +91,11 @@ func ParseDirectives(file string, src []byte) []Directive {
 			// plain scalar.
 			continue
 		}
+		if inQuotes(text[:hash]) {
+			// A shell comment in a quoted command ("docker ps # ...") is
+			// part of the string, and must not hide the finding on it.
+			continue
+		}
 		d := ParseDirective(string(text[at+len(IgnoreDirective):]))
 		_, column := lines.Position(lines.Start(line) + hash)
 		d.Position = Position{File: file, Line: line, Column: column}
@@ -93,6 +103,60 @@ func ParseDirectives(file string, src []byte) []Directive {
 		out = append(out, d)
 	}
 	return out
+}
+
+// fromUTF16 is src, a file that starts with a UTF-16 byte order mark, as
+// UTF-8 with the same lines and characters: yaml.v3 reads such a file and
+// reports its findings, so its comments must be read as text too.
+func fromUTF16(src []byte) ([]byte, bool) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
+		order = binary.BigEndian
+	default:
+		return nil, false
+	}
+	units := make([]uint16, 0, len(src)/2)
+	for i := 0; i+1 < len(src); i += 2 {
+		units = append(units, order.Uint16(src[i:]))
+	}
+	return []byte(string(utf16.Decode(units))), true
+}
+
+// inQuotes reports whether the end of text, the start of a line, lies inside
+// a single- or double-quoted scalar opened on that line. A quote opens one
+// only where a scalar may start (the line's start, after "- ", ":", "[",
+// "{" or ","), so the apostrophe of a plain scalar (it's) opens nothing.
+func inQuotes(text []byte) bool {
+	var quote byte
+	prev := byte(0) // the last character outside quotes and white space
+	space := true   // white space (or the line's start) came just before
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case quote == '"' && c == '\\':
+			i++
+		case quote != 0 && c == quote:
+			if quote == '\'' && i+1 < len(text) && text[i+1] == '\'' {
+				i++
+				continue
+			}
+			quote, prev, space = 0, c, false
+		case quote != 0:
+		case c == ' ' || c == '\t':
+			space = true
+		case c == '#' && space:
+			// A comment already: whatever follows is in it.
+			return false
+		case (c == '"' || c == '\'') && (prev == 0 || strings.IndexByte("[{,:", prev) >= 0 || (prev == '-' || prev == '?') && space):
+			quote = c
+		default:
+			prev, space = c, false
+		}
+	}
+	return quote != 0
 }
 
 // ParseDirective parses what follows the directive keyword (or an annotation

@@ -2,6 +2,7 @@ package lint_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -67,6 +69,23 @@ func TestParseDirectives(t *testing.T) {
 			src:  "note: \"write dockershim-lint:ignore RULE -- why\"\nurl: a#dockershim-lint:ignore x -- y\n",
 		},
 		{
+			name: "a shell comment inside a quoted string is not a comment",
+			src: "command: [\"sh\", \"-c\", \"docker ps # dockershim-lint:ignore docker-cli -- r\"]\n" +
+				"- 'docker ps # dockershim-lint:ignore docker-cli -- it''s quoted'\n" +
+				"{\"a\":\"b \\\" # dockershim-lint:ignore docker-cli -- escaped quote\"}\n",
+		},
+		{
+			name: "quotes that open no string, or are closed",
+			src: "args: it's # dockershim-lint:ignore docker-cli -- r\n" +
+				"path: \"/var/run/docker.sock\" # dockershim-lint:ignore docker-socket -- r\n" +
+				"a: 'x' # see 'y' # dockershim-lint:ignore docker-cli -- r\n",
+			want: []lint.Directive{
+				{Position: lint.Position{File: "f.yaml", Line: 1, Column: 12}, Rules: []string{"docker-cli"}, Reason: "r", Trailing: true},
+				{Position: lint.Position{File: "f.yaml", Line: 2, Column: 30}, Rules: []string{"docker-socket"}, Reason: "r", Trailing: true},
+				{Position: lint.Position{File: "f.yaml", Line: 3, Column: 18}, Rules: []string{"docker-cli"}, Reason: "r", Trailing: true},
+			},
+		},
+		{
 			// Read by lines broken at LF only, this file was one line
 			// and the comment sat at 1:7, trailing YAML.
 			name: "CR line endings",
@@ -83,6 +102,21 @@ func TestParseDirectives(t *testing.T) {
 				Position: lint.Position{File: "f.yaml", Line: 1, Column: 1},
 				Rules:    []string{"docker-cli"}, Reason: "r",
 			}},
+		},
+		{
+			// yaml.v3 reads UTF-16 with a byte order mark, so the file's
+			// findings are reported; its comments must count too.
+			name: "UTF-16 little-endian with a byte order mark",
+			src:  utf16Text(binary.LittleEndian, "a: 1\r\n  # dockershim-lint:ignore docker-cli -- r\r\nb: \U0001F600 # dockershim-lint:ignore docker-socket -- s\n"),
+			want: []lint.Directive{
+				{Position: lint.Position{File: "f.yaml", Line: 2, Column: 3}, Rules: []string{"docker-cli"}, Reason: "r"},
+				{Position: lint.Position{File: "f.yaml", Line: 3, Column: 6}, Rules: []string{"docker-socket"}, Reason: "s", Trailing: true},
+			},
+		},
+		{
+			name: "UTF-16 big-endian with a byte order mark",
+			src:  utf16Text(binary.BigEndian, "# dockershim-lint:ignore docker-cli -- r\n"),
+			want: []lint.Directive{{Position: lint.Position{File: "f.yaml", Line: 1, Column: 1}, Rules: []string{"docker-cli"}, Reason: "r"}},
 		},
 		{
 			name: "the reason may hold dashes and hashes",
@@ -354,4 +388,13 @@ func TestSARIFSuppressedGolden(t *testing.T) {
 	if err := schema.Validate(doc); err != nil {
 		t.Errorf("not valid SARIF 2.1.0: %v", err)
 	}
+}
+
+// utf16Text is text encoded as UTF-16 in order, after a byte order mark.
+func utf16Text(order binary.AppendByteOrder, text string) string {
+	var out []byte
+	for _, u := range utf16.Encode([]rune("\ufeff" + text)) {
+		out = order.AppendUint16(out, u)
+	}
+	return string(out)
 }

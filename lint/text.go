@@ -79,14 +79,16 @@ func WriteInputErrors(w io.Writer, errs []InputError, color bool) error {
 // their names (a message may quote a multi-line shell script, a file name may
 // hold a newline): a newline would break the one-line-per-finding format that
 // editors and grep rely on, and an escape sequence must not reach the
-// terminal.
+// terminal. Bidirectional controls (U+202E) are escaped too: they reorder
+// what follows them on the line, so a name could make the rest of a
+// finding's line read as something else.
 func OneLine(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if !strings.ContainsFunc(s, hidden) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if hidden(r) {
 			q := strconv.QuoteRune(r)
 			b.WriteString(q[1 : len(q)-1])
 			continue
@@ -94,6 +96,11 @@ func OneLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// hidden reports whether r acts on the terminal rather than showing.
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 // Summary is the report's last line: the findings by severity and file,

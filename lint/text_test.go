@@ -147,13 +147,13 @@ func TestWriteInputErrors(t *testing.T) {
 func TestTextWriterEscapesFileNames(t *testing.T) {
 	r := &lint.Report{Findings: []lint.Finding{{
 		Rule: "docker-socket", Severity: lint.SeverityError, Message: "m",
-		Position: lint.Position{File: "evil\n\x1b]0;title\x07.yaml", Line: 3, Column: 5},
+		Position: lint.Position{File: "evil\n\x1b]0;title\x07\u202e.yaml", Line: 3, Column: 5},
 	}}}
 	var buf bytes.Buffer
 	if err := (&lint.TextWriter{}).Write(&buf, r); err != nil {
 		t.Fatal(err)
 	}
-	want := `evil\n\x1b]0;title\a.yaml:3:5: error docker-socket: m` + "\n"
+	want := `evil\n\x1b]0;title\a\u202e.yaml:3:5: error docker-socket: m` + "\n"
 	if got, _, _ := strings.Cut(buf.String(), "1 finding"); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

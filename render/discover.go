@@ -72,7 +72,11 @@ func Discover(paths []string, opts Options) ([]lint.Input, []lint.InputError) {
 	}
 	for _, p := range paths {
 		if p == "-" {
-			d.inputs = append(d.inputs, manifest.NewReader(lint.StdinName, opts.Stdin))
+			// Read once: a second - would see only the end of the input.
+			if !d.seen[p] {
+				d.seen[p] = true
+				d.inputs = append(d.inputs, manifest.NewReader(lint.StdinName, opts.Stdin))
+			}
 			continue
 		}
 		info, err := os.Stat(p)
@@ -97,7 +101,8 @@ type discovery struct {
 	inputs   []lint.Input
 	errs     []lint.InputError
 	// seen holds the absolute paths of charts, kustomizations and files
-	// already added, so each is linted once.
+	// already added, and "-" once standard input is, so each is linted
+	// once.
 	seen map[string]bool
 	// repos caches, per boundary root, the directories that may be
 	// kustomizations.

@@ -73,6 +73,15 @@ func TestRemoteReferencesFailWithoutConnecting(t *testing.T) {
 			errFile: "url/kustomization.yaml", errMsg: "remote resources are not fetched", errLine: 2,
 		},
 		{
+			name: "kustomization with a chart's values file by URL",
+			files: map[string]string{
+				"values/kustomization.yaml":             "helmCharts:\n  - name: agent\n    valuesFile: https://example.com/values.yaml\n",
+				"values/charts/agent/Chart.yaml":        "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+				"values/charts/agent/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+			},
+			errFile: "values/kustomization.yaml", errMsg: "remote values files are not fetched: https://example.com/values.yaml", errLine: 3,
+		},
+		{
 			name: "kustomization with a chart to pull",
 			files: map[string]string{
 				"pull/kustomization.yaml": "helmCharts:\n  - name: redis\n    repo: https://charts.example.com/stable\n    version: 18.0.0\n",
@@ -107,7 +116,17 @@ func TestTemplatesCannotReachTheNetwork(t *testing.T) {
 		"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  ip: {{ getHostByName \"charts.example.com\" | quote }}\n",
 	})
 	write(t, filepath.Join(dir, "dns", "values.schema.json"), []byte(`{"$ref": "https://schemas.example.com/values.json"}`))
-	run := lintHostile(t, []string{filepath.Join(dir, "dns")})
+	// The same, written in ways a search for `"$ref": "http` misses.
+	for name, schema := range map[string]string{
+		"spaced":     `{"properties": {"a": {"$ref" :  "https://schemas.example.com/a.json"}}}`,
+		"escaped":    `{"\u0024ref": "https://schemas.example.com/values.json"}`,
+		"metaschema": `{"$schema": "https://schemas.example.com/meta.json", "type": "object"}`,
+		"base":       `{"$id": "https://schemas.example.com/values.json", "properties": {"a": {"$ref": "a.json"}}}`,
+	} {
+		chartFiles(t, filepath.Join(dir, name), map[string]string{"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"})
+		write(t, filepath.Join(dir, name, "values.schema.json"), []byte(schema))
+	}
+	run := lintHostile(t, []string{dir})
 	if len(run.Errors) > 0 {
 		t.Errorf("unexpected errors: %v", run.Errors)
 	}
@@ -146,6 +165,14 @@ func TestNothingOutsideTheNamedPathsIsOpened(t *testing.T) {
 	chartFiles(t, filepath.Join(repo, "charts", "files"), map[string]string{
 		"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  k: {{ .Files.Get \"../../../outside.yaml\" | quote }}\n",
 	})
+	// Charts whose values schema refers to the pipe: Helm's validator loads
+	// a $ref that is no fragment from the file system, a relative one
+	// from /, since it names the schema file:///values.schema.json.
+	chartFiles(t, filepath.Join(repo, "charts", "schema-file"), nil)
+	write(t, filepath.Join(repo, "charts", "schema-file", "values.schema.json"), []byte(`{"$ref": "file://`+filepath.ToSlash(pipe)+`"}`))
+	chartFiles(t, filepath.Join(repo, "charts", "schema-relative"), nil)
+	write(t, filepath.Join(repo, "charts", "schema-relative", "values.schema.json"),
+		[]byte(`{"properties": {"a": {"$ref" : "`+strings.TrimPrefix(filepath.ToSlash(pipe), "/")+`#/x"}}}`))
 	// Overlays naming the pipe by a relative path and through a link.
 	write(t, filepath.Join(repo, "overlays", "up", "kustomization.yaml"), []byte("resources:\n  - ../../../outside.yaml\n"))
 	write(t, filepath.Join(repo, "overlays", "link", "kustomization.yaml"), []byte("resources:\n  - outside.yaml\n"))
@@ -170,7 +197,7 @@ func TestNothingOutsideTheNamedPathsIsOpened(t *testing.T) {
 		t.Errorf("want manifests/leak.yaml skipped; got %v", run.skipped)
 	}
 	for _, e := range run.Errors {
-		if strings.Contains(e.File, "charts/files") {
+		if strings.Contains(e.File, "charts/files") || strings.Contains(e.File, "charts/schema-") {
 			t.Errorf("the chart reading .Files outside itself should render: %v", e)
 		}
 	}

@@ -3,6 +3,7 @@ package helm
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -314,7 +315,8 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		return nil, nil, nil, &lint.InputError{File: c.Path, Message: err.Error()}
 	}
 	if kv := chrt.Metadata.KubeVersion; kv != "" && !chartutil.IsCompatibleRange(kv, caps.KubeVersion.String()) {
-		return nil, nil, nil, &lint.InputError{File: c.Path, Message: fmt.Sprintf("chart %s requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", chrt.Name(), kv, caps.KubeVersion.String())}
+		file, line := chartYAMLLine(chrt, r.display, "kubeVersion")
+		return nil, nil, nil, &lint.InputError{File: cmp.Or(file, c.Path), Line: line, Message: fmt.Sprintf("chart %s requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", chrt.Name(), kv, caps.KubeVersion.String())}
 	}
 	opts := chartutil.ReleaseOptions{
 		Name:      cmp.Or(c.options.ReleaseName, chrt.Name()),
@@ -322,7 +324,7 @@ func (c *Chart) prepare(ci string) (*release, *chart.Chart, chartutil.Values, er
 		Revision:  1,
 		IsInstall: true,
 	}
-	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(chrt, vals, opts, caps, hasRemoteSchemaRef(chrt))
+	renderVals, err := chartutil.ToRenderValuesWithSchemaValidation(chrt, vals, opts, caps, schemaLoadsOutside(chrt))
 	if err != nil {
 		return nil, nil, nil, &lint.InputError{File: c.Path, Message: "chart " + chrt.Name() + ": " + err.Error()}
 	}
@@ -435,26 +437,45 @@ func dependencyEnabled(dep *chart.Dependency, vals chartutil.Values) bool {
 // dependencyLine finds where a dependency is declared: Chart.yaml, or
 // requirements.yaml for apiVersion v1 charts.
 func dependencyLine(chrt *chart.Chart, display map[*chart.File]string, name string) (string, int) {
-	fallback := ""
-	for _, f := range chrt.Raw {
-		if f.Name != "Chart.yaml" && f.Name != "requirements.yaml" {
-			continue
-		}
-		if f.Name == "Chart.yaml" {
-			fallback = display[f]
-		}
-		var doc yaml.Node
-		if yaml.Unmarshal(f.Data, &doc) != nil || len(doc.Content) == 0 {
-			continue
-		}
-		lint.IndexLines(f.Data).RenumberNodes(&doc)
-		for _, d := range lint.Items(lint.Get(doc.Content[0], "dependencies")) {
+	for _, file := range []string{"Chart.yaml", "requirements.yaml"} {
+		f, root := chartFileRoot(chrt, file)
+		for _, d := range lint.Items(lint.Get(root, "dependencies")) {
 			if n := lint.Get(d, "name"); lint.Scalar(n) == name {
 				return display[f], n.Line
 			}
 		}
 	}
-	return fallback, 0
+	return chartYAMLLine(chrt, display, "")
+}
+
+// chartYAMLLine is the chart's Chart.yaml and the line of its key (0 when
+// key is "" or absent), for an error about the chart's metadata.
+func chartYAMLLine(chrt *chart.Chart, display map[*chart.File]string, key string) (string, int) {
+	f, root := chartFileRoot(chrt, "Chart.yaml")
+	if f == nil {
+		return "", 0
+	}
+	if n := lint.Get(root, key); key != "" && n != nil {
+		return display[f], n.Line
+	}
+	return display[f], 0
+}
+
+// chartFileRoot is the chart's own file name (Chart.yaml,
+// requirements.yaml) and its YAML root, numbered as lint.Lines numbers
+// lines; the root is nil when the file does not parse or is empty.
+func chartFileRoot(chrt *chart.Chart, name string) (*chart.File, *yaml.Node) {
+	for _, f := range chrt.Raw {
+		if f.Name != name {
+			continue
+		}
+		src, err := parseValues(f.Name, f.Data)
+		if err != nil {
+			return f, nil
+		}
+		return f, src.root
+	}
+	return nil, nil
 }
 
 // mergeValues merges the user's values the way `helm template` does: each
@@ -577,8 +598,9 @@ type parsedValues struct {
 }
 
 // parseValues parses a YAML file of the chart (values, or any other the
-// loader reads), its nodes numbered as the file's lines; a syntax error
-// names the file and line.
+// loader reads), its nodes numbered as the file's lines; a syntax error, or a
+// document that is not a mapping (as all of these must be), names the
+// file and line.
 func parseValues(file string, data []byte) (parsedValues, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -589,6 +611,15 @@ func parseValues(file string, data []byte) (parsedValues, error) {
 	src := parsedValues{file: file, data: data, lines: lines}
 	if len(doc.Content) > 0 {
 		src.root = doc.Content[0]
+	}
+	// Helm's own message for these is its JSON decoder's, naming Go types
+	// and no line.
+	if root := src.root; root != nil && root.Kind != yaml.MappingNode && root.ShortTag() != "!!null" {
+		what := "a single value"
+		if root.Kind == yaml.SequenceNode {
+			what = "a list"
+		}
+		return parsedValues{}, &lint.InputError{File: file, Line: root.Line, Message: "holds " + what + ", not a YAML mapping"}
 	}
 	return src, nil
 }
@@ -620,15 +651,64 @@ func capabilities(opts Options) (*chartutil.Capabilities, error) {
 	return caps, nil
 }
 
-// hasRemoteSchemaRef says whether a values.schema.json in the chart tree
-// refers to a schema by URL. Helm would fetch it; we validate only schemas
-// that need no network, and otherwise skip validation like
-// --skip-schema-validation.
-func hasRemoteSchemaRef(chrt *chart.Chart) bool {
-	if strings.Contains(string(chrt.Schema), `"$ref": "http`) || strings.Contains(string(chrt.Schema), `"$ref":"http`) {
-		return true
+// schemaLoadsOutside says whether a values.schema.json in the chart tree
+// refers to anything outside itself: a $ref (or $dynamicRef, $recursiveRef)
+// that is no fragment, or a $schema that is no draft the validator holds.
+// Helm's validator would load it by URL from the network or, for a relative
+// or file: reference, from the file system (relative ones from its root, as
+// it names the schema file:///values.schema.json), where a named pipe or
+// /dev/zero would hang the run or fill its memory. We validate only schemas
+// that need neither, and otherwise skip validation like
+// --skip-schema-validation. The schema is decoded as the validator decodes
+// it, so no spacing or escape (\u0024ref) hides a reference; one that is
+// not JSON is left to the validator, which reports it.
+func schemaLoadsOutside(chrt *chart.Chart) bool {
+	if len(chrt.Schema) > 0 {
+		var schema any
+		if json.Unmarshal(chrt.Schema, &schema) == nil && refersOutside(schema) {
+			return true
+		}
 	}
-	return slices.ContainsFunc(chrt.Dependencies(), hasRemoteSchemaRef)
+	return slices.ContainsFunc(chrt.Dependencies(), schemaLoadsOutside)
+}
+
+// refersOutside reports whether the decoded schema v holds a reference the
+// validator would load. A keyword with a value of another type (a property
+// named "$ref") counts too: skipping validation is the safe mistake.
+func refersOutside(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for key, value := range v {
+			ref, isString := value.(string)
+			switch key {
+			case "$ref", "$dynamicRef", "$recursiveRef":
+				if !isString || !strings.HasPrefix(ref, "#") {
+					return true
+				}
+			case "$schema":
+				if !isString || !knownDrafts[strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(ref, "http://"), "https://"), "#")] {
+					return true
+				}
+			}
+			if refersOutside(value) {
+				return true
+			}
+		}
+	case []any:
+		return slices.ContainsFunc(v, refersOutside)
+	}
+	return false
+}
+
+// knownDrafts are the metaschemas the validator holds, by URL without
+// scheme or empty fragment: a $schema naming one loads nothing.
+var knownDrafts = map[string]bool{
+	"json-schema.org/schema":               true,
+	"json-schema.org/draft/2020-12/schema": true,
+	"json-schema.org/draft/2019-09/schema": true,
+	"json-schema.org/draft-07/schema":      true,
+	"json-schema.org/draft-06/schema":      true,
+	"json-schema.org/draft-04/schema":      true,
 }
 
 // index walks the chart tree as Helm's engine will render it (after
@@ -971,16 +1051,17 @@ func (r *release) renderError(chrt *chart.Chart, err error, allCIValues bool) er
 	}
 	ie := &lint.InputError{File: r.base, Message: "chart " + chrt.Name() + ": " + condenseIncludes(err.Error())}
 	var failed *chart.File
+	failedName := ""
 	for _, m := range helmPosition.FindAllStringSubmatch(err.Error(), -1) {
 		if f := r.byKey[m[1]]; f != nil {
-			failed = f
+			failed, failedName = f, m[1]
 			ie.File = r.display[f]
 			ie.Line, _ = strconv.Atoi(m[2])
 			break
 		}
 	}
 	if strings.Contains(err.Error(), "execution error at") {
-		ie.Message += valueHint(failed, ie.Line, r.base, ciValuesFiles(chrt), allCIValues)
+		ie.Message += valueHint(failed, failedName, ie.Line, r.base, ciValuesFiles(chrt), allCIValues)
 	}
 	return ie
 }

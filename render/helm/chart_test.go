@@ -549,6 +549,12 @@ func TestHelmInputErrors(t *testing.T) {
 			wantMsg: []string{"invalid YAML"},
 		},
 		{
+			name: "values file that is no mapping", chart: "socketpath",
+			opts:     Options{ValuesFiles: []string{chartsDir + "/overrides/list-values.yaml"}},
+			wantFile: "../../testdata/charts/overrides/list-values.yaml", wantLine: 2,
+			wantMsg: []string{"holds a list, not a YAML mapping"},
+		},
+		{
 			name: "missing values file", chart: "socketpath",
 			opts:     Options{ValuesFiles: []string{chartsDir + "/overrides/nope.yaml"}},
 			wantFile: "../../testdata/charts/overrides/nope.yaml",
@@ -592,6 +598,63 @@ func TestHelmInputErrors(t *testing.T) {
 				if !strings.Contains(got.Message, want) {
 					t.Errorf("message %q does not contain %q", got.Message, want)
 				}
+			}
+		})
+	}
+}
+
+// TestHelmIgnoreSyntaxError: Helm's message for a .helmignore pattern it
+// cannot parse names no line; the error points at the pattern's.
+func TestHelmIgnoreSyntaxError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ignored")
+	for name, text := range map[string]string{
+		"Chart.yaml":        "apiVersion: v2\nname: ignored\nversion: 0.1.0\n",
+		".helmignore":       "# patterns\r\n*.tmp\r\nci/[\r\n",
+		"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := runCharts(NewChart(dir, Options{}))
+	if len(res.Errors) != 1 {
+		t.Fatalf("got errors %v, want one", res.Errors)
+	}
+	if got := res.Errors[0]; !strings.HasSuffix(got.File, "ignored/.helmignore") || got.Line != 3 || !strings.Contains(got.Message, "syntax error in pattern") {
+		t.Errorf("error = %s:%d: %s, want .helmignore:3 and Helm's message", got.File, got.Line, got.Message)
+	}
+}
+
+// TestHelmMetadataErrors: Helm's checks of Chart.yaml name neither the
+// file nor a line; the errors point at Chart.yaml and the key's line.
+func TestHelmMetadataErrors(t *testing.T) {
+	tests := []struct {
+		name, chartYAML string
+		wantLine        int
+		wantMsg         string
+	}{
+		{name: "empty", chartYAML: "", wantMsg: "chart.metadata.name is required"},
+		{name: "bad version", chartYAML: "apiVersion: v2\nname: meta\nversion: one\n", wantLine: 3, wantMsg: `chart.metadata.version "one" is invalid`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "meta")
+			if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "Chart.yaml"), []byte(tt.chartYAML), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := runCharts(NewChart(dir, Options{}))
+			if len(res.Errors) != 1 {
+				t.Fatalf("got errors %v, want one", res.Errors)
+			}
+			got := res.Errors[0]
+			if !strings.HasSuffix(got.File, "meta/Chart.yaml") || got.Line != tt.wantLine || !strings.Contains(got.Message, tt.wantMsg) {
+				t.Errorf("error = %s:%d: %s, want meta/Chart.yaml:%d and %q", got.File, got.Line, got.Message, tt.wantLine, tt.wantMsg)
 			}
 		})
 	}

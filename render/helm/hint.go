@@ -18,9 +18,10 @@ var (
 )
 
 // valueHint is the advice for an execution error at line of template t,
-// for the chart as the user named it (base). ciFiles are the chart's CI
-// values files, which --all-ci-values would render it with instead.
-func valueHint(t *chart.File, line int, base string, ciFiles []string, allCIValues bool) string {
+// which the engine names name, for the chart as the user named it (base).
+// ciFiles are the chart's CI values files, which --all-ci-values would
+// render it with instead.
+func valueHint(t *chart.File, name string, line int, base string, ciFiles []string, allCIValues bool) string {
 	key := ""
 	if t != nil && line > 0 {
 		lines := strings.Split(string(t.Data), "\n")
@@ -36,6 +37,9 @@ func valueHint(t *chart.File, line int, base string, ciFiles []string, allCIValu
 	}
 	setting := "KEY=VALUE"
 	if key != "" {
+		if !strings.HasPrefix(key, "global.") {
+			key = valuesPrefix(name) + key
+		}
 		setting = key + "=..."
 	}
 	hint := fmt.Sprintf("; supply the value with --set %s (or --values FILE), or give the chart its values in %s: charts: {%q: {set: [%q]}}",
@@ -44,4 +48,17 @@ func valueHint(t *chart.File, line int, base string, ciFiles []string, allCIValu
 		hint += fmt.Sprintf(", or lint it with its CI values (%s) with --all-ci-values", strings.Join(ciFiles, ", "))
 	}
 	return hint
+}
+
+// valuesPrefix is where the values of the chart holding the template the
+// engine names name ("parent/charts/agent/templates/cm.yaml") sit in the
+// values a user sets: a subchart reads its own under its name or alias in
+// its parent's, so its .Values.apiKey is set as agent.apiKey.
+func valuesPrefix(name string) string {
+	parts := strings.Split(name, "/")
+	prefix := ""
+	for i := 1; i+1 < len(parts) && parts[i] == "charts"; i += 2 {
+		prefix += parts[i+1] + "."
+	}
+	return prefix
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -56,9 +57,33 @@ func loadChart(name, osPath string, boundary *source.Boundary) (*chart.Chart, er
 		if yamlErr := invalidChartYAML(name, files, err.Error()); yamlErr != nil {
 			return nil, yamlErr
 		}
+		if m := metadataError.FindStringSubmatch(err.Error()); m != nil {
+			return nil, &lint.InputError{File: name + "/Chart.yaml", Line: chartYAMLKeyLine(files, m[1]), Message: "cannot load chart: " + err.Error()}
+		}
 		return nil, &lint.InputError{File: name, Message: "cannot load chart: " + err.Error()}
 	}
 	return chrt, nil
+}
+
+// metadataError is Helm's check of a chart's Chart.yaml, which names the
+// key ("validation: chart.metadata.version \"one\" is invalid") but neither
+// the file nor a line.
+var metadataError = regexp.MustCompile(`^validation: chart\.metadata\.(\w+)`)
+
+// chartYAMLKeyLine is the line of key in the chart's own Chart.yaml among
+// files, or 0 when it is not there (a key that is required and missing).
+func chartYAMLKeyLine(files []*loader.BufferedFile, key string) int {
+	for _, f := range files {
+		if f.Name != "Chart.yaml" {
+			continue
+		}
+		if src, err := parseValues(f.Name, f.Data); err == nil {
+			if n := lint.Get(src.root, key); n != nil {
+				return n.Line
+			}
+		}
+	}
+	return 0
 }
 
 // chartYAMLFiles are the files of a chart (and of each subchart directory)
@@ -83,6 +108,18 @@ func invalidChartYAML(name string, files []*loader.BufferedFile, loaderErr strin
 	return nil
 }
 
+// badIgnoreLine is the first line of the .helmignore data whose pattern
+// Helm's parser refuses on its own, or 0: the parser's error names none.
+func badIgnoreLine(data []byte) int {
+	lines := lint.IndexLines(data)
+	for line := 1; line <= lines.Count(); line++ {
+		if _, err := ignore.Parse(bytes.NewReader(lines.Text(line))); err != nil {
+			return line
+		}
+	}
+	return 0
+}
+
 // readChartDir reads every file of the chart directory dir that its
 // .helmignore keeps. checkChartLinks has refused links that leave the chart
 // or loop, so a linked directory is walked like any other.
@@ -95,7 +132,7 @@ func readChartDir(name, dir string, boundary *source.Boundary) ([]*loader.Buffer
 			return nil, err
 		}
 		if rules, err = ignore.Parse(bytes.NewReader(data)); err != nil {
-			return nil, &lint.InputError{File: name + "/" + ignore.HelmIgnore, Message: "cannot load chart: " + err.Error()}
+			return nil, &lint.InputError{File: name + "/" + ignore.HelmIgnore, Line: badIgnoreLine(data), Message: "cannot load chart: " + err.Error()}
 		}
 	}
 	rules.AddDefaults()

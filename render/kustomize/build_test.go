@@ -276,7 +276,10 @@ func TestKustomizationInputErrors(t *testing.T) {
 	}{
 		{name: "remote resource", dir: "remote", file: "remote/kustomization.yaml", line: 3, msg: "remote resources are not fetched"},
 		{name: "includes itself", dir: "self", file: "self/kustomization.yaml", msg: "cycle detected"},
-		{name: "file outside its root", dir: "outside/app", file: "outside/app/kustomization.yaml", msg: "is not in or below"},
+		{name: "file outside its root", dir: "outside/app", file: "outside/app/kustomization.yaml", line: 2, msg: "../secret-elsewhere.yaml is not in or below"},
+		{name: "generator file outside its root", dir: "outside/generator", file: "outside/generator/kustomization.yaml", line: 6, msg: "conf=../secret-elsewhere.yaml is not in or below"},
+		{name: "helm chart values file at an absolute path", dir: "outside/helm-absolute", file: "outside/helm-absolute/kustomization.yaml", line: 3, msg: "/etc/hostname is outside"},
+		{name: "generator env file at an absolute path", dir: "outside/absolute", file: "outside/absolute/kustomization.yaml", line: 4, msg: "/etc/hostname is outside"},
 		{name: "exec plugin", dir: "plugin-exec", file: "plugin-exec/kustomization.yaml", msg: "external plugins disabled"},
 		{name: "container plugin", dir: "plugin-container", file: "plugin-container/kustomization.yaml", msg: "external plugins disabled"},
 		{name: "chart that would need pulling", dir: "helm-pull", file: "helm-pull/kustomization.yaml", line: 2, msg: "charts are not fetched"},

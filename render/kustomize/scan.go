@@ -165,19 +165,55 @@ func (k *kustSpec) addResource(n *yaml.Node, resource bool) {
 		k.dirs = append(k.dirs, p)
 		return
 	}
-	k.files = append(k.files, p)
-}
-
-func (k *kustSpec) addFile(n *yaml.Node) {
-	if p, ok := k.localPath(n); ok {
+	if k.inRoot(n, p) {
 		k.files = append(k.files, p)
 	}
+}
+
+// addFile adds the file an entry names. Generators and transformers may
+// name a directory, a kustomization of their own, which may lie anywhere.
+func (k *kustSpec) addFile(n *yaml.Node) {
+	p, ok := k.localPath(n)
+	if !ok {
+		return
+	}
+	if info, err := os.Stat(p); (err == nil && info.IsDir()) || k.inRoot(n, p) {
+		k.files = append(k.files, p)
+	}
+}
+
+// inRoot reports whether the file at path lies in or below the
+// kustomization's directory, as kustomize's root-only load restriction
+// requires of every file it reads (bases and components, directories, may
+// lie anywhere in the repository), and records an error at the entry when
+// it does not: kustomize's own error names no line. Only the directories
+// are resolved, as kustomize resolves them, so a file this passes is never
+// one kustomize would accept.
+func (k *kustSpec) inRoot(n *yaml.Node, path string) bool {
+	if lint.Within(resolveDir(k.dir), filepath.Join(resolveDir(filepath.Dir(path)), filepath.Base(path))) {
+		return true
+	}
+	k.errorf(n, "%s is not in or below the kustomization's directory: kustomize reads the files a kustomization names only from there", lint.Scalar(n))
+	return false
+}
+
+// resolveDir is dir with its symbolic links resolved, or dir itself when it
+// cannot be resolved (it does not exist; kustomize reports that).
+func resolveDir(dir string) string {
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		return resolved
+	}
+	return dir
 }
 
 // localPath is the file a kustomization entry names, relative to the
 // kustomization; a remote one is an error, since nothing is fetched.
 func (k *kustSpec) localPath(n *yaml.Node) (string, bool) {
-	ref := lint.Scalar(n)
+	return k.localRef(n, lint.Scalar(n))
+}
+
+// localRef is localPath for ref, the part of n's value that names a file.
+func (k *kustSpec) localRef(n *yaml.Node, ref string) (string, bool) {
 	if ref == "" {
 		return "", false
 	}
@@ -185,12 +221,22 @@ func (k *kustSpec) localPath(n *yaml.Node) (string, bool) {
 		k.errorf(n, "remote resources are not fetched: %s", ref)
 		return "", false
 	}
-	path := filepath.Join(k.dir, filepath.FromSlash(ref))
+	path := k.join(ref)
 	if err := k.boundary.Check(path); err != nil {
 		k.errorf(n, "%s", source.DescribeError(err))
 		return "", false
 	}
 	return path, true
+}
+
+// join is the OS path of ref, a path the kustomization names: kustomize
+// reads an absolute one as it is, not below the directory.
+func (k *kustSpec) join(ref string) string {
+	path := filepath.FromSlash(ref)
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(k.dir, path)
 }
 
 // addGeneratorFile reads a configMapGenerator files entry, "path" or
@@ -200,8 +246,8 @@ func (k *kustSpec) addGeneratorFile(n *yaml.Node) {
 	if _, path, ok := strings.Cut(ref, "="); ok {
 		ref = path
 	}
-	if ref != "" {
-		k.files = append(k.files, filepath.Join(k.dir, filepath.FromSlash(ref)))
+	if p, ok := k.localRef(n, ref); ok && k.inRoot(n, p) {
+		k.files = append(k.files, p)
 	}
 }
 
@@ -217,7 +263,7 @@ func (k *kustSpec) readHelmCharts() {
 	for _, entry := range lint.Items(charts) {
 		name := lint.Scalar(lint.Get(entry, "name"))
 		ref := helmChartRef{
-			dir:       filepath.Join(k.dir, filepath.FromSlash(home), filepath.FromSlash(name)),
+			dir:       filepath.Join(k.join(home), filepath.FromSlash(name)),
 			name:      name,
 			release:   lint.Scalar(lint.Get(entry, "releaseName")),
 			namespace: lint.Scalar(lint.Get(entry, "namespace")),
@@ -226,7 +272,7 @@ func (k *kustSpec) readHelmCharts() {
 			k.errorf(entry, "helm chart %q: %s", name, source.DescribeError(err))
 			continue
 		}
-		outside := false
+		refused := false
 		valuesFiles := []*yaml.Node{lint.Get(entry, "valuesFile")}
 		for _, v := range lint.Items(lint.Get(entry, "additionalValuesFiles")) {
 			valuesFiles = append(valuesFiles, v)
@@ -236,17 +282,22 @@ func (k *kustSpec) readHelmCharts() {
 			if lint.Scalar(v) == "" {
 				continue
 			}
-			path := filepath.Join(k.dir, filepath.FromSlash(lint.Scalar(v)))
+			if strings.Contains(lint.Scalar(v), "://") {
+				k.errorf(v, "values file of helm chart %q: remote values files are not fetched: %s", name, lint.Scalar(v))
+				refused = true
+				continue
+			}
+			path := k.join(lint.Scalar(v))
 			if err := k.boundary.Check(path); err != nil {
 				k.errorf(v, "values file of helm chart %q: %s", name, source.DescribeError(err))
-				outside = true
+				refused = true
 			}
 			if i == 0 {
 				valuesFile = path
 			}
 			ref.valuesFiles = append(ref.valuesFiles, path)
 		}
-		if outside {
+		if refused {
 			continue
 		}
 		values, err := valuesLayers(entry, ref.dir, k.file, valuesFile, ref.valuesFiles)
