@@ -242,9 +242,6 @@ func (c *Chart) render(ci string) ([]*lint.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkRenderSize(chrt.Name(), out); err != nil {
-		return nil, err
-	}
 
 	variant := ""
 	if ci != "" {

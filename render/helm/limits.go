@@ -48,9 +48,9 @@ const (
 
 // markerBytes is how many bytes of out are position markers, which the
 // limits leave out: they measure what the chart renders.
-func markerBytes(out string) int {
+func markerBytes(out, token string) int {
 	n := 0
-	prefix := string(markStart) + markToken
+	prefix := string(markStart) + token
 	for {
 		i := strings.Index(out, prefix)
 		if i < 0 {
@@ -65,25 +65,40 @@ func markerBytes(out string) int {
 	}
 }
 
-// checkRenderSize enforces MaxTemplateOutput and MaxChartOutput on what
-// Helm's engine returned, before any of it is decoded into node trees.
-func (r *release) checkRenderSize(chartName string, out map[string]string) error {
+// outputSize names the output limit a render passed: the first template,
+// in key order, over MaxTemplateOutput, or else the whole chart over
+// MaxChartOutput. The zero value passed none.
+type outputSize struct {
+	Template string
+	Chart    bool
+}
+
+// oversize measures out without the markers behind token against the
+// output limits. The render process measures its output before sending
+// it, so that output the linter would refuse is never copied and encoded
+// (nor held twice against the render's memory budget).
+func oversize(out map[string]string, token string) outputSize {
 	total := 0
 	for _, key := range slices.Sorted(maps.Keys(out)) {
-		size := len(out[key]) - markerBytes(out[key])
+		size := len(out[key]) - markerBytes(out[key], token)
 		if size > MaxTemplateOutput {
-			file := r.base
-			if f := r.byKey[key]; f != nil {
-				file = r.display[f]
-			}
-			return &lint.InputError{File: file, Message: fmt.Sprintf("chart %s: template renders more than the %d MiB limit; not linted", chartName, MaxTemplateOutput>>20)}
+			return outputSize{Template: key}
 		}
 		total += size
 	}
-	if total > MaxChartOutput {
+	return outputSize{Chart: total > MaxChartOutput}
+}
+
+// sizeError is the input error for a render that passed the limit size.
+func (r *release) sizeError(chartName string, size outputSize) error {
+	if size.Template == "" {
 		return &lint.InputError{File: r.base, Message: fmt.Sprintf("chart %s renders more than the %d MiB limit; not linted", chartName, MaxChartOutput>>20)}
 	}
-	return nil
+	file := r.base
+	if f := r.byKey[size.Template]; f != nil {
+		file = r.display[f]
+	}
+	return &lint.InputError{File: file, Message: fmt.Sprintf("chart %s: template renders more than the %d MiB limit; not linted", chartName, MaxTemplateOutput>>20)}
 }
 
 // checkChartLinks refuses a chart directory holding a symbolic link that

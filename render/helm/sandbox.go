@@ -60,7 +60,7 @@ const (
 
 // maxSandboxOutput is the most the parent reads back from a render: the
 // chart output limit, with as much again for position markers. Within it,
-// checkRenderSize measures the output without its markers.
+// the child measures the output without its markers (oversize).
 const maxSandboxOutput = 2 * MaxChartOutput
 
 var budget atomic.Pointer[RenderBudget]
@@ -102,6 +102,9 @@ type sandboxRequest struct {
 	// adds a call to the first line of each: only for the marked render,
 	// whose error messages are not shown.
 	Progress bool
+	// MarkToken is the parent's marker token (see markToken), which the
+	// child needs to measure the output without its markers.
+	MarkToken string
 }
 
 type sandboxChart struct {
@@ -123,6 +126,10 @@ type sandboxResponse struct {
 	// Last is set when the child serves no more renders after this one:
 	// the kernel's CPU limit leaves no room for another.
 	Last bool
+	// Oversize is the output limit the render passed (see oversize),
+	// measured in the child so that it never copies, encodes and sends
+	// output the parent would refuse; Templates is then 0.
+	Oversize outputSize
 }
 
 type sandboxOutput struct {
@@ -315,7 +322,7 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 		ie.Message += fmt.Sprintf(format, args...)
 		return ie
 	}
-	req := sandboxRequest{Budget: b, Progress: progress}
+	req := sandboxRequest{Budget: b, Progress: progress, MarkToken: markToken}
 	var err error
 	if req.Chart, err = encodeChart(chrt); err != nil {
 		return nil, fail("", "failed: %v", err)
@@ -339,6 +346,9 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 		}
 		if resp.Err != "" {
 			return nil, &helmRenderError{resp.Err}
+		}
+		if resp.Oversize != (outputSize{}) {
+			return nil, r.sizeError(chrt.Name(), resp.Oversize)
 		}
 		return out, nil
 	}
@@ -727,6 +737,9 @@ func serveRender(req *sandboxRequest, enc *gob.Encoder, progress io.Writer) (las
 	resp := sandboxResponse{Templates: len(rendered), Last: !roomForRender(cpuUsed())}
 	if err != nil {
 		resp.Err = err.Error()
+	}
+	if resp.Oversize = oversize(rendered, req.MarkToken); resp.Oversize != (outputSize{}) {
+		resp.Templates, rendered = 0, nil
 	}
 	if req.Progress {
 		fmt.Fprintf(progress, "%s\n", progressPrefix)
