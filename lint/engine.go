@@ -225,6 +225,7 @@ func (e *Engine) checkObject(pass *Pass, obj *Object, objects []*Object, finding
 	// Memos belong to one object: every rule sees its values, the next
 	// object starts afresh.
 	clear(pass.memo)
+	pass.memo = pass.memo[:0]
 	for _, rule := range e.Rules {
 		// Rules without a Check, such as unused-ignore, are reported by
 		// the engine itself once every input is checked.
