@@ -60,6 +60,16 @@ var dindImage = regexp.MustCompile(`(?i)(^|[/:._-])dind([:._-]|$)|docker-in-dock
 // docker-in-docker sidecar). Its Docker CLI and DOCKER_HOST then talk to that
 // daemon, which keeps working whatever runtime the node uses.
 func (w *Workload) runsDockerDaemon() bool {
+	if w.daemon == daemonUnknown {
+		w.daemon = daemonAbsent
+		if w.startsDockerDaemon() {
+			w.daemon = daemonRuns
+		}
+	}
+	return w.daemon == daemonRuns
+}
+
+func (w *Workload) startsDockerDaemon() bool {
 	for _, c := range w.Containers() {
 		if dindImage.MatchString(imageRepoTag(lint.Scalar(c.Image))) {
 			return true

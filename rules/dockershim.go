@@ -93,17 +93,21 @@ func (s *shimScan) scan(n *yaml.Node) bool {
 	return false
 }
 
-func containsDockershim(v string) bool {
-	const word = "dockershim"
+func containsDockershim(v string) bool { return containsLower(v, "dockershim") }
+
+// containsLower reports whether strings.ToLower(v) contains word, a
+// lower-case ASCII word, allocating only for a v that is not ASCII.
+func containsLower(v, word string) bool {
 	for i := 0; i < len(v); i++ {
 		if v[i] >= utf8.RuneSelf {
 			// Unicode lower-casing maps a few non-ASCII letters (the
-			// Kelvin sign) onto ASCII ones: do what namesDockershim does.
+			// Kelvin sign) onto ASCII ones: do what the callers' full
+			// checks do.
 			return strings.Contains(strings.ToLower(v), word)
 		}
 	}
 	for i := 0; i+len(word) <= len(v); i++ {
-		if (v[i]|0x20) == 'd' && strings.EqualFold(v[i:i+len(word)], word) {
+		if c := v[i]; (c == word[0] || 'A' <= c && c <= 'Z' && c+('a'-'A') == word[0]) && strings.EqualFold(v[i:i+len(word)], word) {
 			return true
 		}
 	}

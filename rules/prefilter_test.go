@@ -1,0 +1,124 @@
+package rules
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The quick tests in front of the rules' expensive checks must pass every
+// input the full check finds something in: a quick test that fails a
+// trigger loses a finding. Each is checked against triggers written out
+// here and against every scalar of the rules' fixtures, each whole and
+// line by line (an embedded configuration is checked a line or a value at
+// a time).
+
+// fixtureScalars is every scalar value and key in the rules' fixtures.
+func fixtureScalars(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir("testdata", func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(data)))
+		for {
+			var doc yaml.Node
+			if dec.Decode(&doc) != nil {
+				// A fixture of broken YAML still gave its first
+				// documents.
+				return nil
+			}
+			var walk func(n *yaml.Node)
+			walk = func(n *yaml.Node) {
+				if n.Kind == yaml.ScalarNode {
+					out = append(out, n.Value)
+					out = append(out, strings.Split(n.Value, "\n")...)
+				}
+				for _, c := range n.Content {
+					walk(c)
+				}
+			}
+			walk(&doc)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 1000 {
+		t.Fatalf("only %d scalars in the fixtures: the walk is broken", len(out))
+	}
+	return out
+}
+
+func TestMayNameEndpoint(t *testing.T) {
+	triggers := []string{
+		"unix:///var/run/docker.sock",
+		"/var/run/docker.sock",
+		"unix:///run//docker.sock/",
+		"-H unix:///var/run/docker.sock",
+		"tcp://10.0.0.1:2375",
+		"TCP://$(HOST_IP):2376/",
+		"https://localhost:2376?x=1",
+		`\\.\pipe\docker_engine`,
+		"npipe:////./pipe/docker_engine",
+		"NPIPE:////./PIPE/DOCKER_ENGINE",
+		// The Kelvin sign lower-cases to k.
+		"npipe:////./pipe/doc\u212aer_engine",
+	}
+	for _, v := range triggers {
+		if _, ok := findEndpoint(v); !ok {
+			t.Errorf("findEndpoint(%q) finds nothing: not a trigger", v)
+		}
+		if !mayNameEndpoint(v) {
+			t.Errorf("mayNameEndpoint(%q) = false for a value that names an endpoint", v)
+		}
+	}
+	found := 0
+	for _, v := range fixtureScalars(t) {
+		if _, ok := findEndpoint(v); ok {
+			found++
+			if !mayNameEndpoint(v) {
+				t.Errorf("mayNameEndpoint(%q) = false for a fixture value that names an endpoint", v)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no fixture value names an endpoint: the fixture check proves nothing")
+	}
+	// What the quick test is for: ordinary values fail it.
+	for _, v := range []string{"info", "http://api.team-1.svc:8080", "/var/cache/web", "containerd"} {
+		if mayNameEndpoint(v) {
+			t.Errorf("mayNameEndpoint(%q) = true", v)
+		}
+	}
+}
+
+func TestContainsLower(t *testing.T) {
+	for _, tc := range []struct{ v, word string }{
+		{"dockershim", "dockershim"},
+		{"/var/run/DockerShim.sock", "dockershim"},
+		{"docker", "dockershim"},
+		{"", "docker"},
+		{"doc\u212aer", "docker"},
+		{"DOCKER_HOST", "docker"},
+		{"dOcKeR", "docker"},
+		{"dockeR-in-docker", "docker-in-docker"},
+		{"_x_", "_x"},
+		{"@X", "@x"},
+		{"ümlaut docker", "docker"},
+		{"ümlaut", "docker"},
+	} {
+		want := strings.Contains(strings.ToLower(tc.v), tc.word)
+		if got := containsLower(tc.v, tc.word); got != want {
+			t.Errorf("containsLower(%q, %q) = %v, want %v", tc.v, tc.word, got, want)
+		}
+	}
+}
