@@ -122,3 +122,52 @@ func TestContainsLower(t *testing.T) {
 		}
 	}
 }
+
+func TestMayHoldKubeletFlag(t *testing.T) {
+	triggers := []string{
+		"--container-runtime=docker",
+		"---container-runtime=docker",
+		"--container-runtime",
+		"--docker-endpoint=unix:///var/run/docker.sock",
+		"--docker-endpoint",
+		"/usr/bin/kubelet --v=2 --container-runtime docker",
+		"exec kubelet \\\n  --docker-endpoint=tcp://localhost:2375",
+	}
+	// reported is what checkKubeletFlags reports of a command-line
+	// value: any word, split as it splits them, that kubeletFlagMessage
+	// has a message for with the value that makes it report.
+	reported := func(v string) bool {
+		for _, f := range strings.Fields(v) {
+			name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+			if strings.HasPrefix(f, "--") && kubeletFlagMessage(name, "docker") != "" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, v := range triggers {
+		if !reported(v) {
+			t.Errorf("%q holds no reported flag: not a trigger", v)
+		}
+		if !mayHoldKubeletFlag(v) {
+			t.Errorf("mayHoldKubeletFlag(%q) = false for a reported flag", v)
+		}
+	}
+	found := 0
+	for _, v := range fixtureScalars(t) {
+		if reported(v) {
+			found++
+			if !mayHoldKubeletFlag(v) {
+				t.Errorf("mayHoldKubeletFlag(%q) = false for a fixture value with a reported flag", v)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no fixture value holds a reported flag: the fixture check proves nothing")
+	}
+	for _, v := range []string{"--port=8080", "--v=2", "kubelet"} {
+		if mayHoldKubeletFlag(v) {
+			t.Errorf("mayHoldKubeletFlag(%q) = true", v)
+		}
+	}
+}
