@@ -117,39 +117,51 @@ type agentMatch struct {
 	nameField lint.FieldPath
 }
 
-// nameSource is a name that may identify an agent, found under key of the
-// mapping at: its field is built only for the name that matches.
+// nameSource is a name that may identify an agent, found at the path at
+// followed by keys: its field path is built only for the name that
+// matches, as are the paths of the metadata it is read from.
 type nameSource struct {
 	value string
 	at    lint.FieldPath
-	key   string
+	keys  [3]string
 }
 
-func (n *nameSource) field() lint.FieldPath { return n.at.Key(n.key) }
+func (n *nameSource) field() lint.FieldPath {
+	f := n.at
+	for _, k := range n.keys {
+		if k != "" {
+			f = f.Key(k)
+		}
+	}
+	return f
+}
 
 // workloadNames are the names a person or a chart gives an agent: the
 // object's name, its app labels and those of its pod template, and its
 // container names.
 func workloadNames(w *Workload) []nameSource {
-	out := []nameSource{{value: w.Object.Name, at: metadataPath, key: "name"}}
-	labelsAt := []lint.FieldPath{metadataPath}
-	// A pod template (spec.template.spec) has metadata beside its spec.
-	if n := w.SpecPath.Len(); n > 1 {
-		if key, _ := w.SpecPath.At(n - 1).Key(); key == "spec" {
-			labelsAt = append(labelsAt, w.SpecPath.Slice(0, n-1).Key("metadata"))
-		}
-	}
-	for _, at := range labelsAt {
-		labels := lint.Get(lint.Lookup(w.Object.Node, at), "labels")
+	containers := w.Containers()
+	out := make([]nameSource, 0, 5+len(containers))
+	out = append(out, nameSource{value: w.Object.Name, keys: [3]string{"metadata", "name"}})
+	labels := func(at lint.FieldPath, metadata *yaml.Node) {
+		labels := lint.Get(metadata, "labels")
 		for _, key := range []string{"app.kubernetes.io/name", "app"} {
 			if v := lint.Scalar(lint.Get(labels, key)); v != "" {
-				out = append(out, nameSource{value: v, at: at.Key("labels"), key: key})
+				out = append(out, nameSource{value: v, at: at, keys: [3]string{"metadata", "labels", key}})
 			}
 		}
 	}
-	for _, c := range w.Containers() {
+	labels(lint.FieldPath{}, lint.Get(w.Object.Node, "metadata"))
+	// A pod template (spec.template.spec) has metadata beside its spec.
+	if n := w.SpecPath.Len(); n > 1 {
+		if key, _ := w.SpecPath.At(n - 1).Key(); key == "spec" {
+			template := w.SpecPath.Slice(0, n-1)
+			labels(template, lint.Get(lint.Lookup(w.Object.Node, template), "metadata"))
+		}
+	}
+	for _, c := range containers {
 		if c.Name != "" {
-			out = append(out, nameSource{value: c.Name, at: c.Path, key: "name"})
+			out = append(out, nameSource{value: c.Name, at: c.Path, keys: [3]string{"name"}})
 		}
 	}
 	return out
@@ -195,7 +207,6 @@ func identityNode(obj *lint.Object) (*yaml.Node, lint.FieldPath) {
 // Paths every object has; a FieldPath is never changed once built, so one
 // value serves every finding.
 var (
-	metadataPath     = lint.KeyPath("metadata")
 	metadataNamePath = lint.KeyPath("metadata", "name")
 	kindPath         = lint.KeyPath("kind")
 )
