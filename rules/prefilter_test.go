@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -168,6 +169,57 @@ func TestMayHoldKubeletFlag(t *testing.T) {
 	for _, v := range []string{"--port=8080", "--v=2", "kubelet"} {
 		if mayHoldKubeletFlag(v) {
 			t.Errorf("mayHoldKubeletFlag(%q) = true", v)
+		}
+	}
+}
+
+func TestMayBeDindImage(t *testing.T) {
+	triggers := []string{
+		"docker:24-dind",
+		"docker:dind-rootless",
+		"DOCKER:DIND",
+		"example.com/ci/dind:1",
+		"library/docker-in-docker",
+		"Docker-In-Docker:latest",
+		"cruizba/ubuntu-dind",
+		"x/dind",
+		// The Kelvin sign folds to k, in the regexp as in containsLower.
+		"docker-in-doc\u212aer",
+	}
+	for _, image := range triggers {
+		if !dindImage.MatchString(image) {
+			t.Errorf("dindImage does not match %q: not a trigger", image)
+		}
+		if !mayBeDindImage(image) {
+			t.Errorf("mayBeDindImage(%q) = false for an image dindImage matches", image)
+		}
+	}
+	found := 0
+	for _, v := range fixtureScalars(t) {
+		if image := imageRepoTag(v); dindImage.MatchString(image) {
+			found++
+			if !mayBeDindImage(image) {
+				t.Errorf("mayBeDindImage(%q) = false for a fixture image dindImage matches", image)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no fixture image is a dind image: the fixture check proves nothing")
+	}
+	// The regexp folds case as unicode.SimpleFold does, containsLower as
+	// strings.ToLower does: every letter of the words must fold the same
+	// way in both, or a non-ASCII image could match the regexp and fail
+	// the quick test.
+	for _, r := range "dindocker-" {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if got := strings.ToLower(string(f)); got != string(r) {
+				t.Errorf("%q folds to %q but lower-cases to %q", f, r, got)
+			}
+		}
+	}
+	for _, image := range []string{"registry.example.com/web:1", "docker:24", "nginx"} {
+		if mayBeDindImage(image) {
+			t.Errorf("mayBeDindImage(%q) = true", image)
 		}
 	}
 }
