@@ -116,6 +116,11 @@ func TestContainsLower(t *testing.T) {
 		{"@X", "@x"},
 		{"ümlaut docker", "docker"},
 		{"ümlaut", "docker"},
+		{"DOCKER then ümlaut", "docker"},
+		{"docKer then DOCKER", "docker"},
+		{"ſhim", "shim"},
+		{"DOCKERSHI", "dockershim"},
+		{"xDindx", "dind"},
 	} {
 		want := strings.Contains(strings.ToLower(tc.v), tc.word)
 		if got := containsLower(tc.v, tc.word); got != want {
