@@ -226,13 +226,17 @@ func (e *Engine) checkObject(pass *Pass, obj *Object, objects []*Object, finding
 	// object starts afresh.
 	clear(pass.memo)
 	pass.memo = pass.memo[:0]
+	pass.Object, pass.Objects = obj, objects
 	for _, rule := range e.Rules {
 		// Rules without a Check, such as unused-ignore, are reported by
 		// the engine itself once every input is checked.
 		if rule.Check == nil {
 			continue
 		}
-		*pass = Pass{Rule: rule, Object: obj, Objects: objects, findings: pass.findings[:0], memo: pass.memo}
+		// Only what changes from rule to rule is written: the whole
+		// Pass, rewritten for every rule of every object, cost a
+		// write barrier per pointer while the collector ran.
+		pass.Rule, pass.findings = rule, pass.findings[:0]
 		rule.Check(pass)
 		findings = append(findings, pass.findings...)
 	}
