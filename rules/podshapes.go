@@ -197,7 +197,10 @@ const maxPodSearchDepth = 12
 // the decoder has bounded what aliases expand to.
 func genericPodSpecs(obj *lint.Object) []shapeMatch {
 	var out []shapeMatch
-	steps := []lint.Step{lint.Key("spec")}
+	// The stack never grows past the depth bound, so it is allocated
+	// once at its full size.
+	steps := make([]lint.Step, 1, maxPodSearchDepth+1)
+	steps[0] = lint.Key("spec")
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		n = lint.Resolve(n)
