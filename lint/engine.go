@@ -157,12 +157,15 @@ func (e *Engine) runInput(in Input) (res inputResult) {
 		}
 	}()
 	var pass Pass
-	perFile := map[string]int{}
-	dropped := map[string]int{}
+	// The counts are made for the first finding: most inputs have none.
+	var perFile, dropped map[string]int
 	check := func(objects []*Object) {
 		for _, obj := range objects {
 			start := len(res.findings)
 			res.findings = e.checkObject(&pass, obj, objects, res.findings)
+			if len(res.findings) > start && perFile == nil {
+				perFile, dropped = map[string]int{}, map[string]int{}
+			}
 			res.findings = capFindings(res.findings, start, perFile, dropped)
 			// An annotation is about its own object, so it is applied
 			// here, where the object's findings are known.
