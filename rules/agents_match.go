@@ -41,10 +41,38 @@ func compileAgent(a Agent) *compiledAgent {
 
 // tokens splits a name at the separators Kubernetes names and image paths
 // use, so that "falco" matches "falco-exporter" but "falcon-api" does not.
-func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return r == '-' || r == '_' || r == '.' || r == '/'
-	})
+func tokens(s string) []string { return appendTokens(nil, s) }
+
+// appendTokens appends the tokens of s to dst. The separators are ASCII,
+// which never occur inside another character's UTF-8 encoding, so the
+// bytes are split directly.
+func appendTokens(dst []string, s string) []string {
+	s = strings.ToLower(s)
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && !isTokenSeparator(s[i]) {
+			continue
+		}
+		if i > start {
+			dst = append(dst, s[start:i])
+		}
+		start = i + 1
+	}
+	return dst
+}
+
+func isTokenSeparator(c byte) bool { return c == '-' || c == '_' || c == '.' || c == '/' }
+
+// countTokens is how many tokens appendTokens finds in s.
+func countTokens(s string) int {
+	n := 0
+	s = strings.ToLower(s)
+	for i := 0; i < len(s); i++ {
+		if !isTokenSeparator(s[i]) && (i == 0 || isTokenSeparator(s[i-1])) {
+			n++
+		}
+	}
+	return n
 }
 
 // hasTokenRun reports whether seq appears in toks as consecutive tokens.
@@ -234,9 +262,19 @@ func newWorkloadView(p *lint.Pass) *workloadView {
 	for i, c := range v.containers {
 		v.images[i] = parseImagePattern(lint.Scalar(c.Image))
 	}
+	// Every name's tokens share one array, made as large as they need:
+	// one allocation, not one per name. (Were it moved by an append, the
+	// names split before would keep the old array.)
+	size := 0
+	for _, n := range v.names {
+		size += countTokens(n.value)
+	}
+	all := make([]string, 0, size)
 	v.nameTokens = make([][]string, len(v.names))
 	for i, n := range v.names {
-		v.nameTokens[i] = tokens(n.value)
+		start := len(all)
+		all = appendTokens(all, n.value)
+		v.nameTokens[i] = all[start:len(all):len(all)]
 	}
 	return v
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -225,6 +226,28 @@ func TestMayBeDindImage(t *testing.T) {
 	for _, image := range []string{"registry.example.com/web:1", "docker:24", "nginx"} {
 		if mayBeDindImage(image) {
 			t.Errorf("mayBeDindImage(%q) = true", image)
+		}
+	}
+}
+
+// TestAppendTokens: splitting bytes finds the tokens strings.FieldsFunc
+// finds splitting runes, for every fixture value and for names with
+// separators at the ends, doubled, and next to characters that are not
+// ASCII.
+func TestAppendTokens(t *testing.T) {
+	want := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return r == '-' || r == '_' || r == '.' || r == '/'
+		})
+	}
+	values := append(fixtureScalars(t), "", "-", "--a--b--", "Datadog-Agent", "a.b_c/d-e", "/x/", "é-ü_ß", "İstanbul-\u212a8s", "a\u00ad-b")
+	for _, v := range values {
+		got := appendTokens([]string{"kept"}, v)
+		if got[0] != "kept" || !slices.Equal(got[1:], want(v)) {
+			t.Errorf("appendTokens(%q) = %q, want %q after what was there", v, got, want(v))
+		}
+		if n := len(got) - 1; n != countTokens(v) {
+			t.Errorf("%q has %d tokens, countTokens says %d", v, n, countTokens(v))
 		}
 	}
 }
