@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Input is one unit of linting: a file, a chart release, a kustomization
@@ -102,21 +103,25 @@ func (e *Engine) Run(inputs []Input) Result {
 	}
 	workers = min(workers, len(inputs))
 
-	next := make(chan int)
+	// Workers take the next input from a shared counter. Handing each
+	// input over an unbuffered channel woke the sending goroutine and
+	// an idle processor for every file: a few percent of a one-worker
+	// lint's CPU went to the scheduler.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(inputs) {
+					return
+				}
 				results[i] = e.runInput(inputs[i])
 			}
 		}()
 	}
-	for i := range inputs {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 
 	var out Result
