@@ -298,3 +298,48 @@ func TestEngineRunsBatches(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+type (
+	outerKey struct{}
+	innerKey struct{}
+)
+
+// TestMemoPerObject: a memo is computed once per object whichever rule
+// asks first, never carried to the next object, and may itself ask for
+// another memo.
+func TestMemoPerObject(t *testing.T) {
+	objects, err := fakeInput{name: "a.yaml", src: pods("a1", "a2")}.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	computed := map[string]int{}
+	outer := func(p *lint.Pass) string {
+		return lint.Memo(p, outerKey{}, func() string {
+			computed["outer "+p.Object.Name]++
+			return "outer of " + lint.Memo(p, innerKey{}, func() string {
+				computed["inner "+p.Object.Name]++
+				return p.Object.Name
+			})
+		})
+	}
+	var rules []*lint.Rule
+	for _, id := range []string{"r1", "r2", "r3"} {
+		rules = append(rules, &lint.Rule{ID: id, Severity: lint.SeverityError, Check: func(p *lint.Pass) {
+			p.Reportf(p.Object.Node, lint.KeyPath("kind"), "%s, %s", outer(p), lint.Memo(p, innerKey{}, func() string { return "recomputed" }))
+		}})
+	}
+	e := lint.Engine{Rules: rules}
+	findings := e.Check(objects)
+	if len(findings) != 6 {
+		t.Fatalf("got %d findings, want 6: %+v", len(findings), findings)
+	}
+	for _, f := range findings {
+		if want := "outer of " + f.Object.Name + ", " + f.Object.Name; f.Message != want {
+			t.Errorf("%s on %s: message %q, want %q", f.Rule, f.Object.Name, f.Message, want)
+		}
+	}
+	want := map[string]int{"outer a1": 1, "inner a1": 1, "outer a2": 1, "inner a2": 1}
+	if !reflect.DeepEqual(computed, want) {
+		t.Errorf("computed %v, want each memo once per object: %v", computed, want)
+	}
+}

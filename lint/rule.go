@@ -49,9 +49,13 @@ type Pass struct {
 	Objects []*Object
 
 	findings []Finding
-	// memo is shared by every rule checking Object; see Memo.
-	memo map[any]any
+	// memo is shared by every rule checking Object; see Memo. An object
+	// holds a handful of memos, which a scan finds sooner than a map
+	// hashes its interface keys: every rule of every object asks.
+	memo []memoEntry
 }
+
+type memoEntry struct{ key, value any }
 
 // Memo returns the value stored under key for the object being checked,
 // calling compute the first time any rule asks. Rules use it to share work
@@ -59,14 +63,18 @@ type Pass struct {
 // and names once for every vendor rule. Keys should be values of an
 // unexported type, as with context.Context.
 func Memo[T any](p *Pass, key any, compute func() T) T {
-	if v, ok := p.memo[key]; ok {
-		return v.(T)
+	for _, e := range p.memo {
+		if e.key == key {
+			return e.value.(T)
+		}
 	}
+	// compute may ask for other memos, so the entry is added after it.
 	v := compute()
 	if p.memo == nil {
-		p.memo = map[any]any{}
+		// Room for every memo the rules keep, allocated once per input.
+		p.memo = make([]memoEntry, 0, 8)
 	}
-	p.memo[key] = v
+	p.memo = append(p.memo, memoEntry{key: key, value: v})
 	return v
 }
 

@@ -41,10 +41,38 @@ func compileAgent(a Agent) *compiledAgent {
 
 // tokens splits a name at the separators Kubernetes names and image paths
 // use, so that "falco" matches "falco-exporter" but "falcon-api" does not.
-func tokens(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return r == '-' || r == '_' || r == '.' || r == '/'
-	})
+func tokens(s string) []string { return appendTokens(nil, s) }
+
+// appendTokens appends the tokens of s to dst. The separators are ASCII,
+// which never occur inside another character's UTF-8 encoding, so the
+// bytes are split directly.
+func appendTokens(dst []string, s string) []string {
+	s = strings.ToLower(s)
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && !isTokenSeparator(s[i]) {
+			continue
+		}
+		if i > start {
+			dst = append(dst, s[start:i])
+		}
+		start = i + 1
+	}
+	return dst
+}
+
+func isTokenSeparator(c byte) bool { return c == '-' || c == '_' || c == '.' || c == '/' }
+
+// countTokens is how many tokens appendTokens finds in s.
+func countTokens(s string) int {
+	n := 0
+	s = strings.ToLower(s)
+	for i := 0; i < len(s); i++ {
+		if !isTokenSeparator(s[i]) && (i == 0 || isTokenSeparator(s[i-1])) {
+			n++
+		}
+	}
+	return n
 }
 
 // hasTokenRun reports whether seq appears in toks as consecutive tokens.
@@ -117,39 +145,51 @@ type agentMatch struct {
 	nameField lint.FieldPath
 }
 
-// nameSource is a name that may identify an agent, found under key of the
-// mapping at: its field is built only for the name that matches.
+// nameSource is a name that may identify an agent, found at the path at
+// followed by keys: its field path is built only for the name that
+// matches, as are the paths of the metadata it is read from.
 type nameSource struct {
 	value string
 	at    lint.FieldPath
-	key   string
+	keys  [3]string
 }
 
-func (n *nameSource) field() lint.FieldPath { return n.at.Key(n.key) }
+func (n *nameSource) field() lint.FieldPath {
+	f := n.at
+	for _, k := range n.keys {
+		if k != "" {
+			f = f.Key(k)
+		}
+	}
+	return f
+}
 
 // workloadNames are the names a person or a chart gives an agent: the
 // object's name, its app labels and those of its pod template, and its
 // container names.
 func workloadNames(w *Workload) []nameSource {
-	out := []nameSource{{value: w.Object.Name, at: metadataPath, key: "name"}}
-	labelsAt := []lint.FieldPath{metadataPath}
-	// A pod template (spec.template.spec) has metadata beside its spec.
-	if n := w.SpecPath.Len(); n > 1 {
-		if key, _ := w.SpecPath.At(n - 1).Key(); key == "spec" {
-			labelsAt = append(labelsAt, w.SpecPath.Slice(0, n-1).Key("metadata"))
-		}
-	}
-	for _, at := range labelsAt {
-		labels := lint.Get(lint.Lookup(w.Object.Node, at), "labels")
+	containers := w.Containers()
+	out := make([]nameSource, 0, 5+len(containers))
+	out = append(out, nameSource{value: w.Object.Name, keys: [3]string{"metadata", "name"}})
+	labels := func(at lint.FieldPath, metadata *yaml.Node) {
+		labels := lint.Get(metadata, "labels")
 		for _, key := range []string{"app.kubernetes.io/name", "app"} {
 			if v := lint.Scalar(lint.Get(labels, key)); v != "" {
-				out = append(out, nameSource{value: v, at: at.Key("labels"), key: key})
+				out = append(out, nameSource{value: v, at: at, keys: [3]string{"metadata", "labels", key}})
 			}
 		}
 	}
-	for _, c := range w.Containers() {
+	labels(lint.FieldPath{}, lint.Get(w.Object.Node, "metadata"))
+	// A pod template (spec.template.spec) has metadata beside its spec.
+	if n := w.SpecPath.Len(); n > 1 {
+		if key, _ := w.SpecPath.At(n - 1).Key(); key == "spec" {
+			template := w.SpecPath.Slice(0, n-1)
+			labels(template, lint.Get(lint.Lookup(w.Object.Node, template), "metadata"))
+		}
+	}
+	for _, c := range containers {
 		if c.Name != "" {
-			out = append(out, nameSource{value: c.Name, at: c.Path, key: "name"})
+			out = append(out, nameSource{value: c.Name, at: c.Path, keys: [3]string{"name"}})
 		}
 	}
 	return out
@@ -195,7 +235,6 @@ func identityNode(obj *lint.Object) (*yaml.Node, lint.FieldPath) {
 // Paths every object has; a FieldPath is never changed once built, so one
 // value serves every finding.
 var (
-	metadataPath     = lint.KeyPath("metadata")
 	metadataNamePath = lint.KeyPath("metadata", "name")
 	kindPath         = lint.KeyPath("kind")
 )
@@ -223,9 +262,19 @@ func newWorkloadView(p *lint.Pass) *workloadView {
 	for i, c := range v.containers {
 		v.images[i] = parseImagePattern(lint.Scalar(c.Image))
 	}
+	// Every name's tokens share one array, made as large as they need:
+	// one allocation, not one per name. (Were it moved by an append, the
+	// names split before would keep the old array.)
+	size := 0
+	for _, n := range v.names {
+		size += countTokens(n.value)
+	}
+	all := make([]string, 0, size)
 	v.nameTokens = make([][]string, len(v.names))
 	for i, n := range v.names {
-		v.nameTokens[i] = tokens(n.value)
+		start := len(all)
+		all = appendTokens(all, n.value)
+		v.nameTokens[i] = all[start:len(all):len(all)]
 	}
 	return v
 }

@@ -157,13 +157,15 @@ func detectDockerCLI(p *lint.Pass) []evidence {
 }
 
 func podDockerCLI(w *Workload) []evidence {
-	if w.runsDockerDaemon() {
-		return nil
-	}
 	var out []evidence
 	for _, c := range w.Containers() {
 		if !mayRun(c, "docker") {
 			continue
+		}
+		// Asked only once a container may run docker: most pods never
+		// get here, and the answer is the same for every container.
+		if w.runsDockerDaemon() {
+			return nil
 		}
 		for _, argv := range commandLines(c) {
 			words := make([]string, len(argv))

@@ -56,12 +56,30 @@ func (w *Workload) volumeNamed(name string) (*yaml.Node, lint.FieldPath) {
 // docker:*-dind tags and the many community "dind" images.
 var dindImage = regexp.MustCompile(`(?i)(^|[/:._-])dind([:._-]|$)|docker-in-docker`)
 
+// mayBeDindImage is a quick test, allocating nothing for ASCII, that
+// passes every image dindImage matches: one holding "dind" or
+// "docker-in-docker" in any case. Nearly every image fails it, which
+// spares the regexp.
+func mayBeDindImage(image string) bool {
+	return containsLower(image, "dind") || containsLower(image, "docker-in-docker")
+}
+
 // runsDockerDaemon reports whether the pod starts its own Docker daemon (a
 // docker-in-docker sidecar). Its Docker CLI and DOCKER_HOST then talk to that
 // daemon, which keeps working whatever runtime the node uses.
 func (w *Workload) runsDockerDaemon() bool {
+	if w.daemon == daemonUnknown {
+		w.daemon = daemonAbsent
+		if w.startsDockerDaemon() {
+			w.daemon = daemonRuns
+		}
+	}
+	return w.daemon == daemonRuns
+}
+
+func (w *Workload) startsDockerDaemon() bool {
 	for _, c := range w.Containers() {
-		if dindImage.MatchString(imageRepoTag(lint.Scalar(c.Image))) {
+		if image := imageRepoTag(lint.Scalar(c.Image)); mayBeDindImage(image) && dindImage.MatchString(image) {
 			return true
 		}
 		if !mayRun(c, "dockerd") {

@@ -93,17 +93,27 @@ func (s *shimScan) scan(n *yaml.Node) bool {
 	return false
 }
 
-func containsDockershim(v string) bool {
-	const word = "dockershim"
+func containsDockershim(v string) bool { return containsLower(v, "dockershim") }
+
+// containsLower reports whether strings.ToLower(v) contains word, a
+// lower-case ASCII word, allocating only for a v that is not ASCII. A match
+// found among the ASCII bytes stands: lower-casing what follows does not
+// move them.
+func containsLower(v, word string) bool {
+	first, fold := word[0], byte(0)
+	if 'a' <= first && first <= 'z' {
+		// c|0x20 is c lower-cased for an ASCII letter.
+		fold = 0x20
+	}
 	for i := 0; i < len(v); i++ {
-		if v[i] >= utf8.RuneSelf {
+		c := v[i]
+		if c >= utf8.RuneSelf {
 			// Unicode lower-casing maps a few non-ASCII letters (the
-			// Kelvin sign) onto ASCII ones: do what namesDockershim does.
+			// Kelvin sign) onto ASCII ones: do what the callers' full
+			// checks do.
 			return strings.Contains(strings.ToLower(v), word)
 		}
-	}
-	for i := 0; i+len(word) <= len(v); i++ {
-		if (v[i]|0x20) == 'd' && strings.EqualFold(v[i:i+len(word)], word) {
+		if c|fold == first && i+len(word) <= len(v) && strings.EqualFold(v[i:i+len(word)], word) {
 			return true
 		}
 	}

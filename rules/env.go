@@ -56,6 +56,14 @@ type endpoint struct {
 // a socket path with or without unix://, the Windows pipe, or a URL with
 // one of the API ports. Values may hold several words ("-H unix:///...").
 func dockerEndpoint(value string) (endpoint, bool) {
+	if !mayNameEndpoint(value) {
+		return endpoint{}, false
+	}
+	return findEndpoint(value)
+}
+
+// findEndpoint is dockerEndpoint without the quick test in front.
+func findEndpoint(value string) (endpoint, bool) {
 	for _, word := range strings.FieldsFunc(value, func(r rune) bool {
 		return strings.ContainsRune(" \t\n,;=\"'", r)
 	}) {
@@ -70,6 +78,15 @@ func dockerEndpoint(value string) (endpoint, bool) {
 		}
 	}
 	return endpoint{}, false
+}
+
+// mayNameEndpoint is a quick test, allocating nothing for ASCII, that
+// passes every value dockerEndpoint finds an endpoint in: a socket path
+// ends in docker.sock, the pipe (matched in any case) is docker_engine, and
+// an API URL has port 2375 or 2376. Nearly every variable fails it, which
+// spares splitting the value into words and matching each.
+func mayNameEndpoint(value string) bool {
+	return strings.Contains(value, "237") || containsLower(value, "docker")
 }
 
 func namesEndpoint(s string) bool {
@@ -102,7 +119,6 @@ func detectDockerHostEnv(p *lint.Pass) []evidence {
 // Docker endpoint; objects are the other objects of the input, where a
 // ConfigMap a variable reads may be.
 func podDockerHostEnv(w *Workload, objects []*lint.Object) []evidence {
-	dind := w.runsDockerDaemon()
 	var out []evidence
 	for _, c := range w.Containers() {
 		start := len(out)
@@ -115,8 +131,12 @@ func podDockerHostEnv(w *Workload, objects []*lint.Object) []evidence {
 			valueNode := lint.Get(env, "value")
 			value := lint.Scalar(valueNode)
 			isHost := name == "DOCKER_HOST"
-			who := "container " + quote(c.Name) + " sets " + name
 			ep, found := configuredEndpoint(value)
+			if !found && !isHost {
+				// Most variables: nothing to report, nothing to build.
+				continue
+			}
+			who := "container " + quote(c.Name) + " sets " + name
 			switch {
 			case found:
 			case isHost && value == "" && lint.Get(env, "valueFrom") != nil:
@@ -139,7 +159,7 @@ func podDockerHostEnv(w *Workload, objects []*lint.Object) []evidence {
 					summary:  "sets DOCKER_HOST",
 				})
 				continue
-			case isHost:
+			default:
 				// Without a value the finding belongs on the name: it is
 				// the only line the variable has.
 				node, at := valueNode, field("value")
@@ -148,10 +168,8 @@ func podDockerHostEnv(w *Workload, objects []*lint.Object) []evidence {
 				}
 				out = append(out, unknownHostEvidence(node, at, who, value))
 				continue
-			default:
-				continue
 			}
-			out = append(out, endpointEvidence(w, c, dind, valueNode, field("value"), name, who, ep))
+			out = append(out, endpointEvidence(w, c, w.runsDockerDaemon(), valueNode, field("value"), name, who, ep))
 		}
 		inContainer(out[start:], c.Name)
 	}

@@ -44,7 +44,7 @@ func nodeRules() []*lint.Rule {
 
 func checkNodeRuntime(p *lint.Pass) {
 	obj := p.Object
-	group := strings.SplitN(obj.APIVersion, "/", 2)[0]
+	group, _, _ := strings.Cut(obj.APIVersion, "/")
 	switch {
 	case obj.Kind == "ClusterConfig" && group == "eksctl.io":
 		checkEksctl(p)
@@ -127,6 +127,9 @@ func checkKubeletExtraArgs(p *lint.Pass) {
 // checkKubeletFlags reads a container's command line for the kubelet's
 // Docker flags, as a DaemonSet or static pod that runs the kubelet has.
 func checkKubeletFlags(p *lint.Pass, c Container) {
+	if !mayHaveKubeletFlag(c) {
+		return
+	}
 	argv := containerArgv(c)
 	if !containsKubelet(argv) && !entrypointIsKubelet(c) {
 		return
@@ -151,6 +154,27 @@ func checkKubeletFlags(p *lint.Pass, c Container) {
 			p.Report(lint.Diagnostic{Node: w.node, Field: w.field, Message: "kubelet flag " + msg})
 		}
 	}
+}
+
+// mayHaveKubeletFlag is a quick test, allocating nothing, that passes
+// every container whose command or args could hold a flag
+// kubeletFlagMessage reports: the flag is written after at least two
+// dashes, whether as a word of its own or inside a script. Nearly every
+// container fails it, which spares building its command line and parsing
+// its image.
+func mayHaveKubeletFlag(c Container) bool {
+	for _, key := range []string{"command", "args"} {
+		for _, n := range lint.Items(lint.Get(c.Node, key)) {
+			if n.Kind == yaml.ScalarNode && mayHoldKubeletFlag(n.Value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func mayHoldKubeletFlag(v string) bool {
+	return strings.Contains(v, "--container-runtime") || strings.Contains(v, "--docker-endpoint")
 }
 
 // containsKubelet tells a kubelet's command line from another program's

@@ -144,27 +144,31 @@ type shapeMatch struct {
 	field lint.FieldPath
 }
 
-// find returns every node p leads to from n, which sits at field.
-func (p shapePath) find(n *yaml.Node, field lint.FieldPath) []shapeMatch {
+// find appends to out every node p leads to from n, which sits at field.
+// The steps walked so far are kept on a stack and a field path is built
+// for a match only: a pod has few containers, and most of the paths tried
+// (initContainers, ephemeralContainers) lead nowhere.
+func (p shapePath) find(out []shapeMatch, n *yaml.Node, field lint.FieldPath, steps []lint.Step) []shapeMatch {
 	if n == nil {
-		return nil
+		return out
 	}
 	if len(p) == 0 {
-		return []shapeMatch{{node: n, field: field}}
+		return append(out, shapeMatch{node: n, field: field.Append(steps...)})
 	}
 	step, rest := p[0], p[1:]
-	var out []shapeMatch
 	switch {
 	case step.items:
 		for i, item := range lint.Items(n) {
-			out = append(out, rest.find(item, field.Index(i))...)
+			out = rest.find(out, item, field, append(steps, lint.Index(i)))
 		}
 	case step.values:
 		for k, v := range lint.Entries(n) {
-			out = append(out, rest.find(v, field.Key(k.Value))...)
+			out = rest.find(out, v, field, append(steps, lint.Key(k.Value)))
 		}
 	default:
-		out = rest.find(lint.Get(n, step.key), field.Key(step.key))
+		if child := lint.Get(n, step.key); child != nil {
+			out = rest.find(out, child, field, append(steps, lint.Key(step.key)))
+		}
 	}
 	return out
 }
@@ -172,8 +176,9 @@ func (p shapePath) find(n *yaml.Node, field lint.FieldPath) []shapeMatch {
 // findAll is find over several paths.
 func findAll(paths []shapePath, n *yaml.Node, field lint.FieldPath) []shapeMatch {
 	var out []shapeMatch
+	var stack [8]lint.Step
 	for _, p := range paths {
-		out = append(out, p.find(n, field)...)
+		out = p.find(out, n, field, stack[:0])
 	}
 	return out
 }
@@ -192,7 +197,10 @@ const maxPodSearchDepth = 12
 // the decoder has bounded what aliases expand to.
 func genericPodSpecs(obj *lint.Object) []shapeMatch {
 	var out []shapeMatch
-	steps := []lint.Step{lint.Key("spec")}
+	// The stack never grows past the depth bound, so it is allocated
+	// once at its full size.
+	steps := make([]lint.Step, 1, maxPodSearchDepth+1)
+	steps[0] = lint.Key("spec")
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		n = lint.Resolve(n)

@@ -22,7 +22,18 @@ type Workload struct {
 	// built on first use: rules that looked each one up in the lists were
 	// quadratic in the size of the pod (see podIndex).
 	byName *podIndex
+	// daemon is whether the pod runs its own Docker daemon, worked out
+	// on first use: the environment and CLI rules both ask.
+	daemon daemonState
 }
+
+type daemonState uint8
+
+const (
+	daemonUnknown daemonState = iota
+	daemonAbsent
+	daemonRuns
+)
 
 // podSpecPaths are where pod specs live, tried in order. The first two cover
 // Pod and PodTemplate; the others every controller under every apiVersion it
