@@ -3,7 +3,6 @@ package helm
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -165,20 +164,62 @@ func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain,
 		if safe[n] {
 			m.list(pt.trees[n].Root, values{})
 		}
-		fmt.Fprintf(&defs, "{{define %q}}%s{{end}}", n, pt.trees[n].Root.String())
+		defs.WriteString("{{define ")
+		defs.WriteString(strconv.Quote(n))
+		defs.WriteString("}}")
+		writeList(&defs, pt.trees[n].Root)
+		defs.WriteString("{{end}}")
 	}
-	var mainText string
+	var mainText strings.Builder
 	if main != nil && (plain || !markMain) {
-		mainText = main.Root.String()
+		writeList(&mainText, main.Root)
 	}
 	if plain {
-		unmarkedMain = mainText + defs.String()
+		unmarkedMain = mainText.String() + defs.String()
 	}
 	if markMain && main != nil {
 		m.list(main.Root, values{})
-		mainText = main.Root.String()
+		mainText.Reset()
+		writeList(&mainText, main.Root)
 	}
-	return mainText + defs.String(), unmarkedMain, true
+	return mainText.String() + defs.String(), unmarkedMain, true
+}
+
+// writeList appends l's source to b as l.String() writes it, but for text
+// nodes, which it writes as they are: TextNode.String formats its bytes
+// with fmt, a copy per node, and every marker is a text node.
+func writeList(b *strings.Builder, l *parse.ListNode) {
+	if l == nil {
+		return
+	}
+	for _, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			b.Write(n.Text)
+		case *parse.IfNode:
+			writeBranch(b, "if", &n.BranchNode)
+		case *parse.RangeNode:
+			writeBranch(b, "range", &n.BranchNode)
+		case *parse.WithNode:
+			writeBranch(b, "with", &n.BranchNode)
+		default:
+			b.WriteString(n.String())
+		}
+	}
+}
+
+func writeBranch(b *strings.Builder, name string, n *parse.BranchNode) {
+	b.WriteString("{{")
+	b.WriteString(name)
+	b.WriteByte(' ')
+	b.WriteString(n.Pipe.String())
+	b.WriteString("}}")
+	writeList(b, n.List)
+	if n.ElseList != nil {
+		b.WriteString("{{else}}")
+		writeList(b, n.ElseList)
+	}
+	b.WriteString("{{end}}")
 }
 
 // values is what dot refers to inside the values: a path when dot is
