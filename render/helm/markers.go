@@ -159,30 +159,44 @@ func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain,
 	}
 	slices.Sort(names)
 	m := &marker{table: mt, file: pt.file, src: pt.src, lines: pt.lineIndex()}
-	var defs strings.Builder
+	before := len(mt.marks)
 	for _, n := range names {
 		if safe[n] {
 			m.list(pt.trees[n].Root, values{})
 		}
-		defs.WriteString("{{define ")
-		defs.WriteString(strconv.Quote(n))
-		defs.WriteString("}}")
-		writeList(&defs, pt.trees[n].Root)
-		defs.WriteString("{{end}}")
 	}
-	var mainText strings.Builder
+	var mainText string
 	if main != nil && (plain || !markMain) {
-		writeList(&mainText, main.Root)
-	}
-	if plain {
-		unmarkedMain = mainText.String() + defs.String()
+		var b strings.Builder
+		b.Grow(len(pt.src))
+		writeList(&b, main.Root)
+		mainText = b.String()
 	}
 	if markMain && main != nil {
 		m.list(main.Root, values{})
-		mainText.Reset()
-		writeList(&mainText, main.Root)
 	}
-	return mainText.String() + defs.String(), unmarkedMain, true
+	// Sized once: the source, give or take what parsing dropped
+	// (comments, spaces inside actions), and the markers.
+	var b strings.Builder
+	b.Grow(len(pt.src) + (len(mt.marks)-before)*(1+len(markToken)+len(strconv.Itoa(len(mt.marks)))+1))
+	if markMain && main != nil {
+		writeList(&b, main.Root)
+	} else {
+		b.WriteString(mainText)
+	}
+	defsStart := b.Len()
+	for _, n := range names {
+		b.WriteString("{{define ")
+		b.WriteString(strconv.Quote(n))
+		b.WriteString("}}")
+		writeList(&b, pt.trees[n].Root)
+		b.WriteString("{{end}}")
+	}
+	marked = b.String()
+	if plain {
+		unmarkedMain = mainText + marked[defsStart:]
+	}
+	return marked, unmarkedMain, true
 }
 
 // writeList appends l's source to b as l.String() writes it, but for text
