@@ -322,7 +322,7 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 	for _, n := range l.Nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
-			out = append(out, m.text(n)...)
+			out = m.text(out, n)
 		case *parse.ActionNode:
 			if len(n.Pipe.Decl) == 1 {
 				declare(n.Pipe.Decl[0].Ident[0], singleRef(n.Pipe, dot))
@@ -392,9 +392,9 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 
 // text splits a text node after every line break and puts a marker in
 // front of each non-empty piece, so every output line of literal text
-// starts with the template position it came from.
-func (m *marker) text(n *parse.TextNode) []parse.Node {
-	var out []parse.Node
+// starts with the template position it came from. The nodes are appended
+// to out.
+func (m *marker) text(out []parse.Node, n *parse.TextNode) []parse.Node {
 	rest := n.Text
 	off := int(n.Pos)
 	for len(rest) > 0 {
