@@ -114,7 +114,10 @@ func (c *Chart) Load() ([]*lint.Object, error) {
 	}
 	var objects []*lint.Object
 	var errs []error
-	seen := map[string]bool{}
+	// Objects are compared by content only when they share a file and a
+	// reference: serialising every object of a chart to compare it cost
+	// a twentieth of its first render.
+	seen := map[string][]*keptObject{}
 	for _, ci := range variants {
 		objs, err := c.render(ci)
 		if err != nil && ci != "" {
@@ -124,15 +127,48 @@ func (c *Chart) Load() ([]*lint.Object, error) {
 			errs = append(errs, err)
 		}
 		for _, obj := range objs {
-			key, err := objectKey(obj)
-			if err == nil && seen[key] {
+			ref := obj.File + "\x00" + obj.ObjectRef.String()
+			kept := &keptObject{obj: obj}
+			if kept.repeats(seen[ref]) {
 				continue
 			}
-			seen[key] = true
+			seen[ref] = append(seen[ref], kept)
 			objects = append(objects, obj)
 		}
 	}
 	return objects, errors.Join(errs...)
+}
+
+// keptObject is an object Load returns, serialised once it must be
+// compared with another.
+type keptObject struct {
+	obj     *lint.Object
+	content []byte
+	err     error
+	done    bool
+}
+
+func (k *keptObject) text() ([]byte, error) {
+	if !k.done {
+		k.content, k.err = yaml.Marshal(k.obj.Node)
+		k.done = true
+	}
+	return k.content, k.err
+}
+
+// repeats says whether an earlier object of the same file and reference
+// has k's content; one that cannot be serialised repeats none.
+func (k *keptObject) repeats(earlier []*keptObject) bool {
+	for _, e := range earlier {
+		text, err := k.text()
+		if err != nil {
+			return false
+		}
+		if other, err := e.text(); err == nil && bytes.Equal(text, other) {
+			return true
+		}
+	}
+	return false
 }
 
 // ciValuesPattern is chart-testing's: the files in ci/ it installs the
@@ -168,11 +204,6 @@ func withSource(err error, variant string) error {
 	tagged := *ie
 	tagged.Message += " [" + variant + "]"
 	return &tagged
-}
-
-func objectKey(obj *lint.Object) (string, error) {
-	out, err := yaml.Marshal(obj.Node)
-	return obj.File + "\x00" + obj.ObjectRef.String() + "\x00" + string(out), err
 }
 
 // base is the path chart files are named under: the directory as given, or

@@ -3,7 +3,6 @@ package helm
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -89,9 +88,12 @@ type mark struct {
 	item int
 }
 
-// markToken follows the NUL of every marker; see above.
+// markToken follows the NUL of every marker; see above. Its 64 random bits
+// are as unguessable to a value as more would be, and are kept to that: a
+// render carries thousands of markers, every byte of which Helm parses and
+// copies and the stripper scans.
 var markToken = func() string {
-	b := make([]byte, 16)
+	b := make([]byte, 8)
 	if _, err := rand.Read(b); err != nil {
 		panic("dockershim-lint: no randomness for Helm position markers: " + err.Error())
 	}
@@ -160,25 +162,81 @@ func (mt *markTable) rewrite(pt *parsedTemplate, safe map[string]bool, markMain,
 	}
 	slices.Sort(names)
 	m := &marker{table: mt, file: pt.file, src: pt.src, lines: pt.lineIndex()}
-	var defs strings.Builder
+	before := len(mt.marks)
 	for _, n := range names {
 		if safe[n] {
 			m.list(pt.trees[n].Root, values{})
 		}
-		fmt.Fprintf(&defs, "{{define %q}}%s{{end}}", n, pt.trees[n].Root.String())
 	}
 	var mainText string
 	if main != nil && (plain || !markMain) {
-		mainText = main.Root.String()
-	}
-	if plain {
-		unmarkedMain = mainText + defs.String()
+		var b strings.Builder
+		b.Grow(len(pt.src))
+		writeList(&b, main.Root)
+		mainText = b.String()
 	}
 	if markMain && main != nil {
 		m.list(main.Root, values{})
-		mainText = main.Root.String()
 	}
-	return mainText + defs.String(), unmarkedMain, true
+	// Sized once: the source, give or take what parsing dropped
+	// (comments, spaces inside actions), and the markers.
+	var b strings.Builder
+	b.Grow(len(pt.src) + (len(mt.marks)-before)*(1+len(markToken)+len(strconv.Itoa(len(mt.marks)))+1))
+	if markMain && main != nil {
+		writeList(&b, main.Root)
+	} else {
+		b.WriteString(mainText)
+	}
+	defsStart := b.Len()
+	for _, n := range names {
+		b.WriteString("{{define ")
+		b.WriteString(strconv.Quote(n))
+		b.WriteString("}}")
+		writeList(&b, pt.trees[n].Root)
+		b.WriteString("{{end}}")
+	}
+	marked = b.String()
+	if plain {
+		unmarkedMain = mainText + marked[defsStart:]
+	}
+	return marked, unmarkedMain, true
+}
+
+// writeList appends l's source to b as l.String() writes it, but for text
+// nodes, which it writes as they are: TextNode.String formats its bytes
+// with fmt, a copy per node, and every marker is a text node.
+func writeList(b *strings.Builder, l *parse.ListNode) {
+	if l == nil {
+		return
+	}
+	for _, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			b.Write(n.Text)
+		case *parse.IfNode:
+			writeBranch(b, "if", &n.BranchNode)
+		case *parse.RangeNode:
+			writeBranch(b, "range", &n.BranchNode)
+		case *parse.WithNode:
+			writeBranch(b, "with", &n.BranchNode)
+		default:
+			b.WriteString(n.String())
+		}
+	}
+}
+
+func writeBranch(b *strings.Builder, name string, n *parse.BranchNode) {
+	b.WriteString("{{")
+	b.WriteString(name)
+	b.WriteByte(' ')
+	b.WriteString(n.Pipe.String())
+	b.WriteString("}}")
+	writeList(b, n.List)
+	if n.ElseList != nil {
+		b.WriteString("{{else}}")
+		writeList(b, n.ElseList)
+	}
+	b.WriteString("{{end}}")
 }
 
 // values is what dot refers to inside the values: a path when dot is
@@ -264,7 +322,7 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 	for _, n := range l.Nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
-			out = append(out, m.text(n)...)
+			out = m.text(out, n)
 		case *parse.ActionNode:
 			if len(n.Pipe.Decl) == 1 {
 				declare(n.Pipe.Decl[0].Ident[0], singleRef(n.Pipe, dot))
@@ -334,9 +392,9 @@ func (m *marker) list(l *parse.ListNode, dot values) {
 
 // text splits a text node after every line break and puts a marker in
 // front of each non-empty piece, so every output line of literal text
-// starts with the template position it came from.
-func (m *marker) text(n *parse.TextNode) []parse.Node {
-	var out []parse.Node
+// starts with the template position it came from. The nodes are appended
+// to out.
+func (m *marker) text(out []parse.Node, n *parse.TextNode) []parse.Node {
 	rest := n.Text
 	off := int(n.Pos)
 	for len(rest) > 0 {

@@ -114,3 +114,50 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestWriteListMatchesString checks that writeList writes every template
+// of the fixture and corpus charts as parse's String does, before and
+// after markers are inserted: Helm parses what it writes.
+func TestWriteListMatchesString(t *testing.T) {
+	dirs := []string{chartsDir}
+	for _, c := range corpusCharts(t) {
+		dirs = append(dirs, c.dir)
+	}
+	files := 0
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.Contains(filepath.ToSlash(p), "/templates/") {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			pt, err := parseTemplate(p, p, data)
+			if err != nil {
+				return nil // Helm reports it; nothing is rewritten.
+			}
+			files++
+			m := &marker{table: &markTable{}, file: p, src: pt.src, lines: pt.lineIndex()}
+			for name, tree := range pt.trees {
+				var parsed, marked strings.Builder
+				writeList(&parsed, tree.Root)
+				if want := tree.Root.String(); parsed.String() != want {
+					t.Errorf("%s, %s: writeList differs from String:\n%q\nwant\n%q", p, name, parsed.String(), want)
+				}
+				m.list(tree.Root, values{})
+				writeList(&marked, tree.Root)
+				if want := tree.Root.String(); marked.String() != want {
+					t.Errorf("%s, %s, marked: writeList differs from String:\n%q\nwant\n%q", p, name, marked.String(), want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if files == 0 {
+		t.Fatal("no template found")
+	}
+}

@@ -92,8 +92,10 @@ func resolve(abs string) string {
 
 // Root is the root holding path, or "" when path lies outside the boundary.
 // path is resolved first, so a link leading out of a root is outside.
-func (b *Boundary) Root(path string) string {
-	resolved := resolve(Abs(path))
+func (b *Boundary) Root(path string) string { return b.rootOf(resolve(Abs(path))) }
+
+// rootOf is the root holding a resolved path, or "".
+func (b *Boundary) rootOf(resolved string) string {
 	for _, r := range b.roots {
 		if lint.Within(r, resolved) {
 			return r
@@ -106,24 +108,31 @@ func (b *Boundary) Root(path string) string {
 func (b *Boundary) Contains(path string) bool { return b.Root(path) != "" }
 
 // Check returns an error naming path when it resolves outside the boundary.
-func (b *Boundary) Check(path string) error {
-	if b.Contains(path) {
+func (b *Boundary) Check(path string) error { return b.check(path, resolve(Abs(path))) }
+
+// check is Check of path, which resolves to resolved.
+func (b *Boundary) check(path, resolved string) error {
+	if b.rootOf(resolved) != "" {
 		return nil
 	}
 	root := ""
 	if len(b.roots) == 1 {
 		root = b.roots[0]
 	}
-	return &outsideError{path: path, resolved: resolve(Abs(path)), root: root}
+	return &outsideError{path: path, resolved: resolved, root: root}
 }
 
 // ReadFile reads the file at name (an OS path) that an input refers to,
 // named file in errors: it must resolve inside the boundary, be a regular
 // file and be within the limit.
 func (b *Boundary) ReadFile(file, name string) ([]byte, error) {
-	if err := b.Check(name); err != nil {
+	// The resolved path is the one checked, so it is the one opened. It
+	// is resolved once: following links costs a system call per path
+	// element, and resolving every file twice was a tenth of the
+	// Datadog chart's first render.
+	resolved := resolve(Abs(name))
+	if err := b.check(name, resolved); err != nil {
 		return nil, &lint.InputError{File: file, Message: DescribeError(err)}
 	}
-	// The resolved path is the one checked, so it is the one opened.
-	return ReadFile(file, resolve(Abs(name)))
+	return ReadFile(file, resolved)
 }
