@@ -163,7 +163,8 @@ type walkEntry struct {
 func (d *discovery) walk(root string) {
 	// A directory inside a chart, such as its templates, stands for the
 	// chart: its files are templates, never plain YAML.
-	if chart := d.enclosingChart(filepath.Join(source.Abs(root), "Chart.yaml")); chart != "" {
+	inside := filepath.Join(source.Abs(root), "Chart.yaml")
+	if chart := d.enclosingChart(d.boundary.Root(inside), inside); chart != "" {
 		d.addChart(userPath(root, chart))
 		return
 	}
@@ -289,11 +290,15 @@ func (d *discovery) explicit(path string) {
 		d.addChart(path)
 		return
 	}
-	if chart := d.enclosingChart(abs); chart != "" {
+	// Resolving the file's links costs a system call per path element,
+	// which in a deep repository is a good part of a one-file lint: it is
+	// done once for both questions below.
+	root := d.boundary.Root(abs)
+	if chart := d.enclosingChart(root, abs); chart != "" {
 		d.addChart(userPath(path, chart))
 		return
 	}
-	if dirs := d.kustomizationsUsing(abs); len(dirs) > 0 {
+	if dirs := d.kustomizationsUsing(root, abs); len(dirs) > 0 {
 		for _, dir := range dirs {
 			d.addKustomization(userPath(path, dir))
 		}
@@ -325,11 +330,10 @@ func userPath(path, abs string) string {
 }
 
 // enclosingChart is the outermost chart directory holding file inside the
-// boundary, or "". The outermost, because a subchart is rendered through its
+// boundary root that holds it (Boundary.Root), or "". The outermost, because a subchart is rendered through its
 // parent; inside the boundary, because a Chart.yaml above the paths being
 // linted belongs to someone else.
-func (d *discovery) enclosingChart(file string) string {
-	root := d.boundary.Root(file)
+func (d *discovery) enclosingChart(root, file string) string {
 	if root == "" {
 		return ""
 	}
@@ -365,8 +369,7 @@ func underTemplates(file string) bool {
 // repository that may build on those parsed (see rootKustomizations), only
 // for a file that is used. A kustomization naming a file outside its own
 // directory cannot build, so it does not claim the file.
-func (d *discovery) kustomizationsUsing(file string) []string {
-	root := d.boundary.Root(file)
+func (d *discovery) kustomizationsUsing(root, file string) []string {
 	if root == "" || !isDir(root) {
 		return nil
 	}
