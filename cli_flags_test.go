@@ -88,6 +88,8 @@ func TestFlagSlips(t *testing.T) {
 			files: map[string]string{configName: "charts:\n  chart:\n    values: [prod.yaml]\n", "prod.yaml": "a: 1\n", "chart/Chart.yaml": chart["chart/Chart.yaml"]},
 			args:  []string{"lint", "--format", "json", "-o", "prod.yaml", "victim.yaml"}, stderr: "--output prod.yaml is a file this run reads",
 		},
+		{name: "report over the baseline read", files: map[string]string{"base.json": `{"version": "1", "findings": []}`}, args: []string{"lint", "--baseline", "base.json", "-o", "base.json", "victim.yaml"}, stderr: "--output base.json is the baseline this run reads (base.json)"},
+		{name: "report over a hard link to a --values file", files: map[string]string{"prod.yaml": "a: 1\n", "hard.yaml": "=>prod.yaml"}, args: []string{"lint", "-f", "prod.yaml", "-o", "hard.yaml", "victim.yaml"}, stderr: "--output hard.yaml is a file this run reads (prod.yaml)"},
 		{name: "two reports to one file", args: []string{"lint", "--format", "json:r.json", "--write-baseline", "r.json", "victim.yaml"}, stderr: "--format json:r.json and --write-baseline r.json name one file"},
 		{name: "two reports to standard output", args: []string{"lint", "--format", "json", "--format", "sarif", "victim.yaml"}, stderr: "2 reports would go to standard output"},
 		{name: "report into a missing directory", args: []string{"lint", "-o", "no/such/dir/r.txt", "victim.yaml"}, stderr: "--output no/such/dir/r.txt: directory no/such/dir does not exist"},
@@ -102,7 +104,19 @@ func TestFlagSlips(t *testing.T) {
 			for k, v := range tt.files {
 				files[k] = v
 			}
+			hardLinks := map[string]string{}
+			for name, content := range files {
+				if target, ok := strings.CutPrefix(content, "=>"); ok {
+					hardLinks[name] = target
+					delete(files, name)
+				}
+			}
 			dir := workspace(t, files)
+			for name, target := range hardLinks {
+				if err := os.Link(filepath.Join(dir, target), filepath.Join(dir, name)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			got := runCLI(t, "", tt.args...)
 			got.check(t, want{code: exitError, stderr: []string{tt.stderr}})
 			if got.stdout != "" {

@@ -132,7 +132,8 @@ func (o outputWriter) write(stdout io.Writer, r *lint.Report) error {
 
 // checkOutputPaths refuses a report or baseline file that is one of the
 // run's inputs or another file it reads (read: the config file, values and
-// --set-file files), or that two outputs share. Paths are compared resolved, so
+// --set-file files; the baseline, but for the new baseline), or that two
+// outputs share. A hard link to such a file is that file. Paths are compared resolved, so
 // that "./x.yaml", a symlink to it and x.yaml found by walking a directory
 // are one file. One input may be replaced: a report this program wrote
 // before, found by walking a directory, as a baseline kept in the
@@ -164,9 +165,14 @@ func checkOutputPaths(opts options, inputs []lint.Input, read []string) error {
 			return usagef("%s is also a path to lint: refusing to overwrite what is being linted", t.flag)
 		}
 		for _, f := range read {
-			if resolvePath(f) == resolved {
+			if sameFile(f, t.path, resolved) {
 				return usagef("%s is a file this run reads (%s): refusing to overwrite it", t.flag, filepath.ToSlash(f))
 			}
+		}
+		// Writing the new baseline over the one read is how a baseline
+		// is refreshed; any other report over it would replace it.
+		if opts.baseline != "" && t.path != opts.writeBaseline && sameFile(opts.baseline, t.path, resolved) {
+			return usagef("%s is the baseline this run reads (%s): refusing to overwrite it", t.flag, filepath.ToSlash(opts.baseline))
 		}
 		if isOwnReport(resolved) {
 			continue
@@ -235,19 +241,24 @@ func resolvePath(path string) string {
 
 // reads reports whether linting in reads the file at path (resolved: its
 // resolved form).
+// sameFile reports whether file is the file at path, which resolves to
+// resolved: by its resolved path, or for a hard link by its identity.
+func sameFile(file, path, resolved string) bool {
+	if resolvePath(file) == resolved {
+		return true
+	}
+	a, errA := os.Stat(file)
+	b, errB := os.Stat(path)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
 func reads(in lint.Input, path, resolved string) bool {
 	switch in := in.(type) {
 	case manifest.File:
 		if in.Path == lint.StdinName {
 			return false
 		}
-		file := filepath.FromSlash(in.Path)
-		if resolvePath(file) == resolved {
-			return true
-		}
-		a, errA := os.Stat(file)
-		b, errB := os.Stat(path)
-		return errA == nil && errB == nil && os.SameFile(a, b)
+		return sameFile(filepath.FromSlash(in.Path), path, resolved)
 	case *helm.Chart:
 		return lint.Within(resolvePath(filepath.FromSlash(in.Path)), resolved)
 	case *kustomize.Kustomization:
