@@ -361,13 +361,15 @@ func (c *config) chartOptions(chart string, cf chartFile) (helm.Options, error) 
 	}
 	for _, v := range cf.Values {
 		file := filepath.Join(c.dir, filepath.FromSlash(v.value))
-		if _, err := os.Stat(file); err != nil {
-			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
-		}
+		// The boundary first: whether a file outside it exists is none
+		// of a committed config's business, nor of the log it reaches.
 		if c.within != nil {
 			if err := c.within.Check(file); err != nil {
 				return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
 			}
+		}
+		if _, err := os.Stat(file); err != nil {
+			return opts, &configError{line: v.line, msg: fmt.Sprintf("charts: %s: values file %s: %s", chart, v.value, source.DescribeError(err))}
 		}
 		opts.ValuesFiles = append(opts.ValuesFiles, file)
 	}
@@ -710,9 +712,9 @@ type settings struct {
 	renderBudget helm.RenderBudget
 }
 
-// filesRead are the files the run reads besides its inputs: the config
-// file and the values and --set-file files of charts. A report may not
-// replace any of them.
+// filesRead are the files the run reads besides its inputs and its
+// baseline: the config file and the values and --set-file files of charts.
+// A report may not replace any of them (see checkOutputPaths).
 func (s *settings) filesRead(opts options) []string {
 	files := slices.Clone(opts.helm.ValuesFiles)
 	if s.configFile != "" {

@@ -59,6 +59,17 @@ func TestUnreadableInputs(t *testing.T) {
 			want: want{code: 2, stderr: []string{configName + ":3: charts: chart: values file ../outside.yaml: ", "outside"}},
 		},
 		{
+			// Whether a file outside exists is not told: the same error
+			// as for one that does.
+			name: "committed config file naming a missing values file outside the repository",
+			setup: func(t *testing.T, dir string) {
+				socketChart(t, dir)
+				write(t, filepath.Join(dir, configName), "charts:\n  chart:\n    values: [../no-such-file.yaml]\n")
+			},
+			args: []string{"lint", "chart"},
+			want: want{code: 2, stderr: []string{configName + ":3: charts: chart: values file ../no-such-file.yaml: ", "outside"}},
+		},
+		{
 			name: "committed config file naming a values file linked outside the repository",
 			setup: func(t *testing.T, dir string) {
 				socketChart(t, dir)
