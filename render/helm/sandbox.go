@@ -377,9 +377,10 @@ func (r *release) sandboxRender(chrt *chart.Chart, vals chartutil.Values, progre
 
 // child is a render process. Started ahead of its first render, it serves
 // renders one at a time, on one gob stream each way, until a render spends
-// the budget or fails (it is killed), or it answers that it can take no
-// more; its process start, a third of a render of the Datadog chart, is
-// then paid once per run rather than once per render.
+// the budget or the process fails (it is killed), or it answers that it
+// can take no more; a Helm error in a chart leaves it serving. Its process
+// start, a third of a render of the Datadog chart, is then paid once per
+// run rather than once per render.
 type child struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser

@@ -187,7 +187,7 @@ func (k *kustSpec) addFile(n *yaml.Node) {
 // requires of every file it reads (bases and components, directories, may
 // lie anywhere in the repository), and records an error at the entry when
 // it does not: kustomize's own error names no line. Only the directories
-// are resolved, as kustomize resolves them, so a file this passes is never
+// are resolved, as kustomize resolves them, so a file this refuses is never
 // one kustomize would accept.
 func (k *kustSpec) inRoot(n *yaml.Node, path string) bool {
 	if lint.Within(resolveDir(k.dir), filepath.Join(resolveDir(filepath.Dir(path)), filepath.Base(path))) {
