@@ -280,6 +280,9 @@ func TestKustomizationInputErrors(t *testing.T) {
 		{name: "generator file outside its root", dir: "outside/generator", file: "outside/generator/kustomization.yaml", line: 6, msg: "conf=../secret-elsewhere.yaml is not in or below"},
 		{name: "helm chart values file at an absolute path", dir: "outside/helm-absolute", file: "outside/helm-absolute/kustomization.yaml", line: 3, msg: "/etc/hostname is outside"},
 		{name: "generator env file at an absolute path", dir: "outside/absolute", file: "outside/absolute/kustomization.yaml", line: 4, msg: "/etc/hostname is outside"},
+		// Only the kustomization's directory is linked: the missing file
+		// is kustomize's error, not one outside the directory.
+		{name: "missing file, through a linked directory", dir: "link/missing-resource", file: "link/missing-resource/kustomization.yaml", msg: "no such file or directory"},
 		{name: "exec plugin", dir: "plugin-exec", file: "plugin-exec/kustomization.yaml", msg: "external plugins disabled"},
 		{name: "container plugin", dir: "plugin-container", file: "plugin-container/kustomization.yaml", msg: "external plugins disabled"},
 		{name: "chart that would need pulling", dir: "helm-pull", file: "helm-pull/kustomization.yaml", line: 2, msg: "charts are not fetched"},

@@ -190,20 +190,11 @@ func (k *kustSpec) addFile(n *yaml.Node) {
 // are resolved, as kustomize resolves them, so a file this refuses is never
 // one kustomize would accept.
 func (k *kustSpec) inRoot(n *yaml.Node, path string) bool {
-	if lint.Within(resolveDir(k.dir), filepath.Join(resolveDir(filepath.Dir(path)), filepath.Base(path))) {
+	if lint.Within(source.Resolve(k.dir), filepath.Join(source.Resolve(filepath.Dir(path)), filepath.Base(path))) {
 		return true
 	}
 	k.errorf(n, "%s is not in or below the kustomization's directory: kustomize reads the files a kustomization names only from there", lint.Scalar(n))
 	return false
-}
-
-// resolveDir is dir with its symbolic links resolved, or dir itself when it
-// cannot be resolved (it does not exist; kustomize reports that).
-func resolveDir(dir string) string {
-	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
-		return resolved
-	}
-	return dir
 }
 
 // localPath is the file a kustomization entry names, relative to the

@@ -90,6 +90,11 @@ func resolve(abs string) string {
 	return filepath.Join(resolve(parent), filepath.Base(abs))
 }
 
+// Resolve is path, made absolute, with every symbolic link resolved; the
+// tail of a path that does not exist (yet) is kept under its nearest
+// existing parent, resolved.
+func Resolve(path string) string { return resolve(Abs(path)) }
+
 // Root is the root holding path, or "" when path lies outside the boundary.
 // path is resolved first, so a link leading out of a root is outside.
 func (b *Boundary) Root(path string) string { return b.rootOf(resolve(Abs(path))) }
