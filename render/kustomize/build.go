@@ -104,7 +104,14 @@ func (k *Kustomization) Load() ([]*lint.Object, error) {
 		return nil, &lint.InputError{File: k.Name(), Message: "kustomize build failed: " + strings.ReplaceAll(err.Error(), absDir, filepath.ToSlash(k.Dir))}
 	}
 
-	b := &kustBuild{rootFile: root.file, absDir: absDir, dir: k.Dir, boundary: k.boundary, read: read, sources: map[string]*sourceFile{}}
+	b := &kustBuild{rootFile: root.file, absDir: absDir, dir: k.Dir, boundary: k.boundary, read: read, sources: map[string]*sourceFile{}, specs: map[string]*kustSpec{}}
+	// The scan parsed every kustomization of the tree: the locator takes
+	// those the build read rather than parsing them again.
+	for _, spec := range tree.specs {
+		if b.wasRead(spec.file) {
+			b.specs[spec.file] = spec
+		}
+	}
 	origin := "kustomization " + filepath.ToSlash(k.Dir)
 	var objects []*lint.Object
 	var errs []error

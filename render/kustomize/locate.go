@@ -91,9 +91,6 @@ func (b *kustBuild) wasRead(abs string) bool {
 func (b *kustBuild) spec(abs string) *kustSpec {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.specs == nil {
-		b.specs = map[string]*kustSpec{}
-	}
 	if s, ok := b.specs[abs]; ok {
 		return s
 	}
