@@ -153,7 +153,7 @@ func checkOutputPaths(opts options, inputs []lint.Input, read []string) error {
 	}
 	seen := map[string]string{}
 	for _, t := range targets {
-		resolved := resolvePath(t.path)
+		resolved := source.Resolve(t.path)
 		if prev, ok := seen[resolved]; ok {
 			return usagef("%s and %s name one file: each report needs a file of its own", prev, t.flag)
 		}
@@ -161,7 +161,7 @@ func checkOutputPaths(opts options, inputs []lint.Input, read []string) error {
 		if info, err := os.Stat(filepath.Dir(resolved)); err != nil || !info.IsDir() {
 			return usagef("%s: directory %s does not exist", t.flag, filepath.Dir(t.path))
 		}
-		if slices.ContainsFunc(opts.paths, func(p string) bool { return p != "-" && resolvePath(p) == resolved }) {
+		if slices.ContainsFunc(opts.paths, func(p string) bool { return p != "-" && source.Resolve(p) == resolved }) {
 			return usagef("%s is also a path to lint: refusing to overwrite what is being linted", t.flag)
 		}
 		for _, f := range read {
@@ -226,25 +226,12 @@ type codeQualityIssue struct {
 	Fingerprint string `json:"fingerprint"`
 }
 
-// resolvePath is path absolute with its symlinks resolved, as far as it
-// exists: a report file usually does not yet.
-func resolvePath(path string) string {
-	abs := source.Abs(path)
-	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
-		return resolved
-	}
-	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		return filepath.Join(dir, filepath.Base(abs))
-	}
-	return abs
-}
-
 // reads reports whether linting in reads the file at path (resolved: its
 // resolved form).
 // sameFile reports whether file is the file at path, which resolves to
 // resolved: by its resolved path, or for a hard link by its identity.
 func sameFile(file, path, resolved string) bool {
-	if resolvePath(file) == resolved {
+	if source.Resolve(file) == resolved {
 		return true
 	}
 	a, errA := os.Stat(file)
@@ -260,14 +247,14 @@ func reads(in lint.Input, path, resolved string) bool {
 		}
 		return sameFile(filepath.FromSlash(in.Path), path, resolved)
 	case *helm.Chart:
-		return lint.Within(resolvePath(filepath.FromSlash(in.Path)), resolved)
+		return lint.Within(source.Resolve(filepath.FromSlash(in.Path)), resolved)
 	case *kustomize.Kustomization:
 		used := kustomize.FilesUsed(source.Abs(in.Dir), source.NewBoundary([]string{in.Dir}))
 		if used[source.Abs(path)] || used[resolved] {
 			return true
 		}
 		file := kustomize.FileIn(in.Dir)
-		return file != "" && resolvePath(file) == resolved
+		return file != "" && source.Resolve(file) == resolved
 	}
 	return false
 }
